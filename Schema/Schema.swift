@@ -1,0 +1,16 @@
+/// The SQL migrations, embedded in the binary so an installed `fapiao` needs no resource bundle.
+public enum Schema {
+    /// A migration: its id (the file name, without `.sql`) and its SQL.
+    public struct Migration: Sendable, Hashable {
+        public var id: String
+        public var sql: String
+    }
+
+    /// The branch journal's migrations, in order. Append only. (SwiftPM names an embedded
+    /// file by replacing characters an identifier cannot start with, hence `_001_…`.)
+    public static let journal: [Migration] = [
+        Migration(id: "0001_create_journal", sql: text(PackageResources._001_create_journal_sql))
+    ]
+
+    private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+}

@@ -1,0 +1,55 @@
+/// Walks an audit chain entry by entry and stops at the first broken link.
+///
+/// Fed entries in sequence order, it checks that sequences have no gaps, that each
+/// entry's `previousHash` is the hash of the entry before it, and that each entry's hash
+/// matches its contents.
+public struct AuditChainVerifier: Sendable {
+    /// The first broken link found.
+    public struct Break: Error, Hashable, Sendable, CustomStringConvertible {
+        /// How the chain is broken.
+        public enum Kind: String, Hashable, Sendable {
+            /// The entry's contents no longer match its hash: it was edited.
+            case contentChanged
+            /// The entry does not point at the hash of the entry before it.
+            case linkBroken
+            /// Sequence numbers skip: entries before this one were removed.
+            case entriesMissing
+        }
+
+        public var sequence: Int64
+        public var kind: Kind
+
+        public var description: String {
+            switch kind {
+            case .contentChanged:
+                "audit entry \(sequence) was changed after it was written: its contents no longer match its hash"
+            case .linkBroken:
+                "audit entry \(sequence) does not follow from the entry before it: an earlier entry was changed or replaced"
+            case .entriesMissing:
+                "audit entries before entry \(sequence) are missing: the chain skips from an earlier sequence number"
+            }
+        }
+    }
+
+    private var expectedSequence: Int64 = 1
+    private var previousHash = Digest.zeroHex
+
+    /// The number of entries checked so far.
+    public private(set) var checked = 0
+
+    public init() {}
+
+    /// Checks the next entry.
+    /// - Throws: ``Break`` when the chain is broken at `entry`.
+    public mutating func check(_ entry: AuditEntry) throws(Break) {
+        if entry.sequence != expectedSequence { throw Break(sequence: entry.sequence, kind: .entriesMissing) }
+        if entry.computedHash != entry.hash { throw Break(sequence: entry.sequence, kind: .contentChanged) }
+        if entry.previousHash != previousHash { throw Break(sequence: entry.sequence, kind: .linkBroken) }
+        previousHash = entry.hash
+        expectedSequence += 1
+        checked += 1
+    }
+
+    /// The hash of the last entry checked: the head of the verified chain.
+    public var head: String { previousHash }
+}

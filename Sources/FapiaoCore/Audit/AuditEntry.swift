@@ -1,0 +1,106 @@
+import Foundation
+
+/// One link of the journal's hash chain: who did what to which invoice, and when.
+///
+/// `hash` = SHA-256 over the previous entry's hash and this entry's canonical encoding,
+/// so changing, removing or reordering any entry breaks every hash after it.
+public struct AuditEntry: Hashable, Sendable {
+    /// Position in the chain, from 1, without gaps.
+    public var sequence: Int64
+    /// Wall time, for people to read; it never decides an outcome.
+    public var wallTime: UTCTimestamp
+    /// The node that wrote the entry.
+    public var node: String
+    /// The person or job that caused it (operator name, `sync`).
+    public var actor: String
+    public var event: AuditEvent
+    public var invoiceID: UUID?
+    public var operationID: UUID?
+    /// The invoice's vector clock after the event (empty for journal-level events).
+    public var clock: VectorClock
+    /// Event details as canonical JSON text (an object).
+    public var detailsText: String
+    /// The previous entry's hash (64 zeros before the first entry).
+    public var previousHash: String
+    public var hash: String
+
+    /// Creates the entry that follows `previousHash`, computing its hash.
+    public init(
+        sequence: Int64,
+        wallTime: UTCTimestamp,
+        node: String,
+        actor: String,
+        event: AuditEvent,
+        invoiceID: UUID? = nil,
+        operationID: UUID? = nil,
+        clock: VectorClock = VectorClock(),
+        details: CanonicalJSON = .object([:]),
+        previousHash: String
+    ) {
+        self.init(
+            sequence: sequence,
+            wallTime: wallTime,
+            node: node,
+            actor: actor,
+            event: event,
+            invoiceID: invoiceID,
+            operationID: operationID,
+            clock: clock,
+            detailsText: details.text,
+            previousHash: previousHash,
+            hash: ""
+        )
+        hash = computedHash
+    }
+
+    /// Creates an entry from stored parts, as read back from a journal.
+    public init(
+        sequence: Int64,
+        wallTime: UTCTimestamp,
+        node: String,
+        actor: String,
+        event: AuditEvent,
+        invoiceID: UUID?,
+        operationID: UUID?,
+        clock: VectorClock,
+        detailsText: String,
+        previousHash: String,
+        hash: String
+    ) {
+        self.sequence = sequence
+        self.wallTime = wallTime
+        self.node = node
+        self.actor = actor
+        self.event = event
+        self.invoiceID = invoiceID
+        self.operationID = operationID
+        self.clock = clock
+        self.detailsText = detailsText
+        self.previousHash = previousHash
+        self.hash = hash
+    }
+
+    /// The bytes the hash covers: the previous hash, the canonical header and the details.
+    public var canonicalEncoding: [UInt8] {
+        let header: CanonicalJSON = .object([
+            "sequence": .integer(sequence),
+            "wallTime": .string(wallTime.description),
+            "node": .string(node),
+            "actor": .string(actor),
+            "event": .string(event.rawValue),
+            "invoiceID": .optional(invoiceID?.uuidString),
+            "operationID": .optional(operationID?.uuidString),
+            "clock": clock.canonicalJSON,
+        ])
+        // Newlines cannot occur inside canonical JSON, so they separate the parts unambiguously.
+        var bytes = Array(previousHash.utf8)
+        bytes.append(0x0A)
+        header.write(into: &bytes)
+        bytes.append(0x0A)
+        bytes.append(contentsOf: detailsText.utf8)
+        return bytes
+    }
+
+    /// The hash this entry should carry given its contents.
+    public var computedHash: String { Digest.sha256Hex(canonicalEncoding) }
+}

@@ -1,0 +1,22 @@
+/// What an audit entry records.
+public enum AuditEvent: String, Hashable, Sendable, CaseIterable {
+    /// The journal was created; the first link of the chain.
+    case initialized
+    /// An invoice was captured and its create operation queued.
+    case captured
+    /// An operation was queued for the remote.
+    case queued
+    case pushed
+    case accepted
+    case duplicate
+    case stale
+    case conflict
+    case resolved
+    case rejected
+    case quarantined
+    case voided
+    case amended
+    case reconciled
+    /// A journal setting changed.
+    case configured
+}

@@ -1,0 +1,85 @@
+/// A version vector: for each node, how many changes it has made to one invoice.
+///
+/// Clocks, never wall time, decide which of two versions is newer. If neither clock
+/// dominates the other, the versions are concurrent and the difference is a conflict.
+public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
+    /// Counters by node id; nodes that never changed the invoice are absent (zero).
+    public private(set) var counters: [String: UInt64]
+
+    /// The empty clock: the version of an invoice a node has never seen.
+    public init() { counters = [:] }
+
+    /// Creates a clock from counters; zero counters are dropped.
+    public init(_ counters: [String: UInt64]) { self.counters = counters.filter { $0.value > 0 } }
+
+    /// How two clocks relate.
+    public enum Order: String, Hashable, Sendable {
+        /// Every counter ≤ the other's and at least one <.
+        case before
+        /// Every counter ≥ the other's and at least one >.
+        case after
+        case equal
+        /// Each has a counter greater than the other's.
+        case concurrent
+    }
+
+    /// The counter for `node` (zero when absent).
+    public subscript(node: String) -> UInt64 { counters[node] ?? 0 }
+
+    /// The clock after one more change on `node`.
+    public func incremented(at node: String) -> VectorClock {
+        var copy = self
+        copy.counters[node, default: 0] += 1
+        return copy
+    }
+
+    /// The element-wise maximum of the two clocks.
+    public func merged(with other: VectorClock) -> VectorClock {
+        VectorClock(counters.merging(other.counters, uniquingKeysWith: max))
+    }
+
+    /// How this clock relates to `other`.
+    public func compare(to other: VectorClock) -> Order {
+        var less = false
+        var greater = false
+        for node in Set(counters.keys).union(other.counters.keys) {
+            let mine = self[node]
+            let theirs = other[node]
+            if mine < theirs { less = true }
+            if mine > theirs { greater = true }
+            if less && greater { return .concurrent }
+        }
+        switch (less, greater) {
+        case (false, false): return .equal
+        case (true, false): return .before
+        case (false, true): return .after
+        case (true, true): return .concurrent
+        }
+    }
+
+    /// Whether this clock is strictly after `other`.
+    public func dominates(_ other: VectorClock) -> Bool { compare(to: other) == .after }
+
+    /// The canonical form: an object of node → counter, keys sorted.
+    public var canonicalJSON: CanonicalJSON { .object(counters.mapValues { .integer(Int64($0)) }) }
+
+    /// `{"bj-01":2,"central":1}`.
+    public var description: String { canonicalJSON.text }
+
+    /// Reads the canonical form back; `nil` when `value` is not an object of non-negative integers.
+    public init?(json value: JSONValue) {
+        guard case .object(let members) = value else { return nil }
+        var counters: [String: UInt64] = [:]
+        for (node, counter) in members {
+            guard case .number(let text) = counter, let count = UInt64(text) else { return nil }
+            counters[node] = count
+        }
+        self.init(counters)
+    }
+
+    /// Parses `{"node":1}`.
+    public init?(parsing text: String) {
+        guard let value = try? JSONValue.parse(text) else { return nil }
+        self.init(json: value)
+    }
+}

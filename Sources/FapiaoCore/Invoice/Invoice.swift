@@ -1,0 +1,154 @@
+import Foundation
+
+/// A seller or buyer: a name and a taxpayer identifier.
+public struct Party: Hashable, Sendable {
+    public var name: String
+    public var taxID: String
+
+    public init(name: String, taxID: String) {
+        self.name = name
+        self.taxID = taxID
+    }
+}
+
+/// One line of goods or services on an invoice.
+public struct InvoiceLine: Hashable, Sendable {
+    public var description: String
+    /// An exact decimal string, informational (`"2.5"`).
+    public var quantity: String?
+    /// An exact decimal string, informational (`"208.3"`).
+    public var unitPrice: String?
+    public var net: Money
+    public var taxRate: TaxRate
+    public var tax: Money
+
+    public init(
+        description: String,
+        quantity: String? = nil,
+        unitPrice: String? = nil,
+        net: Money,
+        taxRate: TaxRate,
+        tax: Money
+    ) {
+        self.description = description
+        self.quantity = quantity
+        self.unitPrice = unitPrice
+        self.net = net
+        self.taxRate = taxRate
+        self.tax = tax
+    }
+}
+
+/// Why and by whom an invoice was voided (作废).
+public struct VoidRecord: Hashable, Sendable {
+    public var reason: String
+    public var at: UTCTimestamp
+    public var by: String
+
+    public init(reason: String, at: UTCTimestamp, by: String) {
+        self.reason = reason
+        self.at = at
+        self.by = by
+    }
+}
+
+/// A validated invoice: one version of it, as captured, amended or voided.
+///
+/// Values of this type have passed ``InvoiceValidator``; build them from input with it.
+/// `id` is minted at capture and never changes: it is the root of every idempotency key.
+public struct Invoice: Hashable, Sendable {
+    public var id: UUID
+    public var kind: InvoiceKind
+    /// For a red invoice, the number of the invoice it reverses.
+    public var originalNumber: String?
+    public var type: InvoiceType
+    /// 发票代码, legacy invoices only.
+    public var code: String?
+    public var number: String
+    public var issueDate: CalendarDate
+    public var seller: Party
+    public var buyer: Party
+    public var lines: [InvoiceLine]
+    public var net: Money
+    public var tax: Money
+    public var gross: Money
+    public var taxRate: TaxRate
+    /// 校验码, 20 digits, optional.
+    public var checkCode: String?
+    public var note: String?
+    /// The clerk who typed the invoice in.
+    public var operatorName: String?
+    /// When the branch captured it (UTC).
+    public var capturedAt: UTCTimestamp
+    /// The node id of the branch that captured it.
+    public var branch: String
+    /// Set once the invoice is voided.
+    public var void: VoidRecord?
+
+    public init(
+        id: UUID,
+        kind: InvoiceKind = .normal,
+        originalNumber: String? = nil,
+        type: InvoiceType,
+        code: String? = nil,
+        number: String,
+        issueDate: CalendarDate,
+        seller: Party,
+        buyer: Party,
+        lines: [InvoiceLine] = [],
+        net: Money,
+        tax: Money,
+        gross: Money,
+        taxRate: TaxRate,
+        checkCode: String? = nil,
+        note: String? = nil,
+        operatorName: String? = nil,
+        capturedAt: UTCTimestamp,
+        branch: String,
+        void: VoidRecord? = nil
+    ) {
+        self.id = id
+        self.kind = kind
+        self.originalNumber = originalNumber
+        self.type = type
+        self.code = code
+        self.number = number
+        self.issueDate = issueDate
+        self.seller = seller
+        self.buyer = buyer
+        self.lines = lines
+        self.net = net
+        self.tax = tax
+        self.gross = gross
+        self.taxRate = taxRate
+        self.checkCode = checkCode
+        self.note = note
+        self.operatorName = operatorName
+        self.capturedAt = capturedAt
+        self.branch = branch
+        self.void = void
+    }
+
+    /// The invoice's legal identity: no two invoices in a journal share it.
+    public var numberKey: NumberKey { NumberKey(sellerTaxID: seller.taxID, code: code ?? "", number: number) }
+
+    /// The currency all amounts are in.
+    public var currency: String { gross.currency }
+}
+
+/// (seller taxID, code, number): what makes an invoice number unique.
+public struct NumberKey: Hashable, Sendable, CustomStringConvertible {
+    public var sellerTaxID: String
+    public var code: String
+    public var number: String
+
+    public init(sellerTaxID: String, code: String, number: String) {
+        self.sellerTaxID = sellerTaxID
+        self.code = code
+        self.number = number
+    }
+
+    public var description: String {
+        code.isEmpty ? "number \(number) of seller \(sellerTaxID)" : "code \(code) number \(number) of seller \(sellerTaxID)"
+    }
+}

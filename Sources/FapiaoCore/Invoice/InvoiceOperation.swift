@@ -1,0 +1,50 @@
+import Foundation
+
+/// One change to one invoice, as it travels from the outbox to the centre.
+///
+/// The operation id is minted once, when the change is made, and never again: a retry
+/// after a lost reply sends the same id with the same hash, which the centre recognises
+/// as a duplicate. The payload is the whole invoice version after the change, so the
+/// centre never has to replay a history to know the current state.
+/// (Named so, not `Operation`, to stay clear of Foundation's `Operation` class.)
+public struct InvoiceOperation: Hashable, Sendable {
+    /// What the change was.
+    public enum Kind: String, Hashable, Sendable, CaseIterable {
+        case create
+        case amend
+        case void
+        /// A conflict resolution: its clock dominates both conflicting versions.
+        case resolve
+    }
+
+    public var id: UUID
+    public var invoiceID: UUID
+    public var kind: Kind
+    /// The invoice's clock after the change.
+    public var clock: VectorClock
+    /// The invoice version after the change.
+    public var invoice: Invoice
+    /// SHA-256 over kind, invoice id, clock and payload: same id + same hash = same operation.
+    public let hash: String
+
+    /// Creates an operation and computes its hash.
+    public init(id: UUID, kind: Kind, clock: VectorClock, invoice: Invoice) {
+        self.id = id
+        self.invoiceID = invoice.id
+        self.kind = kind
+        self.clock = clock
+        self.invoice = invoice
+        self.hash = Self.hash(kind: kind, invoiceID: invoice.id, clock: clock, payload: invoice.canonicalJSON)
+    }
+
+    /// The hash of an operation's parts; stored operations are checked against it.
+    public static func hash(kind: Kind, invoiceID: UUID, clock: VectorClock, payload: CanonicalJSON) -> String {
+        let envelope: CanonicalJSON = .object([
+            "kind": .string(kind.rawValue),
+            "invoiceID": .string(invoiceID.uuidString),
+            "clock": clock.canonicalJSON,
+            "payload": payload,
+        ])
+        return Digest.sha256Hex(envelope.bytes)
+    }
+}

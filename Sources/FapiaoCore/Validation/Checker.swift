@@ -1,0 +1,265 @@
+/// Collects the issues of one invoice while its fields are read; used by ``InvoiceValidator``.
+struct Checker {
+    let fields: [String: String]
+    var issues: [ValidationIssue]
+    var overrides: [ValidationIssue] = []
+
+    mutating func fail(_ field: String, _ rule: String, _ message: String) {
+        issues.append(ValidationIssue(field: field, rule: rule, message: message))
+    }
+
+    /// A present, non-blank value, trimmed of surrounding spaces; `nil` when absent or blank.
+    func optional(_ field: String) -> String? {
+        guard let raw = fields[field] else { return nil }
+        let trimmed = raw.trimmingSpaces()
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    mutating func required(_ field: String) -> String? {
+        guard let value = optional(field) else {
+            fail(field, "required", "must not be empty")
+            return nil
+        }
+        return value
+    }
+
+    func isDigits(_ text: String, counts: Set<Int>) -> Bool {
+        counts.contains(text.utf8.count) && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
+
+    mutating func text(_ field: String, required: Bool) -> String? {
+        let value = required ? self.required(field) : optional(field)
+        guard let value else { return nil }
+        let limit = ValidationPolicy.maximumLengths[field] ?? 100
+        // Count bytes first so a 10 MB value is refused without walking its characters.
+        if value.utf8.count > limit * 4 || value.count > limit {
+            fail(field, "maxLength", "must be at most \(limit) characters, not \(value.count)")
+            return nil
+        }
+        if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            fail(field, "controlCharacter", "must not contain control characters such as line breaks or tabs")
+            return nil
+        }
+        return value
+    }
+
+    mutating func numberFormat(type: InvoiceType, code: String?, number: String?) {
+        if type.isDigital {
+            if code != nil { fail("code", "digitalNoCode", "must be empty for a digital (\(type.rawValue)) invoice") }
+            if let number, !isDigits(number, counts: [20]) {
+                fail("number", "format", "must be 20 digits for a \(type.rawValue) invoice, not \"\(number)\"")
+            }
+        } else if type == .other {
+            if let code, !isDigits(code, counts: [10, 12]) { fail("code", "format", "must be 10 or 12 digits") }
+            if let number, !isDigits(number, counts: Set(8...20)) {
+                fail("number", "format", "must be 8 to 20 digits, not \"\(number)\"")
+            }
+        } else {
+            if let code {
+                if !isDigits(code, counts: [10, 12]) {
+                    fail("code", "format", "must be 10 or 12 digits for a \(type.rawValue) invoice, not \"\(code)\"")
+                }
+            } else {
+                fail("code", "required", "must not be empty for a legacy \(type.rawValue) invoice (10 or 12 digits)")
+            }
+            if let number, !isDigits(number, counts: [8]) {
+                fail("number", "format", "must be 8 digits for a legacy \(type.rawValue) invoice, not \"\(number)\"")
+            }
+        }
+    }
+
+    mutating func date(policy: ValidationPolicy, today: CalendarDate) -> CalendarDate? {
+        guard let text = required("issueDate") else { return nil }
+        guard let date = CalendarDate(parsing: text) else {
+            fail("issueDate", "format", "must be a real date written YYYY-MM-DD, not \"\(text)\"")
+            return nil
+        }
+        if date > today {
+            fail("issueDate", "notFuture", "must not be in the future (today is \(today) in Asia/Shanghai), not \(date)")
+            return nil
+        }
+        let earliest = today.adding(days: -policy.offlineWindowDays)
+        if date < earliest {
+            fail(
+                "issueDate",
+                "offlineWindow",
+                "must be within the \(policy.offlineWindowDays)-day offline window (on or after \(earliest)), not \(date)"
+            )
+            return nil
+        }
+        return date
+    }
+
+    mutating func taxID(_ field: String, allowResidentID: Bool, override: Bool) -> String? {
+        guard let value = required(field) else { return nil }
+        switch TaxpayerID.check(value, allowResidentID: allowResidentID) {
+        case .success:
+            return value
+        case .failure(let box):
+            let issue = ValidationIssue(field: field, rule: box.problem.ruleCode, message: box.problem.rule)
+            if override, box.problem.isOverridable {
+                overrides.append(issue)
+                return value
+            }
+            issues.append(issue)
+            return nil
+        }
+    }
+
+    mutating func money(_ field: String, currency: String, negative: Bool) -> Money? {
+        guard let text = required(field) else { return nil }
+        do {
+            let money = try Money(parsing: text, currency: currency, allowNegative: true)
+            if negative, money.minorUnits > 0 {
+                fail(field, "redNegative", "must be negative or zero on a red invoice, not \(text)")
+                return nil
+            }
+            if !negative, money.minorUnits < 0 {
+                fail(field, "notNegative", "must not be negative on a normal invoice (use kind red), not \(text)")
+                return nil
+            }
+            return money
+        } catch {
+            fail(field, error.ruleCode, error.rule)
+            return nil
+        }
+    }
+
+    mutating func rate(_ field: String, table: RateTable, value: String? = nil) -> TaxRate? {
+        guard let text = value ?? required(field) else { return nil }
+        do {
+            let rate = try TaxRate(parsing: text)
+            guard table.allows(rate) else {
+                fail(
+                    field,
+                    "rateTable",
+                    "must be a rate in the \(table.version) table (\(table.listText)), not \(rate.percentText)"
+                )
+                return nil
+            }
+            return rate
+        } catch {
+            fail(field, error.ruleCode, error.rule)
+            return nil
+        }
+    }
+
+    mutating func lines(
+        _ rawLines: [[String: String]],
+        currency: String,
+        negative: Bool,
+        policy: ValidationPolicy
+    ) -> [InvoiceLine]? {
+        var lines: [InvoiceLine] = []
+        var ok = true
+        for (index, raw) in rawLines.enumerated() {
+            let prefix = "lines[\(index + 1)]"
+            var line = Checker(fields: Dictionary(uniqueKeysWithValues: raw.map { ("\(prefix).\($0.key)", $0.value) }),
+                issues: [])
+            let description = line.text("\(prefix).description", required: true)
+            let quantity = line.optional("\(prefix).quantity")
+            if let quantity { line.decimal("\(prefix).quantity", quantity) }
+            let unitPrice = line.optional("\(prefix).unitPrice")
+            if let unitPrice { line.decimal("\(prefix).unitPrice", unitPrice) }
+            let net = line.money("\(prefix).net", currency: currency, negative: negative)
+            let tax = line.money("\(prefix).tax", currency: currency, negative: negative)
+            let rate = line.rate("\(prefix).taxRate", table: policy.rateTable)
+            if let net, let tax, let rate {
+                let expected = rate.tax(on: net.minorUnits)
+                if (tax.minorUnits - expected).magnitude > policy.lineTaxTolerance.magnitude {
+                    line.fail(
+                        "\(prefix).tax",
+                        "taxMismatch",
+                        "must be net × rate = \(DecimalText.format(expected, scale: 2)) within "
+                            + "\(DecimalText.format(policy.lineTaxTolerance, scale: 2)), not \(tax.decimalText)"
+                    )
+                }
+            }
+            issues += line.issues
+            if line.issues.isEmpty, let description, let net, let tax, let rate {
+                lines.append(
+                    InvoiceLine(
+                        description: description,
+                        quantity: quantity,
+                        unitPrice: unitPrice,
+                        net: net,
+                        taxRate: rate,
+                        tax: tax
+                    )
+                )
+            } else {
+                ok = false
+            }
+        }
+        return ok ? lines : nil
+    }
+
+    mutating func decimal(_ field: String, _ text: String) {
+        do {
+            _ = try DecimalText.parse(text, scale: 6)
+        } catch {
+            fail(field, error.ruleCode, error == .tooManyDecimals(allowed: 6) ? "must have at most 6 decimal places" : error.rule)
+        }
+    }
+
+    mutating func totals(net: Money, tax: Money, rate: TaxRate, lines: [InvoiceLine]?, policy: ValidationPolicy) {
+        if let lines, !lines.isEmpty {
+            let lineNet = lines.reduce(Int64(0)) { $0 &+ $1.net.minorUnits }
+            let lineTax = lines.reduce(Int64(0)) { $0 &+ $1.tax.minorUnits }
+            if lineNet != net.minorUnits {
+                fail("net", "linesSum", "must equal the sum of the lines' net, \(DecimalText.format(lineNet, scale: 2)), not \(net.decimalText)")
+            }
+            if lineTax != tax.minorUnits {
+                fail("tax", "linesSum", "must equal the sum of the lines' tax, \(DecimalText.format(lineTax, scale: 2)), not \(tax.decimalText)")
+            }
+            let rates = Set(lines.map(\.taxRate))
+            if !rates.contains(rate) {
+                fail("taxRate", "linesRate", "must be one of the lines' rates (\(rates.sorted(by: >).map(\.percentText).joined(separator: ", ")))")
+            }
+            // With mixed rates the lines carry the check; the header rate is only a summary.
+            if rates.count > 1 { return }
+        }
+        let expected = rate.tax(on: net.minorUnits)
+        if (tax.minorUnits - expected).magnitude > policy.invoiceTaxTolerance.magnitude {
+            fail(
+                "tax",
+                "taxMismatch",
+                "must be net × rate = \(net.decimalText) × \(rate.percentText) = \(DecimalText.format(expected, scale: 2)) "
+                    + "within \(DecimalText.format(policy.invoiceTaxTolerance, scale: 2)), not \(tax.decimalText)"
+            )
+        }
+    }
+}
+
+extension DecimalText.Problem {
+    var ruleCode: String {
+        switch self {
+        case .empty: "required"
+        case .notADecimal: "decimal"
+        case .tooManyDecimals: "decimalPlaces"
+        case .negative: "notNegative"
+        case .tooLarge: "range"
+        }
+    }
+}
+
+extension TaxpayerID.Problem {
+    var ruleCode: String {
+        switch self {
+        case .empty: "required"
+        case .wrongLength: "length"
+        case .badCharacter: "characters"
+        case .wrongCheckCharacter: "checkCharacter"
+        case .residentIDNotAllowed: "residentID"
+        }
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
+        guard let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        if first == startIndex && last == index(before: endIndex) { return self }
+        return String(self[first...last])
+    }
+}

@@ -1,0 +1,29 @@
+import FapiaoCore
+import Foundation
+
+/// Who captures, from where, and whether a bad check character is deliberately accepted.
+public struct CaptureOptions: Hashable, Sendable {
+    /// The person or job recorded as the audit actor.
+    public var actor: String
+    /// Where the invoice came from (`cli`, `json`, `import:invoices.csv`), for the audit.
+    public var source: String
+    /// Accept a taxpayer ID whose only fault is its check character.
+    public var acceptBadCheckCharacters: Bool
+    /// Why the check-character override was needed; required when it is used.
+    public var overrideReason: String?
+
+    public init(actor: String, source: String, acceptBadCheckCharacters: Bool = false, overrideReason: String? = nil) {
+        self.actor = actor
+        self.source = source
+        self.acceptBadCheckCharacters = acceptBadCheckCharacters
+        self.overrideReason = overrideReason
+    }
+}
+
+/// What a capture wrote: the invoice, its create operation and the audit entry.
+public struct CaptureReceipt: Hashable, Sendable {
+    public var invoice: Invoice
+    public var operationID: UUID
+    public var clock: VectorClock
+    public var auditSequence: Int64
+}

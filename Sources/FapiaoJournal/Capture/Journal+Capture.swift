@@ -1,0 +1,147 @@
+import FapiaoCore
+import Foundation
+import GRDB
+
+extension Journal {
+    /// Validates and records one invoice: the invoice row, its create operation in the
+    /// outbox and its audit entry, in one durable transaction.
+    ///
+    /// - Parameters:
+    ///   - input: the invoice as typed or read from JSON.
+    ///   - options: actor, source and override.
+    /// - Returns: the receipt; once returned, the invoice survives a crash.
+    /// - Throws: ``ValidationFailure`` when the invoice breaks a rule (nothing is written),
+    ///   ``JournalError`` when storage fails (nothing is written).
+    @discardableResult
+    public func capture(_ input: InvoiceInput, options: CaptureOptions) throws -> CaptureReceipt {
+        let validated = try validate(input, options: options)
+        return try write { db in
+            if let failure = try uniquenessFailure(db, validated.invoice) { throw failure }
+            var audit = try AuditAppender(db: db)
+            return try insert(db, validated, options: options, audit: &audit)
+        }
+    }
+
+    /// Validates `input` as a new capture at the current instant, without writing anything.
+    public func validate(_ input: InvoiceInput, options: CaptureOptions) throws(ValidationFailure) -> ValidatedInvoice {
+        let context = CaptureContext(
+            id: environment.newID(),
+            capturedAt: environment.now(),
+            branch: settings.node,
+            operatorName: settings.operatorName,
+            acceptBadCheckCharacters: options.acceptBadCheckCharacters
+        )
+        let validated = try InvoiceValidator.validate(input, policy: settings.policy, context: context)
+        if !validated.overrides.isEmpty, (options.overrideReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationFailure(issues: [
+                ValidationIssue(
+                    field: "overrideReason",
+                    rule: "required",
+                    message: "must say why the check-character failure of "
+                        + validated.overrides.map(\.field).joined(separator: " and ") + " is accepted"
+                )
+            ])
+        }
+        return validated
+    }
+
+    /// The failure to report when the invoice's id or number is already in the journal.
+    func uniquenessFailure(_ db: Database, _ invoice: Invoice, ignoring ownID: UUID? = nil) throws -> ValidationFailure? {
+        if ownID == nil,
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM invoice WHERE id = ?", arguments: [invoice.id.uuidString]) == true
+        {
+            return ValidationFailure(issues: [
+                ValidationIssue(
+                    field: "id",
+                    rule: "unique",
+                    message: "\(invoice.id.uuidString) is already in the journal; it was captured before"
+                )
+            ])
+        }
+        let key = invoice.numberKey
+        let statement = try db.cachedStatement(
+            sql: "SELECT id FROM invoice WHERE seller_tax_id = ? AND code = ? AND number = ?"
+        )
+        if let existing = try String.fetchOne(statement, arguments: [key.sellerTaxID, key.code, key.number]),
+            existing != ownID?.uuidString
+        {
+            return ValidationFailure(issues: [Self.duplicateNumberIssue(key, existing: existing)])
+        }
+        return nil
+    }
+
+    static func duplicateNumberIssue(_ key: NumberKey, existing: String) -> ValidationIssue {
+        ValidationIssue(
+            field: "number",
+            rule: "unique",
+            message: "\(key.number) is already in the journal for seller \(key.sellerTaxID)"
+                + (key.code.isEmpty ? "" : " with code \(key.code)") + " (invoice \(existing.prefix(8)))"
+        )
+    }
+
+    /// Writes the invoice row, its create operation and its audit entry.
+    func insert(
+        _ db: Database,
+        _ validated: ValidatedInvoice,
+        options: CaptureOptions,
+        audit: inout AuditAppender
+    ) throws -> CaptureReceipt {
+        let invoice = validated.invoice
+        let clock = VectorClock().incremented(at: settings.node)
+        let operation = InvoiceOperation(id: environment.newID(), kind: .create, clock: clock, invoice: invoice)
+        let now = environment.now().description
+        let content = invoice.canonicalJSON.text
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO invoice (id, kind, type, code, number, issue_date, seller_tax_id, seller_name,
+                    buyer_tax_id, buyer_name, currency, net, tax, gross, tax_rate_bp, clock, content,
+                    content_hash, captured_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            invoice.id.uuidString, invoice.kind.rawValue, invoice.type.rawValue, invoice.code ?? "", invoice.number,
+            invoice.issueDate.description, invoice.seller.taxID, invoice.seller.name, invoice.buyer.taxID,
+            invoice.buyer.name, invoice.currency, invoice.net.minorUnits, invoice.tax.minorUnits,
+            invoice.gross.minorUnits, invoice.taxRate.basisPoints, clock.description, content,
+            Digest.sha256Hex(Array(content.utf8)), invoice.capturedAt.description, now,
+        ])
+        try insertOperation(db, operation, payload: content, at: now)
+        var details: [String: CanonicalJSON] = [
+            "kind": .string(InvoiceOperation.Kind.create.rawValue),
+            "number": .string(invoice.number),
+            "type": .string(invoice.type.rawValue),
+            "source": .string(options.source),
+            "operationHash": .string(operation.hash),
+        ]
+        if !validated.overrides.isEmpty {
+            details["overrides"] = .array(
+                validated.overrides.map { .object(["field": .string($0.field), "rule": .string($0.rule)]) }
+            )
+            details["overrideReason"] = .optional(options.overrideReason)
+        }
+        let entry = try audit.append(
+            db,
+            wallTime: environment.now(),
+            node: settings.node,
+            actor: options.actor,
+            event: .captured,
+            invoiceID: invoice.id,
+            operationID: operation.id,
+            clock: clock,
+            details: .object(details)
+        )
+        return CaptureReceipt(invoice: invoice, operationID: operation.id, clock: clock, auditSequence: entry.sequence)
+    }
+
+    func insertOperation(_ db: Database, _ operation: InvoiceOperation, payload: String, at now: String) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO operation (id, invoice_id, kind, clock, payload, hash, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            operation.id.uuidString, operation.invoiceID.uuidString, operation.kind.rawValue,
+            operation.clock.description, payload, operation.hash, now, now,
+        ])
+    }
+}

@@ -1,0 +1,86 @@
+import FapiaoCore
+import Foundation
+import GRDB
+
+/// The result of checking an import file against the rules and the journal.
+public struct ImportPlan: Sendable {
+    /// Records that can be captured, with their file line.
+    public var valid: [(line: Int, invoice: ValidatedInvoice)]
+    /// Records that cannot, with every reason.
+    public var invalid: [(line: Int, failure: ValidationFailure)]
+
+    public var total: Int { valid.count + invalid.count }
+}
+
+extension Journal {
+    /// Validates every record, and checks its number against the journal and against the
+    /// records before it in the same file. Writes nothing.
+    ///
+    /// - Parameter progress: called now and then with (records checked, total).
+    public func planImport(
+        _ rows: [ImportRow],
+        options: CaptureOptions,
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> ImportPlan {
+        var plan = ImportPlan(valid: [], invalid: [])
+        var seenNumbers: [NumberKey: Int] = [:]
+        var seenIDs: [UUID: Int] = [:]
+        try read { db in
+            for (index, row) in rows.enumerated() {
+                if index % 1_000 == 0 { progress?(index, rows.count) }
+                let validated: ValidatedInvoice
+                do {
+                    validated = try validate(try row.input.get(), options: options)
+                } catch let failure as ValidationFailure {
+                    plan.invalid.append((row.line, failure))
+                    continue
+                }
+                let invoice = validated.invoice
+                if let earlier = seenNumbers[invoice.numberKey] {
+                    plan.invalid.append((row.line, Self.repeatedInFile("number", invoice.number, earlier)))
+                    continue
+                }
+                if let earlier = seenIDs[invoice.id] {
+                    plan.invalid.append((row.line, Self.repeatedInFile("id", invoice.id.uuidString, earlier)))
+                    continue
+                }
+                if let failure = try uniquenessFailure(db, invoice) {
+                    plan.invalid.append((row.line, failure))
+                    continue
+                }
+                seenNumbers[invoice.numberKey] = row.line
+                seenIDs[invoice.id] = row.line
+                plan.valid.append((row.line, validated))
+            }
+        }
+        progress?(rows.count, rows.count)
+        return plan
+    }
+
+    /// Captures every valid record of `plan` in one transaction: all of them or, if
+    /// anything fails (a crash, a full disk), none.
+    ///
+    /// - Returns: the number of invoices captured.
+    @discardableResult
+    public func commitImport(
+        _ plan: ImportPlan,
+        options: CaptureOptions,
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> Int {
+        try write { db in
+            var audit = try AuditAppender(db: db)
+            for (index, candidate) in plan.valid.enumerated() {
+                if index % 1_000 == 0 { progress?(index, plan.valid.count) }
+                try insert(db, candidate.invoice, options: options, audit: &audit)
+            }
+            progress?(plan.valid.count, plan.valid.count)
+            return plan.valid.count
+        }
+    }
+
+    private static func repeatedInFile(_ field: String, _ value: String, _ earlier: Int) -> ValidationFailure {
+        ValidationFailure(issues: [
+            ValidationIssue(field: field, rule: "unique", message: "\(value) already appears in this file at line \(earlier)")
+        ])
+    }
+}

@@ -1,0 +1,197 @@
+import FapiaoCore
+import Foundation
+import GRDB
+import Logging
+
+/// A branch's durable journal: invoices, the outbox of operations, the audit chain.
+///
+/// Backed by an SQLite file through GRDB's `DatabasePool` in WAL mode with
+/// `synchronous=FULL`: once a method that writes has returned, its change survives
+/// `kill -9` and power loss. Every change is one transaction that writes the invoice
+/// row, its operation and its audit entry together, or nothing.
+///
+/// The type holds no mutable state of its own (the database is the state, and the pool
+/// serialises writers), so it is a `Sendable` class rather than an actor.
+public final class Journal: Sendable {
+    /// The journal file's path.
+    public let path: String
+    /// The settings read when the journal was opened.
+    public let settings: JournalSettings
+    let pool: DatabasePool
+    let environment: JournalEnvironment
+
+    private init(path: String, pool: DatabasePool, settings: JournalSettings, environment: JournalEnvironment) {
+        self.path = path
+        self.pool = pool
+        self.settings = settings
+        self.environment = environment
+    }
+
+    /// Creates a new journal at `path`; refuses to overwrite any existing file.
+    ///
+    /// - Parameters:
+    ///   - path: where to create it; missing directories are created with mode 0700.
+    ///   - settings: the node id, operator and policy.
+    ///   - actor: who is creating it, for the first audit entry.
+    ///   - environment: clock, ids and logger.
+    /// - Returns: the open journal.
+    /// - Throws: ``JournalError``.
+    public static func create(
+        at path: String,
+        settings: JournalSettings,
+        actor: String,
+        environment: JournalEnvironment = .system()
+    ) throws -> Journal {
+        guard JournalSettings.isValidNode(settings.node) else {
+            throw JournalError(
+                code: .invalidSetting,
+                message: "node \"\(settings.node)\" must be 1 to 63 lowercase letters, digits or '-', "
+                    + "not starting with '-' (for example bj-chaoyang-01)."
+            )
+        }
+        try JournalFile.createEmpty(path: path)
+        do {
+            let pool = try openPool(path: path)
+            try pool.barrierWriteWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA application_id = \(JournalFile.applicationID)")
+            }
+            try migrate(pool)
+            let journal = Journal(path: path, pool: pool, settings: settings, environment: environment)
+            try journal.write { db in
+                for (key, value) in settings.storedPairs {
+                    try db.execute(sql: "INSERT INTO setting (key, value) VALUES (?, ?)", arguments: [key, value])
+                }
+                var audit = try AuditAppender(db: db)
+                try audit.append(
+                    db,
+                    wallTime: environment.now(),
+                    node: settings.node,
+                    actor: actor,
+                    event: .initialized,
+                    details: .object([
+                        "schemaVersion": .integer(Int64(JournalFile.schemaVersion)),
+                        "rateTable": .string(settings.policy.rateTable.version),
+                    ])
+                )
+            }
+            // Fold the WAL into the main file so its header carries the application id
+            // and schema version that `JournalFile.inspect` reads.
+            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            return journal
+        } catch {
+            JournalFile.remove(path: path)
+            throw mapped(error, path: path)
+        }
+    }
+
+    /// Opens an existing journal, upgrading its schema if this build knows newer migrations.
+    ///
+    /// A file that is not a Fapiao journal, or was written by a newer version, is refused
+    /// before SQLite opens it, and left unchanged.
+    /// - Throws: ``JournalError``.
+    public static func open(at path: String, environment: JournalEnvironment = .system()) throws -> Journal {
+        let header = try JournalFile.inspect(path: path)
+        do {
+            let pool = try openPool(path: path)
+            if header.userVersion < JournalFile.schemaVersion { try migrate(pool) }
+            let stored = try pool.read { db in
+                try Dictionary(
+                    uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM setting").map {
+                        (row: Row) -> (String, String) in (row["key"], row["value"])
+                    }
+                )
+            }
+            let settings = try JournalSettings(stored: stored)
+            return Journal(path: path, pool: pool, settings: settings, environment: environment)
+        } catch {
+            throw mapped(error, path: path)
+        }
+    }
+
+    private static func openPool(path: String) throws -> DatabasePool {
+        var configuration = Configuration()
+        configuration.label = "fapiao.journal"
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(30)
+        configuration.maximumReaderCount = 4
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB's WAL setup sets synchronous=NORMAL on the writer; durability needs FULL,
+        // so set it after the pool is open and check that it stuck (DESIGN §8).
+        try pool.barrierWriteWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            let mode = try Int.fetchOne(db, sql: "PRAGMA synchronous")
+            guard mode == 2 else {
+                throw JournalError(
+                    code: .ioError,
+                    message: "SQLite refused synchronous=FULL on the journal (got \(mode ?? -1)); nothing was written."
+                )
+            }
+        }
+        return pool
+    }
+
+    private static func migrate(_ pool: DatabasePool) throws {
+        try JournalMigrations.migrator().migrate(pool)
+        try pool.barrierWriteWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA user_version = \(JournalFile.schemaVersion)")
+        }
+    }
+
+    /// `PRAGMA synchronous` on the writer connection: 2 (FULL) on every open journal.
+    public func writerSynchronousMode() throws -> Int {
+        try pool.barrierWriteWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// Runs `body` in one write transaction, mapping storage errors to ``JournalError``.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(body)
+        } catch {
+            throw Self.mapped(error, path: path)
+        }
+    }
+
+    /// Runs `body` on a read-only snapshot, mapping storage errors to ``JournalError``.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw Self.mapped(error, path: path)
+        }
+    }
+
+    /// Closes the journal's connections.
+    public func close() throws { try pool.close() }
+
+    static func mapped(_ error: any Error, path: String) -> any Error {
+        guard let database = error as? DatabaseError else { return error }
+        switch database.resultCode.primaryResultCode {
+        case .SQLITE_FULL:
+            return JournalError(
+                code: .storageFull,
+                message: "The disk holding \(path) is full; nothing was written. Free space and try again.",
+                cause: error
+            )
+        case .SQLITE_IOERR:
+            return JournalError(
+                code: .ioError,
+                message: "Reading or writing \(path) failed (I/O error); nothing was written. Check the disk.",
+                cause: error
+            )
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return JournalError(
+                code: .damaged,
+                message: "The journal \(path) is damaged; it was left as it is. Restore it from a backup.",
+                cause: error
+            )
+        case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
+            return JournalError(
+                code: .permissionDenied,
+                message: "Cannot write the journal \(path); check that this user owns it and its directory.",
+                cause: error
+            )
+        default:
+            return error
+        }
+    }
+}

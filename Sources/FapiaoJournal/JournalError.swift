@@ -1,0 +1,54 @@
+/// A failure of the branch journal, shaped like NIO's `FileSystemError`: a code scripts
+/// can switch on, one sentence for a person, and the underlying cause.
+public struct JournalError: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure; new codes may be added.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Value: String, Hashable, Sendable {
+            case notFound, alreadyExists, notAJournal, newerVersion, damaged, storageFull, ioError
+            case invoiceNotFound, ambiguousID, invalidChange, invalidSetting, permissionDenied
+        }
+        private let value: Value
+        private init(_ value: Value) { self.value = value }
+
+        /// No journal at the path.
+        public static let notFound = Code(.notFound)
+        /// `init` found a journal already there.
+        public static let alreadyExists = Code(.alreadyExists)
+        /// The file is not a Fapiao journal (random bytes, another application's database).
+        public static let notAJournal = Code(.notAJournal)
+        /// The journal was written by a newer Fapiao.
+        public static let newerVersion = Code(.newerVersion)
+        /// The journal's file is damaged.
+        public static let damaged = Code(.damaged)
+        /// The disk is full; nothing was written.
+        public static let storageFull = Code(.storageFull)
+        /// Reading or writing the file failed; nothing was written.
+        public static let ioError = Code(.ioError)
+        /// No invoice has that id.
+        public static let invoiceNotFound = Code(.invoiceNotFound)
+        /// An id prefix matches several invoices.
+        public static let ambiguousID = Code(.ambiguousID)
+        /// The change is not allowed in the invoice's state (amending a voided invoice).
+        public static let invalidChange = Code(.invalidChange)
+        /// A setting value is malformed.
+        public static let invalidSetting = Code(.invalidSetting)
+        /// The file or its directory cannot be accessed.
+        public static let permissionDenied = Code(.permissionDenied)
+
+        public var description: String { value.rawValue }
+    }
+
+    public var code: Code
+    /// What went wrong and what to do, one sentence.
+    public var message: String
+    /// The underlying error, if any.
+    public var cause: (any Error)?
+
+    public init(code: Code, message: String, cause: (any Error)? = nil) {
+        self.code = code
+        self.message = message
+        self.cause = cause
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,62 @@
+import FapiaoCore
+import Foundation
+import GRDB
+
+/// Where an invoice stands on its way to the remote.
+public enum SyncState: String, Hashable, Sendable, CaseIterable {
+    /// Captured or changed; waiting for the next sync.
+    case pending
+    /// Being pushed right now.
+    case inFlight
+    /// Pushed, but the reply was lost; will be retried with the same operation id.
+    case inDoubt
+    /// The remote holds this version.
+    case accepted
+    /// The remote holds a concurrent version; waiting for resolution.
+    case conflict
+    /// The remote refused it; waiting for a fix and requeue.
+    case quarantined
+}
+
+/// An invoice as the journal holds it: the current version and where it stands.
+public struct InvoiceRecord: Hashable, Sendable {
+    public var invoice: Invoice
+    public var syncState: SyncState
+    /// Why it is quarantined or in conflict.
+    public var stateReason: String?
+    public var clock: VectorClock
+    public var updatedAt: UTCTimestamp
+    /// Operations of this invoice not yet answered by the remote.
+    public var pendingOperations: Int
+
+    /// Whether the invoice has been voided.
+    public var isVoided: Bool { invoice.void != nil }
+
+    /// The state a person reads: `pending`, `accepted`, `voided (pending)`…
+    public var stateText: String { isVoided ? "voided (\(syncState.rawValue))" : syncState.rawValue }
+
+    init(row: Row) throws {
+        let content: String = row["content"]
+        do {
+            invoice = try Invoice(stored: try JSONValue.parse(content))
+        } catch {
+            throw JournalError(
+                code: .damaged,
+                message: "Invoice \(row["id"] as String? ?? "?") in the journal cannot be read back; restore from a backup.",
+                cause: error
+            )
+        }
+        syncState = SyncState(rawValue: row["sync_state"]) ?? .pending
+        stateReason = row["state_reason"]
+        clock = VectorClock(parsing: row["clock"]) ?? VectorClock()
+        updatedAt = UTCTimestamp(parsing: row["updated_at"]) ?? invoice.capturedAt
+        pendingOperations = row["pending_ops"] ?? 0
+    }
+
+    static let selectSQL = """
+        SELECT invoice.*, (SELECT COUNT(*) FROM operation
+            WHERE operation.invoice_id = invoice.id
+            AND operation.status IN ('pending', 'inFlight', 'inDoubt')) AS pending_ops
+        FROM invoice
+        """
+}

@@ -1,0 +1,60 @@
+import Foundation
+import ArgumentParser
+import FapiaoCore
+import FapiaoJournal
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create a branch journal.",
+        discussion: """
+            Creates the journal file (mode 0600, directory 0700). Never overwrites an existing file.
+
+            Examples:
+              fapiao init --node bj-chaoyang-01 --operator 王芳
+              fapiao init --node sh-pudong-02 --journal /srv/fapiao/journal.sqlite --offline-window-days 30
+            """
+    )
+
+    @OptionGroup var journalOptions: JournalOptions
+
+    @Option(help: ArgumentHelp("This branch's node id: lowercase letters, digits and '-' (e.g. bj-chaoyang-01).", valueName: "id"))
+    var node: String
+
+    @Option(name: .customLong("operator"), help: ArgumentHelp("The default operator recorded as the actor of changes.", valueName: "name"))
+    var operatorName: String?
+
+    @Option(help: ArgumentHelp("How many days back an issue date may lie.", valueName: "days"))
+    var offlineWindowDays: Int = ValidationPolicy.standard.offlineWindowDays
+
+    @Option(help: ArgumentHelp("The central system to sync with (used by sync).", valueName: "url"))
+    var remote: String?
+
+    @Option(help: ArgumentHelp("Output format.", valueName: "format"))
+    var format: ReportFormat = .text
+
+    func validate() throws {
+        guard (1...3650).contains(offlineWindowDays) else {
+            throw ValidationError("--offline-window-days must be between 1 and 3650.")
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            var policy = ValidationPolicy.standard
+            policy.offlineWindowDays = offlineWindowDays
+            let settings = JournalSettings(node: node, operatorName: operatorName, remote: remote, policy: policy)
+            let actor = ActorOptions().actor ?? operatorName ?? ProcessInfoEnvironment.user
+            let journal = try Journal.create(at: journalOptions.path, settings: settings, actor: actor)
+            switch format {
+            case .json:
+                emit(CanonicalJSON.object(["journal": .string(journal.path), "node": .string(node)]).text)
+            case .text:
+                emit("created journal \(journal.path) for node \(node)")
+            }
+        }
+    }
+}
+
+enum ProcessInfoEnvironment {
+    static var user: String { ProcessInfo.processInfo.environment["USER"] ?? "unknown" }
+}

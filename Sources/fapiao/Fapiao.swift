@@ -1,0 +1,25 @@
+import ArgumentParser
+
+@main
+struct Fapiao: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fapiao",
+        abstract: "Keep a branch office invoicing while the central invoice system is down.",
+        discussion: """
+            Invoices are captured into a durable local journal and queued for the central system. \
+            Every change is audited in a hash chain.
+
+            Journal: --journal PATH, else $FAPIAO_JOURNAL, else $XDG_DATA_HOME/fapiao/journal.sqlite \
+            (~/.local/share/fapiao/journal.sqlite).
+
+            Exit codes: 0 done; 1 done, attention needed; 64 usage; 65 invalid invoice data; \
+            66 input file, journal or invoice not found; 70 journal damaged or audit chain broken; \
+            73 journal already exists; 74 I/O error or disk full; 77 permission denied; \
+            78 not a Fapiao journal, or from a newer version.
+            """,
+        subcommands: [
+            Init.self, Enqueue.self, Import.self, List.self, Show.self, Amend.self, VoidInvoice.self, Status.self,
+            Audit.self, Demo.self,
+        ]
+    )
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import FapiaoCore
+import FapiaoJournal
+
+/// The documented exit codes (BSD sysexits), in one place.
+enum ExitStatus {
+    static let attention: Int32 = 1
+    static let usage: Int32 = 64
+    static let invalidData: Int32 = 65
+    static let notFound: Int32 = 66
+    static let damaged: Int32 = 70
+    static let alreadyExists: Int32 = 73
+    static let ioError: Int32 = 74
+    static let permission: Int32 = 77
+    static let notAJournal: Int32 = 78
+
+    /// The exit code for an error a command could not handle.
+    static func code(for error: any Error) -> Int32 {
+        switch error {
+        case is ValidationFailure:
+            return invalidData
+        case let error as InputFileError:
+            return error.code == .notFound ? notFound : invalidData
+        case let error as JournalError:
+            switch error.code {
+            case .notFound, .invoiceNotFound: return notFound
+            case .alreadyExists: return alreadyExists
+            case .notAJournal, .newerVersion: return notAJournal
+            case .damaged: return damaged
+            case .storageFull, .ioError: return ioError
+            case .permissionDenied: return permission
+            case .invalidSetting: return usage
+            default: return invalidData
+            }
+        default:
+            return damaged
+        }
+    }
+}
+
+/// Runs a command body, printing any error as one line on standard error and exiting with its code.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as CleanExit {
+        throw error
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        printError("\(error)")
+        throw ExitCode(ExitStatus.code(for: error))
+    }
+}
