@@ -2,6 +2,7 @@ import FapiaoCore
 import Foundation
 import GRDB
 import Logging
+import Synchronization
 
 /// A branch's durable journal: invoices, the outbox of operations, the audit chain.
 ///
@@ -10,19 +11,32 @@ import Logging
 /// `kill -9` and power loss. Every change is one transaction that writes the invoice
 /// row, its operation and its audit entry together, or nothing.
 ///
-/// The type holds no mutable state of its own (the database is the state, and the pool
-/// serialises writers), so it is a `Sendable` class rather than an actor.
+/// A journal is opened read-only; the writer pool is opened only when there is something
+/// valid to write. GRDB's `DatabasePool` makes a dummy write when it opens a database
+/// without a WAL file (GRDB issue 102), so opening it for a refused invoice or for a
+/// read-only command would change the file's bytes.
+///
+/// The database is the state and SQLite serialises writers, so the type is a `Sendable`
+/// class rather than an actor; the lazily opened pool sits behind a `Mutex`.
 public final class Journal: Sendable {
     /// The journal file's path.
     public let path: String
     /// The settings read when the journal was opened.
     public let settings: JournalSettings
-    let pool: DatabasePool
     let environment: JournalEnvironment
+    private let reader: DatabaseQueue?
+    private let writer: Mutex<DatabasePool?>
 
-    private init(path: String, pool: DatabasePool, settings: JournalSettings, environment: JournalEnvironment) {
+    private init(
+        path: String,
+        reader: DatabaseQueue?,
+        writer: DatabasePool?,
+        settings: JournalSettings,
+        environment: JournalEnvironment
+    ) {
         self.path = path
-        self.pool = pool
+        self.reader = reader
+        self.writer = Mutex(writer)
         self.settings = settings
         self.environment = environment
     }
@@ -56,7 +70,7 @@ public final class Journal: Sendable {
                 try db.execute(sql: "PRAGMA application_id = \(JournalFile.applicationID)")
             }
             try migrate(pool)
-            let journal = Journal(path: path, pool: pool, settings: settings, environment: environment)
+            let journal = Journal(path: path, reader: nil, writer: pool, settings: settings, environment: environment)
             try journal.write { db in
                 for (key, value) in settings.storedPairs {
                     try db.execute(sql: "INSERT INTO setting (key, value) VALUES (?, ?)", arguments: [key, value])
@@ -92,9 +106,18 @@ public final class Journal: Sendable {
     public static func open(at path: String, environment: JournalEnvironment = .system()) throws -> Journal {
         let header = try JournalFile.inspect(path: path)
         do {
-            let pool = try openPool(path: path)
-            if header.userVersion < JournalFile.schemaVersion { try migrate(pool) }
-            let stored = try pool.read { db in
+            var pool: DatabasePool?
+            if header.userVersion < JournalFile.schemaVersion {
+                let upgrading = try openPool(path: path)
+                try migrate(upgrading)
+                pool = upgrading
+            }
+            var configuration = Configuration()
+            configuration.label = "fapiao.journal.reader"
+            configuration.readonly = true
+            configuration.busyMode = .timeout(30)
+            let reader = try DatabaseQueue(path: path, configuration: configuration)
+            let stored = try reader.read { db in
                 try Dictionary(
                     uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM setting").map {
                         (row: Row) -> (String, String) in (row["key"], row["value"])
@@ -102,7 +125,7 @@ public final class Journal: Sendable {
                 )
             }
             let settings = try JournalSettings(stored: stored)
-            return Journal(path: path, pool: pool, settings: settings, environment: environment)
+            return Journal(path: path, reader: reader, writer: pool, settings: settings, environment: environment)
         } catch {
             throw mapped(error, path: path)
         }
@@ -139,29 +162,46 @@ public final class Journal: Sendable {
 
     /// `PRAGMA synchronous` on the writer connection: 2 (FULL) on every open journal.
     public func writerSynchronousMode() throws -> Int {
-        try pool.barrierWriteWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+        try writerPool().barrierWriteWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// The writer pool, opened on first use.
+    private func writerPool() throws -> DatabasePool {
+        try writer.withLock { pool in
+            if let pool { return pool }
+            let opened = try Self.openPool(path: path)
+            pool = opened
+            return opened
+        }
     }
 
     /// Runs `body` in one write transaction, mapping storage errors to ``JournalError``.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try pool.write(body)
+            return try writerPool().write(body)
         } catch {
             throw Self.mapped(error, path: path)
         }
     }
 
-    /// Runs `body` on a read-only snapshot, mapping storage errors to ``JournalError``.
+    /// Runs `body` on a consistent read-only view, mapping storage errors to ``JournalError``.
+    ///
+    /// Uses the writer pool's readers once it is open, so a read sees this journal's own writes.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try pool.read(body)
+            if let pool = writer.withLock({ $0 }) { return try pool.read(body) }
+            if let reader { return try reader.read(body) }
+            return try writerPool().read(body)
         } catch {
             throw Self.mapped(error, path: path)
         }
     }
 
     /// Closes the journal's connections.
-    public func close() throws { try pool.close() }
+    public func close() throws {
+        try writer.withLock { pool in try pool?.close() }
+        try reader?.close()
+    }
 
     static func mapped(_ error: any Error, path: String) -> any Error {
         guard let database = error as? DatabaseError else { return error }

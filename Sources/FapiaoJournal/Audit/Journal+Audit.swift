@@ -41,6 +41,10 @@ extension Journal {
     public func verifyAudit() throws -> AuditVerification {
         try read { db in
             var verifier = AuditChainVerifier()
+            // Every operation was written with an audit entry naming it; an operation without
+            // one means entries were removed, even from the end of the chain, which the links
+            // alone cannot show.
+            var auditedOperations = Set<String>()
             var result = AuditVerification(entriesChecked: 0, operationsChecked: 0, invoicesChecked: 0, head: Digest.zeroHex)
             let entries = try Row.fetchCursor(db, sql: "SELECT * FROM audit_entry ORDER BY seq")
             while let row = try entries.next() {
@@ -53,6 +57,7 @@ extension Journal {
                     result.brokenSequence = sequence
                     return result
                 }
+                if let operationID = entry.operationID { auditedOperations.insert(operationID.uuidString) }
                 do throws(AuditChainVerifier.Break) {
                     try verifier.check(entry)
                 } catch {
@@ -77,6 +82,10 @@ extension Journal {
                         == row["hash"]
                 else {
                     result.problem = "operation \(row["id"] as String) no longer matches its hash: the outbox was edited outside fapiao"
+                    return result
+                }
+                guard auditedOperations.contains(row["id"] as String) else {
+                    result.problem = "operation \(row["id"] as String) has no audit entry: entries were removed from the audit chain"
                     return result
                 }
                 result.operationsChecked += 1

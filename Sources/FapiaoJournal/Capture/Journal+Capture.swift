@@ -15,6 +15,9 @@ extension Journal {
     @discardableResult
     public func capture(_ input: InvoiceInput, options: CaptureOptions) throws -> CaptureReceipt {
         let validated = try validate(input, options: options)
+        // Checked on a read first, so a refused number never opens the writer (see ``Journal``),
+        // and again inside the write transaction, in case another process got there first.
+        if let failure = try read({ db in try uniquenessFailure(db, validated.invoice) }) { throw failure }
         return try write { db in
             if let failure = try uniquenessFailure(db, validated.invoice) { throw failure }
             var audit = try AuditAppender(db: db)

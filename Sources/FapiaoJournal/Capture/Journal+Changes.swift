@@ -54,6 +54,9 @@ extension Journal {
                 message: "The amend changes nothing on invoice \(current.invoice.id.uuidString.prefix(8)); give the fields to change."
             )
         }
+        if let failure = try read({ db in try uniquenessFailure(db, validated.invoice, ignoring: current.invoice.id) }) {
+            throw failure
+        }
         return try write { db in
             if let failure = try uniquenessFailure(db, validated.invoice, ignoring: current.invoice.id) { throw failure }
             return try recordChange(

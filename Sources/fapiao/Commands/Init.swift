@@ -16,6 +16,7 @@ struct Init: ParsableCommand {
     )
 
     @OptionGroup var journalOptions: JournalOptions
+    @OptionGroup var actorOptions: ActorOptions
 
     @Option(help: ArgumentHelp("This branch's node id: lowercase letters, digits and '-' (e.g. bj-chaoyang-01).", valueName: "id"))
     var node: String
@@ -43,7 +44,7 @@ struct Init: ParsableCommand {
             var policy = ValidationPolicy.standard
             policy.offlineWindowDays = offlineWindowDays
             let settings = JournalSettings(node: node, operatorName: operatorName, remote: remote, policy: policy)
-            let actor = ActorOptions().actor ?? operatorName ?? ProcessInfoEnvironment.user
+            let actor = actorOptions.actor ?? operatorName ?? ProcessInfoEnvironment.user
             let journal = try Journal.create(at: journalOptions.path, settings: settings, actor: actor)
             switch format {
             case .json:
