@@ -6,8 +6,10 @@ public enum Schema {
         public var sql: String
     }
 
-    /// The branch journal's migrations, in order. Append only. (SwiftPM names an embedded
-    /// file by replacing characters an identifier cannot start with, hence `_001_…`.)
+    /// The branch journal's migrations, in order; append only.
+    ///
+    /// SwiftPM names an embedded file by replacing characters an identifier cannot start
+    /// with, hence `_001_…`.
     public static let journal: [Migration] = [
         Migration(id: "0001_create_journal", sql: text(PackageResources._001_create_journal_sql))
     ]

@@ -11,7 +11,8 @@ public struct JournalSettings: Hashable, Sendable {
     /// Validation tolerances, rate table and offline window.
     public var policy: ValidationPolicy
 
-    public init(node: String, operatorName: String? = nil, remote: String? = nil, policy: ValidationPolicy = .standard) {
+    public init(node: String, operatorName: String? = nil, remote: String? = nil, policy: ValidationPolicy = .standard)
+    {
         self.node = node
         self.operatorName = operatorName
         self.remote = remote
@@ -47,7 +48,9 @@ public struct JournalSettings: Hashable, Sendable {
         }
         var policy = ValidationPolicy.standard
         if let text = stored["policy.lineTaxTolerance"], let value = Int64(text) { policy.lineTaxTolerance = value }
-        if let text = stored["policy.invoiceTaxTolerance"], let value = Int64(text) { policy.invoiceTaxTolerance = value }
+        if let text = stored["policy.invoiceTaxTolerance"], let value = Int64(text) {
+            policy.invoiceTaxTolerance = value
+        }
         if let text = stored["policy.offlineWindowDays"], let value = Int(text) { policy.offlineWindowDays = value }
         self.init(node: node, operatorName: stored["operator"], remote: stored["remote"], policy: policy)
     }

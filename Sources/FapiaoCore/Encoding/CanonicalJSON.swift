@@ -118,7 +118,12 @@ extension CanonicalJSON {
         case .string(let text): self = .string(text)
         case .array(let values): self = .array(values.map(CanonicalJSON.init(json:)))
         case .object(let members):
-            self = .object(Dictionary(members.map { ($0.key, CanonicalJSON(json: $0.value)) }, uniquingKeysWith: { _, last in last }))
+            self = .object(
+                Dictionary(
+                    members.map { ($0.key, CanonicalJSON(json: $0.value)) },
+                    uniquingKeysWith: { _, last in last }
+                )
+            )
         }
     }
 }

@@ -124,7 +124,9 @@ extension Invoice {
         var voidRecord: VoidRecord?
         if members["void"] != nil {
             let record = try object(members["void"], "void")
-            guard let at = UTCTimestamp(parsing: try string("at", in: record)) else { throw StoredFormError(field: "void.at") }
+            guard let at = UTCTimestamp(parsing: try string("at", in: record)) else {
+                throw StoredFormError(field: "void.at")
+            }
             voidRecord = VoidRecord(reason: try string("reason", in: record), at: at, by: try string("by", in: record))
         }
         self.init(

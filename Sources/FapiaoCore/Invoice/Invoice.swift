@@ -149,6 +149,7 @@ public struct NumberKey: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        code.isEmpty ? "number \(number) of seller \(sellerTaxID)" : "code \(code) number \(number) of seller \(sellerTaxID)"
+        code.isEmpty
+            ? "number \(number) of seller \(sellerTaxID)" : "code \(code) number \(number) of seller \(sellerTaxID)"
     }
 }

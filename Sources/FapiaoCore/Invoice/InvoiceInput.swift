@@ -7,7 +7,7 @@ import Foundation
 /// where a decimal string belongs, an unknown field) are collected, not thrown, so they
 /// are reported together with the rule violations.
 public struct InvoiceInput: Hashable, Sendable {
-    /// Header fields by path: `type`, `number`, `seller.taxID`, `net`, …
+    /// Header fields by path, such as `type`, `number`, `seller.taxID` and `net`.
     public var fields: [String: String]
     /// Line fields by name (`description`, `quantity`, `unitPrice`, `net`, `taxRate`, `tax`).
     public var lines: [[String: String]]
@@ -126,7 +126,8 @@ public struct InvoiceInput: Hashable, Sendable {
                 ValidationIssue(
                     field: path,
                     rule: "type",
-                    message: "must be a string such as \"\(text)\" in quotes, not a JSON number (numbers lose precision)"
+                    message:
+                        "must be a string such as \"\(text)\" in quotes, not a JSON number (numbers lose precision)"
                 )
             )
         default:
@@ -165,12 +166,17 @@ public struct InvoiceInput: Hashable, Sendable {
                     ValidationIssue(
                         field: "\(prefix).\(key)",
                         rule: "type",
-                        message: "must be a string such as \"\(text)\" in quotes, not a JSON number (numbers lose precision)"
+                        message:
+                            "must be a string such as \"\(text)\" in quotes, not a JSON number (numbers lose precision)"
                     )
                 )
             default:
                 problems.append(
-                    ValidationIssue(field: "\(prefix).\(key)", rule: "type", message: "must be a string, not \(member.typeName)")
+                    ValidationIssue(
+                        field: "\(prefix).\(key)",
+                        rule: "type",
+                        message: "must be a string, not \(member.typeName)"
+                    )
                 )
             }
         }

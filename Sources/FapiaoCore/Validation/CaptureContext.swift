@@ -10,8 +10,9 @@ public struct CaptureContext: Hashable, Sendable {
     public var branch: String
     /// The operator recorded when the input names none.
     public var operatorName: String?
-    /// Accept a taxpayer ID whose only fault is its check character. The override is
-    /// returned in ``ValidatedInvoice/overrides`` so that it is audited.
+    /// Accept a taxpayer ID whose only fault is its check character.
+    ///
+    /// The override is returned in ``ValidatedInvoice/overrides`` so that it is audited.
     public var acceptBadCheckCharacters: Bool
 
     public init(

@@ -75,7 +75,11 @@ struct Checker {
             return nil
         }
         if date > today {
-            fail("issueDate", "notFuture", "must not be in the future (today is \(today) in Asia/Shanghai), not \(date)")
+            fail(
+                "issueDate",
+                "notFuture",
+                "must not be in the future (today is \(today) in Asia/Shanghai), not \(date)"
+            )
             return nil
         }
         let earliest = today.adding(days: -policy.offlineWindowDays)
@@ -154,8 +158,10 @@ struct Checker {
         var ok = true
         for (index, raw) in rawLines.enumerated() {
             let prefix = "lines[\(index + 1)]"
-            var line = Checker(fields: Dictionary(uniqueKeysWithValues: raw.map { ("\(prefix).\($0.key)", $0.value) }),
-                issues: [])
+            var line = Checker(
+                fields: Dictionary(uniqueKeysWithValues: raw.map { ("\(prefix).\($0.key)", $0.value) }),
+                issues: []
+            )
             let description = line.text("\(prefix).description", required: true)
             let quantity = line.optional("\(prefix).quantity")
             if let quantity { line.decimal("\(prefix).quantity", quantity) }
@@ -198,7 +204,11 @@ struct Checker {
         do {
             _ = try DecimalText.parse(text, scale: 6)
         } catch {
-            fail(field, error.ruleCode, error == .tooManyDecimals(allowed: 6) ? "must have at most 6 decimal places" : error.rule)
+            fail(
+                field,
+                error.ruleCode,
+                error == .tooManyDecimals(allowed: 6) ? "must have at most 6 decimal places" : error.rule
+            )
         }
     }
 
@@ -207,14 +217,26 @@ struct Checker {
             let lineNet = lines.reduce(Int64(0)) { $0 &+ $1.net.minorUnits }
             let lineTax = lines.reduce(Int64(0)) { $0 &+ $1.tax.minorUnits }
             if lineNet != net.minorUnits {
-                fail("net", "linesSum", "must equal the sum of the lines' net, \(DecimalText.format(lineNet, scale: 2)), not \(net.decimalText)")
+                fail(
+                    "net",
+                    "linesSum",
+                    "must equal the sum of the lines' net, \(DecimalText.format(lineNet, scale: 2)), not \(net.decimalText)"
+                )
             }
             if lineTax != tax.minorUnits {
-                fail("tax", "linesSum", "must equal the sum of the lines' tax, \(DecimalText.format(lineTax, scale: 2)), not \(tax.decimalText)")
+                fail(
+                    "tax",
+                    "linesSum",
+                    "must equal the sum of the lines' tax, \(DecimalText.format(lineTax, scale: 2)), not \(tax.decimalText)"
+                )
             }
             let rates = Set(lines.map(\.taxRate))
             if !rates.contains(rate) {
-                fail("taxRate", "linesRate", "must be one of the lines' rates (\(rates.sorted(by: >).map(\.percentText).joined(separator: ", ")))")
+                fail(
+                    "taxRate",
+                    "linesRate",
+                    "must be one of the lines' rates (\(rates.sorted(by: >).map(\.percentText).joined(separator: ", ")))"
+                )
             }
             // With mixed rates the lines carry the check; the header rate is only a summary.
             if rates.count > 1 { return }

@@ -38,7 +38,9 @@ public enum InvoiceValidator {
         let kind: InvoiceKind
         if let text = check.optional("kind") {
             kind = InvoiceKind(rawValue: text) ?? .normal
-            if InvoiceKind(rawValue: text) == nil { check.fail("kind", "oneOf", "must be normal or red, not \"\(text)\"") }
+            if InvoiceKind(rawValue: text) == nil {
+                check.fail("kind", "oneOf", "must be normal or red, not \"\(text)\"")
+            }
         } else {
             kind = .normal
         }
@@ -66,7 +68,11 @@ public enum InvoiceValidator {
 
         let issueDate = check.date(policy: policy, today: context.today)
         let sellerName = check.text("seller.name", required: true)
-        let sellerTaxID = check.taxID("seller.taxID", allowResidentID: false, override: context.acceptBadCheckCharacters)
+        let sellerTaxID = check.taxID(
+            "seller.taxID",
+            allowResidentID: false,
+            override: context.acceptBadCheckCharacters
+        )
         let buyerName = check.text("buyer.name", required: true)
         let buyerTaxID = check.taxID("buyer.taxID", allowResidentID: true, override: context.acceptBadCheckCharacters)
 

@@ -13,7 +13,7 @@ public struct ValidationIssue: Hashable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `field message`, e.g. `net must not be negative`.
+    /// The field followed by the rule, such as `net must not be negative`.
     public var description: String { "\(field) \(message)" }
 }
 

@@ -45,7 +45,12 @@ extension Journal {
             // one means entries were removed, even from the end of the chain, which the links
             // alone cannot show.
             var auditedOperations = Set<String>()
-            var result = AuditVerification(entriesChecked: 0, operationsChecked: 0, invoicesChecked: 0, head: Digest.zeroHex)
+            var result = AuditVerification(
+                entriesChecked: 0,
+                operationsChecked: 0,
+                invoicesChecked: 0,
+                head: Digest.zeroHex
+            )
             let entries = try Row.fetchCursor(db, sql: "SELECT * FROM audit_entry ORDER BY seq")
             while let row = try entries.next() {
                 let entry: AuditEntry
@@ -70,7 +75,10 @@ extension Journal {
             result.entriesChecked = verifier.checked
             result.head = verifier.head
 
-            let operations = try Row.fetchCursor(db, sql: "SELECT seq, id, invoice_id, kind, clock, payload, hash FROM operation ORDER BY seq")
+            let operations = try Row.fetchCursor(
+                db,
+                sql: "SELECT seq, id, invoice_id, kind, clock, payload, hash FROM operation ORDER BY seq"
+            )
             while let row = try operations.next() {
                 let payloadText: String = row["payload"]
                 guard let kind = InvoiceOperation.Kind(rawValue: row["kind"]),
@@ -78,14 +86,21 @@ extension Journal {
                     let clock = VectorClock(parsing: row["clock"]),
                     let payload = try? Invoice(stored: JSONValue.parse(payloadText)),
                     payload.canonicalJSON.text == payloadText,
-                    InvoiceOperation.hash(kind: kind, invoiceID: invoiceID, clock: clock, payload: payload.canonicalJSON)
+                    InvoiceOperation.hash(
+                        kind: kind,
+                        invoiceID: invoiceID,
+                        clock: clock,
+                        payload: payload.canonicalJSON
+                    )
                         == row["hash"]
                 else {
-                    result.problem = "operation \(row["id"] as String) no longer matches its hash: the outbox was edited outside fapiao"
+                    result.problem =
+                        "operation \(row["id"] as String) no longer matches its hash: the outbox was edited outside fapiao"
                     return result
                 }
                 guard auditedOperations.contains(row["id"] as String) else {
-                    result.problem = "operation \(row["id"] as String) has no audit entry: entries were removed from the audit chain"
+                    result.problem =
+                        "operation \(row["id"] as String) has no audit entry: entries were removed from the audit chain"
                     return result
                 }
                 result.operationsChecked += 1
@@ -104,9 +119,11 @@ extension Journal {
                 let content: String = row["content"]
                 let id: String = row["id"]
                 guard Digest.sha256Hex(Array(content.utf8)) == row["content_hash"],
-                    content == (row["last_payload"] as String?), (row["clock"] as String) == (row["last_clock"] as String?)
+                    content == (row["last_payload"] as String?),
+                    (row["clock"] as String) == (row["last_clock"] as String?)
                 else {
-                    result.problem = "invoice \(id.prefix(8)) differs from the version its last operation recorded: it was edited outside fapiao"
+                    result.problem =
+                        "invoice \(id.prefix(8)) differs from the version its last operation recorded: it was edited outside fapiao"
                     return result
                 }
                 result.invoicesChecked += 1
@@ -121,7 +138,10 @@ extension Journal {
             let event = AuditEvent(rawValue: row["event"]),
             let clock = VectorClock(parsing: row["clock"])
         else {
-            throw JournalError(code: .damaged, message: "Audit entry \(sequence) is unreadable; the journal was altered outside fapiao.")
+            throw JournalError(
+                code: .damaged,
+                message: "Audit entry \(sequence) is unreadable; the journal was altered outside fapiao."
+            )
         }
         return AuditEntry(
             sequence: sequence,

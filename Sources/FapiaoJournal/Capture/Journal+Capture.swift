@@ -49,7 +49,8 @@ extension Journal {
     }
 
     /// The failure to report when the invoice's id or number is already in the journal.
-    func uniquenessFailure(_ db: Database, _ invoice: Invoice, ignoring ownID: UUID? = nil) throws -> ValidationFailure? {
+    func uniquenessFailure(_ db: Database, _ invoice: Invoice, ignoring ownID: UUID? = nil) throws -> ValidationFailure?
+    {
         if ownID == nil,
             try Bool.fetchOne(db, sql: "SELECT 1 FROM invoice WHERE id = ?", arguments: [invoice.id.uuidString]) == true
         {

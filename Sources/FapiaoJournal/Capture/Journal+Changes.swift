@@ -20,6 +20,7 @@ extension Journal {
     ///   - changes: the fields to change; an empty string clears an optional field;
     ///     lines, when given, replace all lines.
     ///   - options: actor and override.
+    /// - Returns: the new version, its operation and clock, and the fields that changed.
     /// - Throws: ``ValidationFailure``, or ``JournalError`` (`.invalidChange` for a voided
     ///   invoice or a change that changes nothing).
     @discardableResult
@@ -28,13 +29,18 @@ extension Journal {
         guard !current.isVoided else {
             throw JournalError(
                 code: .invalidChange,
-                message: "Invoice \(current.invoice.id.uuidString.prefix(8)) is voided; a voided invoice cannot be amended."
+                message:
+                    "Invoice \(current.invoice.id.uuidString.prefix(8)) is voided; a voided invoice cannot be amended."
             )
         }
         var input = InvoiceInput(invoice: current.invoice)
         if let newID = changes.fields["id"], newID.uppercased() != current.invoice.id.uuidString {
             throw ValidationFailure(issues: [
-                ValidationIssue(field: "id", rule: "immutable", message: "cannot change in an amend (it is the invoice's identity)")
+                ValidationIssue(
+                    field: "id",
+                    rule: "immutable",
+                    message: "cannot change in an amend (it is the invoice's identity)"
+                )
             ])
         }
         input.fields.merge(changes.fields) { _, new in new }
@@ -51,14 +57,18 @@ extension Journal {
         guard !changed.isEmpty else {
             throw JournalError(
                 code: .invalidChange,
-                message: "The amend changes nothing on invoice \(current.invoice.id.uuidString.prefix(8)); give the fields to change."
+                message:
+                    "The amend changes nothing on invoice \(current.invoice.id.uuidString.prefix(8)); give the fields to change."
             )
         }
-        if let failure = try read({ db in try uniquenessFailure(db, validated.invoice, ignoring: current.invoice.id) }) {
+        if let failure = try read({ db in try uniquenessFailure(db, validated.invoice, ignoring: current.invoice.id) })
+        {
             throw failure
         }
         return try write { db in
-            if let failure = try uniquenessFailure(db, validated.invoice, ignoring: current.invoice.id) { throw failure }
+            if let failure = try uniquenessFailure(db, validated.invoice, ignoring: current.invoice.id) {
+                throw failure
+            }
             return try recordChange(
                 db,
                 validated.invoice,
@@ -77,7 +87,11 @@ extension Journal {
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, trimmed.count <= 200 else {
             throw ValidationFailure(issues: [
-                ValidationIssue(field: "reason", rule: "required", message: "must say in 1 to 200 characters why the invoice is voided")
+                ValidationIssue(
+                    field: "reason",
+                    rule: "required",
+                    message: "must say in 1 to 200 characters why the invoice is voided"
+                )
             ])
         }
         let current = try invoice(reference)
@@ -90,7 +104,14 @@ extension Journal {
         var voided = current.invoice
         voided.void = VoidRecord(reason: trimmed, at: environment.now(), by: options.actor)
         return try write { db in
-            try recordChange(db, voided, kind: .void, event: .voided, options: options, details: ["reason": .string(trimmed)])
+            try recordChange(
+                db,
+                voided,
+                kind: .void,
+                event: .voided,
+                options: options,
+                details: ["reason": .string(trimmed)]
+            )
         }
     }
 
@@ -104,14 +125,25 @@ extension Journal {
         details: [String: CanonicalJSON]
     ) throws -> ChangeReceipt {
         // Read the clock inside the write transaction, so concurrent changes each get their own tick.
-        guard let row = try Row.fetchOne(db, sql: "SELECT clock, content FROM invoice WHERE id = ?", arguments: [invoice.id.uuidString]),
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT clock, content FROM invoice WHERE id = ?",
+                arguments: [invoice.id.uuidString]
+            ),
             let previousClock = VectorClock(parsing: row["clock"])
         else {
-            throw JournalError(code: .invoiceNotFound, message: "Invoice \(invoice.id.uuidString.prefix(8)) disappeared; try again.")
+            throw JournalError(
+                code: .invoiceNotFound,
+                message: "Invoice \(invoice.id.uuidString.prefix(8)) disappeared; try again."
+            )
         }
         let previous = try Invoice(stored: try JSONValue.parse(row["content"] as String))
         guard previous.void == nil else {
-            throw JournalError(code: .invalidChange, message: "Invoice \(invoice.id.uuidString.prefix(8)) is voided; it cannot change.")
+            throw JournalError(
+                code: .invalidChange,
+                message: "Invoice \(invoice.id.uuidString.prefix(8)) is voided; it cannot change."
+            )
         }
         let clock = previousClock.incremented(at: settings.node)
         let operation = InvoiceOperation(id: environment.newID(), kind: kind, clock: clock, invoice: invoice)
@@ -158,7 +190,9 @@ extension Journal {
     }
 
     static func changedFields(from old: Invoice, to new: Invoice) -> [String] {
-        guard case .object(let before) = old.canonicalJSON, case .object(let after) = new.canonicalJSON else { return [] }
+        guard case .object(let before) = old.canonicalJSON, case .object(let after) = new.canonicalJSON else {
+            return []
+        }
         return Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
     }
 }

@@ -67,7 +67,10 @@ public enum InvoiceFileReader {
                 throw InputFileError(code: .notFound, message: "The file \(path) does not exist; check the path.")
             }
             guard let contents = FileManager.default.contents(atPath: path) else {
-                throw InputFileError(code: .unusable, message: "The file \(path) cannot be read; check its permissions.")
+                throw InputFileError(
+                    code: .unusable,
+                    message: "The file \(path) cannot be read; check its permissions."
+                )
             }
             data = contents
         }
@@ -75,11 +78,18 @@ public enum InvoiceFileReader {
     }
 
     /// Parses file contents.
-    public static func parse(_ bytes: [UInt8], format: InvoiceFileFormat, name: String) throws(InputFileError) -> [ImportRow] {
+    public static func parse(
+        _ bytes: [UInt8],
+        format: InvoiceFileFormat,
+        name: String
+    ) throws(InputFileError) -> [ImportRow] {
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }  // UTF-8 BOM from spreadsheets
         guard String(validating: body, as: UTF8.self) != nil else {
-            throw InputFileError(code: .unusable, message: "The file \(name) is not UTF-8 text; save it as UTF-8 and try again.")
+            throw InputFileError(
+                code: .unusable,
+                message: "The file \(name) is not UTF-8 text; save it as UTF-8 and try again."
+            )
         }
         switch format {
         case .jsonl: return parseJSONLines(body)
@@ -113,7 +123,10 @@ public enum InvoiceFileReader {
         do {
             reader = try CSVReader(string: text, hasHeaderRow: true)
         } catch {
-            throw InputFileError(code: .unusable, message: "The CSV file \(name) cannot be read (\(error)); check its quoting.")
+            throw InputFileError(
+                code: .unusable,
+                message: "The CSV file \(name) cannot be read (\(error)); check its quoting."
+            )
         }
         let header = (reader.headerRow ?? []).map { $0.trimmingCharacters(in: .whitespaces) }
         let known = Set(InvoiceInput.headerFields).union(InvoiceInput.systemFields)
@@ -127,7 +140,8 @@ public enum InvoiceFileReader {
         guard header.contains("number") else {
             throw InputFileError(
                 code: .unusable,
-                message: "The CSV file \(name) has no header row naming the fields (type, number, issueDate, …); add one."
+                message:
+                    "The CSV file \(name) has no header row naming the fields (type, number, issueDate, …); add one."
             )
         }
         var rows: [ImportRow] = []

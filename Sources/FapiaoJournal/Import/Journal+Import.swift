@@ -13,10 +13,16 @@ public struct ImportPlan: Sendable {
 }
 
 extension Journal {
-    /// Validates every record, and checks its number against the journal and against the
-    /// records before it in the same file. Writes nothing.
+    /// Validates every record and checks its number against the journal and the file.
     ///
-    /// - Parameter progress: called now and then with (records checked, total).
+    /// A number is checked against the journal and against the records before it in the
+    /// same file. Writes nothing.
+    /// - Parameters:
+    ///   - rows: the file's records.
+    ///   - options: actor, source and override, as for a capture.
+    ///   - progress: called now and then with (records checked, total).
+    /// - Returns: the valid records and the invalid ones with every reason.
+    /// - Throws: ``JournalError`` when the journal cannot be read.
     public func planImport(
         _ rows: [ImportRow],
         options: CaptureOptions,
@@ -80,7 +86,11 @@ extension Journal {
 
     private static func repeatedInFile(_ field: String, _ value: String, _ earlier: Int) -> ValidationFailure {
         ValidationFailure(issues: [
-            ValidationIssue(field: field, rule: "unique", message: "\(value) already appears in this file at line \(earlier)")
+            ValidationIssue(
+                field: field,
+                rule: "unique",
+                message: "\(value) already appears in this file at line \(earlier)"
+            )
         ])
     }
 }

@@ -32,7 +32,7 @@ public struct InvoiceRecord: Hashable, Sendable {
     /// Whether the invoice has been voided.
     public var isVoided: Bool { invoice.void != nil }
 
-    /// The state a person reads: `pending`, `accepted`, `voided (pending)`…
+    /// The state as a person reads it, such as `pending` or `voided (pending)`.
     public var stateText: String { isVoided ? "voided (\(syncState.rawValue))" : syncState.rawValue }
 
     init(row: Row) throws {
@@ -42,7 +42,8 @@ public struct InvoiceRecord: Hashable, Sendable {
         } catch {
             throw JournalError(
                 code: .damaged,
-                message: "Invoice \(row["id"] as String? ?? "?") in the journal cannot be read back; restore from a backup.",
+                message:
+                    "Invoice \(row["id"] as String? ?? "?") in the journal cannot be read back; restore from a backup.",
                 cause: error
             )
         }

@@ -55,13 +55,17 @@ extension Journal {
                 rows = try Row.fetchAll(
                     db,
                     sql: InvoiceRecord.selectSQL + " WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
-                    arguments: [needle.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"]
+                    arguments: [
+                        needle.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+                            + "%"
+                    ]
                 )
             }
             guard !rows.isEmpty else {
                 throw JournalError(
                     code: .invoiceNotFound,
-                    message: "No invoice with id or number \"\(reference)\" in the journal; `fapiao list` shows the ids."
+                    message:
+                        "No invoice with id or number \"\(reference)\" in the journal; `fapiao list` shows the ids."
                 )
             }
             guard rows.count == 1 else {
@@ -83,7 +87,8 @@ extension Journal {
             }
             let oldest = try String.fetchOne(
                 db,
-                sql: "SELECT created_at FROM operation WHERE status IN ('pending', 'inFlight', 'inDoubt') ORDER BY seq LIMIT 1"
+                sql:
+                    "SELECT created_at FROM operation WHERE status IN ('pending', 'inFlight', 'inDoubt') ORDER BY seq LIMIT 1"
             )
             return JournalStatus(
                 node: settings.node,
@@ -96,7 +101,8 @@ extension Journal {
                     sql: "SELECT COUNT(*) FROM operation WHERE status IN ('pending', 'inFlight', 'inDoubt')"
                 ) ?? 0,
                 oldestPendingSince: oldest.flatMap(UTCTimestamp.init(parsing:)),
-                openConflicts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conflict WHERE resolved_at IS NULL") ?? 0,
+                openConflicts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conflict WHERE resolved_at IS NULL")
+                    ?? 0,
                 auditEntries: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_entry") ?? 0
             )
         }

@@ -54,7 +54,8 @@ enum JournalFile {
         guard header.applicationID == applicationID else {
             throw JournalError(
                 code: .notAJournal,
-                message: "\(path) is an SQLite database of another application, not a Fapiao journal; it was left unchanged."
+                message:
+                    "\(path) is an SQLite database of another application, not a Fapiao journal; it was left unchanged."
             )
         }
         guard header.userVersion <= schemaVersion else {
@@ -95,7 +96,8 @@ enum JournalFile {
             if errno == EEXIST {
                 throw JournalError(
                     code: .alreadyExists,
-                    message: "A file already exists at \(path); fapiao init never overwrites one, choose another --journal path."
+                    message:
+                        "A file already exists at \(path); fapiao init never overwrites one, choose another --journal path."
                 )
             }
             throw JournalError(

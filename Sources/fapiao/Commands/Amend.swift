@@ -22,7 +22,9 @@ struct Amend: ParsableCommand {
     @OptionGroup var actorOptions: ActorOptions
     @Argument(help: ArgumentHelp("Invoice id, id prefix or number.", valueName: "id"))
     var id: String
-    @Option(help: ArgumentHelp("Read the changed fields as JSON from a file, or - for standard input.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("Read the changed fields as JSON from a file, or - for standard input.", valueName: "file")
+    )
     var json: String?
     @OptionGroup var fields: InvoiceFieldOptions
     @OptionGroup var overrides: OverrideOptions
@@ -30,8 +32,12 @@ struct Amend: ParsableCommand {
     var format: ReportFormat = .text
 
     func validate() throws {
-        if json != nil, !fields.fields.isEmpty { throw ValidationError("Give the changes either as --json or as field flags, not both.") }
-        if json == nil, fields.fields.isEmpty { throw ValidationError("Give at least one field to change, e.g. --buyer-name NAME; see --help.") }
+        if json != nil, !fields.fields.isEmpty {
+            throw ValidationError("Give the changes either as --json or as field flags, not both.")
+        }
+        if json == nil, fields.fields.isEmpty {
+            throw ValidationError("Give at least one field to change, e.g. --buyer-name NAME; see --help.")
+        }
     }
 
     func run() throws {
@@ -76,7 +82,11 @@ struct VoidInvoice: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let journal = try journalOptions.open()
-            let receipt = try journal.void(id, reason: reason, options: CaptureOptions(actor: actorOptions.actor(for: journal), source: "cli"))
+            let receipt = try journal.void(
+                id,
+                reason: reason,
+                options: CaptureOptions(actor: actorOptions.actor(for: journal), source: "cli")
+            )
             printChange("voided", receipt, format: format)
         }
     }
@@ -94,6 +104,8 @@ func printChange(_ verb: String, _ receipt: ChangeReceipt, format: ReportFormat)
             ]).text
         )
     case .text:
-        emit("\(verb) \(receipt.invoice.id.uuidString)  changed \(receipt.changedFields.joined(separator: ", "))  clock \(receipt.clock)  pending")
+        emit(
+            "\(verb) \(receipt.invoice.id.uuidString)  changed \(receipt.changedFields.joined(separator: ", "))  clock \(receipt.clock)  pending"
+        )
     }
 }

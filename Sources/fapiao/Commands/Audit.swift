@@ -102,7 +102,8 @@ enum AuditPresentation {
     }
 
     static func json(_ entry: AuditEntry) -> CanonicalJSON {
-        let details = (try? JSONValue.parse(entry.detailsText)).map(CanonicalJSON.init(json:)) ?? .string(entry.detailsText)
+        let details =
+            (try? JSONValue.parse(entry.detailsText)).map(CanonicalJSON.init(json:)) ?? .string(entry.detailsText)
         return .object([
             "sequence": .integer(entry.sequence),
             "wallTime": .string(entry.wallTime.description),

@@ -37,7 +37,9 @@ struct Demo: ParsableCommand {
 
             let today = CalendarDate(shanghaiDateAt: JournalEnvironment.system().now())
             let clerk = CaptureOptions(actor: "王芳", source: "demo")
-            say("2. The clerk types in the invoices the branch issues by hand. Each is on disk before its id is printed.")
+            say(
+                "2. The clerk types in the invoices the branch issues by hand. Each is on disk before its id is printed."
+            )
             var ids: [String] = []
             for (index, sample) in DemoInvoices.samples(today: today).enumerated() {
                 let receipt = try journal.capture(sample, options: clerk)
@@ -48,7 +50,9 @@ struct Demo: ParsableCommand {
                 )
             }
 
-            say("3. A typo in the seller's tax ID (last character) is caught by its check character; nothing is written.")
+            say(
+                "3. A typo in the seller's tax ID (last character) is caught by its check character; nothing is written."
+            )
             var typo = DemoInvoices.samples(today: today)[0]
             typo.fields["seller.taxID"] = "91350100M000100Y44"
             typo.fields["number"] = "26110000000000000099"
@@ -58,13 +62,25 @@ struct Demo: ParsableCommand {
                 show("fapiao enqueue --json typo.json", "fapiao: \(error)   (exit 65)")
             }
 
-            say("4. The buyer's name was misspelt on one invoice: amend it. The clock moves on; nothing is overwritten.")
-            let amended = try journal.amend(ids[1], changes: InvoiceInput(fields: ["buyer.name": "上海客户股份有限公司"]), options: clerk)
-            show("fapiao amend \(ids[1]) --buyer-name 上海客户股份有限公司", "amended \(amended.invoice.id.uuidString)  changed \(amended.changedFields.joined(separator: ", "))  clock \(amended.clock)")
+            say(
+                "4. The buyer's name was misspelt on one invoice: amend it. The clock moves on; nothing is overwritten."
+            )
+            let amended = try journal.amend(
+                ids[1],
+                changes: InvoiceInput(fields: ["buyer.name": "上海客户股份有限公司"]),
+                options: clerk
+            )
+            show(
+                "fapiao amend \(ids[1]) --buyer-name 上海客户股份有限公司",
+                "amended \(amended.invoice.id.uuidString)  changed \(amended.changedFields.joined(separator: ", "))  clock \(amended.clock)"
+            )
 
             say("5. One invoice was issued twice by mistake: void it, with a reason.")
             let voided = try journal.void(ids[2], reason: "issued twice", options: clerk)
-            show("fapiao void \(ids[2]) --reason \"issued twice\"", "voided \(voided.invoice.id.uuidString)  clock \(voided.clock)")
+            show(
+                "fapiao void \(ids[2]) --reason \"issued twice\"",
+                "voided \(voided.invoice.id.uuidString)  clock \(voided.clock)"
+            )
 
             say("6. Everything waits in the outbox for the central system to come back.")
             emit(table(InvoicePresentation.tableHeader, try journal.invoices().map(InvoicePresentation.tableRow)))
@@ -104,7 +120,8 @@ enum DemoInvoices {
         }
         return [
             invoice([
-                "type": "digitalOrdinary", "number": "26110000000000000001", "issueDate": today.adding(days: -1).description,
+                "type": "digitalOrdinary", "number": "26110000000000000001",
+                "issueDate": today.adding(days: -1).description,
                 "buyer.name": "北京客户有限公司", "buyer.taxID": "91110000802100433B",
                 "net": "520.75", "taxRate": "0.06", "tax": "31.25", "gross": "552.00",
             ]),

@@ -72,14 +72,22 @@ func readInvoiceJSON(_ path: String) throws -> InvoiceInput {
     }
     guard data.count <= InvoiceFileReader.maximumRecordBytes else {
         throw ValidationFailure(issues: [
-            ValidationIssue(field: "invoice", rule: "size", message: "must be at most 1 MiB of JSON, not \(data.count.grouped) bytes")
+            ValidationIssue(
+                field: "invoice",
+                rule: "size",
+                message: "must be at most 1 MiB of JSON, not \(data.count.grouped) bytes"
+            )
         ])
     }
     do {
         return .fromJSON(try JSONValue.parse([UInt8](data)))
     } catch {
         throw ValidationFailure(issues: [
-            ValidationIssue(field: "invoice", rule: "json", message: "is not valid JSON (\(error)); nothing was captured")
+            ValidationIssue(
+                field: "invoice",
+                rule: "json",
+                message: "is not valid JSON (\(error)); nothing was captured"
+            )
         ])
     }
 }
@@ -122,7 +130,9 @@ struct Enqueue: ParsableCommand {
             throw ValidationError("Give the invoice either as --json or as field flags, not both.")
         }
         if json == nil, fields.fields.isEmpty {
-            throw ValidationError("Give the invoice as --json FILE (or - for standard input) or as field flags; see --help.")
+            throw ValidationError(
+                "Give the invoice as --json FILE (or - for standard input) or as field flags; see --help."
+            )
         }
     }
 

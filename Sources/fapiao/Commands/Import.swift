@@ -24,7 +24,12 @@ struct Import: ParsableCommand {
 
     @OptionGroup var journalOptions: JournalOptions
     @OptionGroup var actorOptions: ActorOptions
-    @Argument(help: ArgumentHelp("The file to import (.csv, .jsonl), or - for standard input with --input-format.", valueName: "file"))
+    @Argument(
+        help: ArgumentHelp(
+            "The file to import (.csv, .jsonl), or - for standard input with --input-format.",
+            valueName: "file"
+        )
+    )
     var file: String
     @Option(help: ArgumentHelp("csv or jsonl (default: from the file name).", valueName: "format"))
     var inputFormat: InvoiceFileFormat?
@@ -45,7 +50,9 @@ struct Import: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let journal = try journalOptions.open()
-            guard let fileFormat = inputFormat ?? InvoiceFileFormat.guess(path: file) else { throw ExitCode(ExitStatus.usage) }
+            guard let fileFormat = inputFormat ?? InvoiceFileFormat.guess(path: file) else {
+                throw ExitCode(ExitStatus.usage)
+            }
             let rows = try InvoiceFileReader.read(path: file, format: fileFormat)
             let options = CaptureOptions(
                 actor: actorOptions.actor(for: journal),
@@ -63,7 +70,11 @@ struct Import: ParsableCommand {
             let refuse = !plan.invalid.isEmpty && !skipInvalid
             var imported = 0
             if !refuse, !dryRun, !plan.valid.isEmpty {
-                imported = try journal.commitImport(plan, options: options, progress: Progress(label: "capturing").update)
+                imported = try journal.commitImport(
+                    plan,
+                    options: options,
+                    progress: Progress(label: "capturing").update
+                )
             }
             report(plan: plan, imported: imported, refused: refuse)
             if refuse { throw ExitCode(ExitStatus.invalidData) }
@@ -89,7 +100,10 @@ struct Import: ParsableCommand {
                                 "message": .string(rejection.failure.description),
                                 "issues": .array(
                                     rejection.failure.issues.map {
-                                        .object(["field": .string($0.field), "rule": .string($0.rule), "message": .string($0.message)])
+                                        .object([
+                                            "field": .string($0.field), "rule": .string($0.rule),
+                                            "message": .string($0.message),
+                                        ])
                                     }
                                 ),
                             ])
@@ -104,7 +118,9 @@ struct Import: ParsableCommand {
                         + "fix them or pass --skip-invalid to import the \(plan.valid.count.grouped) valid ones."
                 )
             } else if dryRun {
-                emit("checked \(plan.total.grouped) records: \(plan.valid.count.grouped) valid, \(plan.invalid.count.grouped) invalid; nothing captured (--dry-run)")
+                emit(
+                    "checked \(plan.total.grouped) records: \(plan.valid.count.grouped) valid, \(plan.invalid.count.grouped) invalid; nothing captured (--dry-run)"
+                )
             } else {
                 emit(
                     "imported \(imported.grouped) invoices from \(file)"

@@ -1,7 +1,7 @@
-import Foundation
 import ArgumentParser
 import FapiaoCore
 import FapiaoJournal
+import Foundation
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,10 +18,18 @@ struct Init: ParsableCommand {
     @OptionGroup var journalOptions: JournalOptions
     @OptionGroup var actorOptions: ActorOptions
 
-    @Option(help: ArgumentHelp("This branch's node id: lowercase letters, digits and '-' (e.g. bj-chaoyang-01).", valueName: "id"))
+    @Option(
+        help: ArgumentHelp(
+            "This branch's node id: lowercase letters, digits and '-' (e.g. bj-chaoyang-01).",
+            valueName: "id"
+        )
+    )
     var node: String
 
-    @Option(name: .customLong("operator"), help: ArgumentHelp("The default operator recorded as the actor of changes.", valueName: "name"))
+    @Option(
+        name: .customLong("operator"),
+        help: ArgumentHelp("The default operator recorded as the actor of changes.", valueName: "name")
+    )
     var operatorName: String?
 
     @Option(help: ArgumentHelp("How many days back an issue date may lie.", valueName: "days"))

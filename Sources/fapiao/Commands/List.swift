@@ -18,7 +18,12 @@ struct List: ParsableCommand {
     )
 
     @OptionGroup var journalOptions: JournalOptions
-    @Option(help: ArgumentHelp("Only invoices in this state (pending, inFlight, inDoubt, accepted, conflict, quarantined, voided).", valueName: "state"))
+    @Option(
+        help: ArgumentHelp(
+            "Only invoices in this state (pending, inFlight, inDoubt, accepted, conflict, quarantined, voided).",
+            valueName: "state"
+        )
+    )
     var state: String?
     @Option(help: ArgumentHelp("At most this many invoices.", valueName: "n"))
     var limit: Int?
@@ -97,7 +102,12 @@ struct Show: ParsableCommand {
                 emit(InvoicePresentation.details(record))
                 let operations = try journal.operations(of: record.invoice.id)
                 emit("\noperations:")
-                emit(table(["OP", "KIND", "STATUS", "CLOCK"], operations.map { [String($0.id.prefix(8)), $0.kind, $0.status, $0.clock] }))
+                emit(
+                    table(
+                        ["OP", "KIND", "STATUS", "CLOCK"],
+                        operations.map { [String($0.id.prefix(8)), $0.kind, $0.status, $0.clock] }
+                    )
+                )
                 let entries = try journal.auditEntries(invoiceID: record.invoice.id)
                 emit("\naudit:")
                 emit(table(AuditPresentation.header, entries.map(AuditPresentation.row)))

@@ -31,7 +31,9 @@ struct Status: ParsableCommand {
             switch format {
             case .json:
                 var byState: [String: CanonicalJSON] = [:]
-                for state in SyncState.allCases { byState[state.rawValue] = .integer(Int64(status.byState[state] ?? 0)) }
+                for state in SyncState.allCases {
+                    byState[state.rawValue] = .integer(Int64(status.byState[state] ?? 0))
+                }
                 emit(
                     CanonicalJSON.object([
                         "journal": .string(journal.path),
@@ -51,16 +53,23 @@ struct Status: ParsableCommand {
                 emit("journal   \(journal.path)")
                 emit("node      \(status.node)")
                 emit("remote    \(status.remote ?? "not configured")")
-                emit("invoices  \(status.invoices.grouped)" + (status.voided > 0 ? " (\(status.voided.grouped) voided)" : ""))
+                emit(
+                    "invoices  \(status.invoices.grouped)"
+                        + (status.voided > 0 ? " (\(status.voided.grouped) voided)" : "")
+                )
                 for state in SyncState.allCases {
                     let count = status.byState[state] ?? 0
-                    if count > 0 || state == .pending { emit("  \(state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(count.grouped)") }
+                    if count > 0 || state == .pending {
+                        emit("  \(state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(count.grouped)")
+                    }
                 }
                 let oldest = status.oldestPendingSince.map { "; oldest queued \($0)" } ?? ""
                 emit("outbox    \(status.pendingOperations.grouped) operations waiting\(oldest)")
                 emit("conflicts \(status.openConflicts.grouped) open")
                 emit("audit     \(status.auditEntries.grouped) entries")
-                if attention { emit("attention needed: see `fapiao list --state quarantined` and `fapiao list --state conflict`") }
+                if attention {
+                    emit("attention needed: see `fapiao list --state quarantined` and `fapiao list --state conflict`")
+                }
             }
             return attention
         }

@@ -1,6 +1,6 @@
-import Foundation
 import FapiaoCore
 import FapiaoJournal
+import Foundation
 
 /// How invoices are shown: table rows, JSON objects, field listings.
 enum InvoicePresentation {
@@ -9,7 +9,8 @@ enum InvoicePresentation {
     static func tableRow(_ record: InvoiceRecord) -> [String] {
         let invoice = record.invoice
         return [
-            String(invoice.id.uuidString.prefix(8)), invoice.number, invoice.issueDate.description, invoice.seller.taxID,
+            String(invoice.id.uuidString.prefix(8)), invoice.number, invoice.issueDate.description,
+            invoice.seller.taxID,
             truncated(invoice.buyer.name, width: 24), invoice.gross.decimalText, record.stateText,
         ]
     }
@@ -62,7 +63,9 @@ enum InvoicePresentation {
             ("clock", record.clock.description),
         ]
         if let void = invoice.void { rows.append(("voided", "\(void.at) by \(void.by): \(void.reason)")) }
-        var text = rows.map { "\($0.0.padding(toLength: 11, withPad: " ", startingAt: 0)) \($0.1)" }.joined(separator: "\n")
+        var text = rows.map { "\($0.0.padding(toLength: 11, withPad: " ", startingAt: 0)) \($0.1)" }.joined(
+            separator: "\n"
+        )
         if !invoice.lines.isEmpty {
             text += "\nlines:\n"
             text += table(

@@ -21,7 +21,10 @@ struct JournalOptions: ParsableArguments {
 
 /// `--as NAME`: who is making the change, recorded in the audit.
 struct ActorOptions: ParsableArguments {
-    @Option(name: .customLong("as"), help: ArgumentHelp("Who makes the change (default: the journal's operator, else $USER).", valueName: "name"))
+    @Option(
+        name: .customLong("as"),
+        help: ArgumentHelp("Who makes the change (default: the journal's operator, else $USER).", valueName: "name")
+    )
     var actor: String?
 
     func actor(for journal: Journal) -> String {
