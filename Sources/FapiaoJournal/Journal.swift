@@ -157,6 +157,9 @@ public final class Journal: Sendable {
         try JournalMigrations.migrator().migrate(pool)
         try pool.barrierWriteWithoutTransaction { db in
             try db.execute(sql: "PRAGMA user_version = \(JournalFile.schemaVersion)")
+            // The header that `JournalFile.inspect` reads must show the new schema version at
+            // once, so an older build refuses the file instead of reading it.
+            _ = try db.checkpoint(.truncate)
         }
     }
 

@@ -126,6 +126,9 @@ private struct JSONParser {
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
         guard index < bytes.count, isDigit(bytes[index]) else { throw fail("a digit") }
+        if bytes[index] == UInt8(ascii: "0"), index + 1 < bytes.count, isDigit(bytes[index + 1]) {
+            throw fail("no leading zero")
+        }
         while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1

@@ -17,7 +17,8 @@ struct Checker {
 
     mutating func required(_ field: String) -> String? {
         guard let value = optional(field) else {
-            fail(field, "required", "must not be empty")
+            // A value the reader refused (a JSON number, an array) was given: it is not also empty.
+            if !issues.contains(where: { $0.field == field }) { fail(field, "required", "must not be empty") }
             return nil
         }
         return value
@@ -32,7 +33,11 @@ struct Checker {
         guard let value else { return nil }
         let limit = ValidationPolicy.maximumLengths[field] ?? 100
         // Count bytes first so a 10 MB value is refused without walking its characters.
-        if value.utf8.count > limit * 4 || value.count > limit {
+        if value.utf8.count > limit * 4 {
+            fail(field, "maxLength", "must be at most \(limit) characters, not \(value.utf8.count) bytes")
+            return nil
+        }
+        if value.count > limit {
             fail(field, "maxLength", "must be at most \(limit) characters, not \(value.count)")
             return nil
         }
@@ -181,7 +186,11 @@ struct Checker {
                     )
                 }
             }
-            issues += line.issues
+            // The reader's problems with this line's fields are already in `issues`; a refused value
+            // is not also reported as empty.
+            issues += line.issues.filter { issue in
+                issue.rule != "required" || !issues.contains { $0.field == issue.field }
+            }
             if line.issues.isEmpty, let description, let net, let tax, let rate {
                 lines.append(
                     InvoiceLine(

@@ -73,14 +73,24 @@ extension Journal {
         options: CaptureOptions,
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> Int {
-        try write { db in
-            var audit = try AuditAppender(db: db)
-            for (index, candidate) in plan.valid.enumerated() {
-                if index % 1_000 == 0 { progress?(index, plan.valid.count) }
-                try insert(db, candidate.invoice, options: options, audit: &audit)
+        do {
+            return try write { db in
+                var audit = try AuditAppender(db: db)
+                for (index, candidate) in plan.valid.enumerated() {
+                    if index % 1_000 == 0 { progress?(index, plan.valid.count) }
+                    _ = try insert(db, candidate.invoice, options: options, audit: &audit)
+                }
+                progress?(plan.valid.count, plan.valid.count)
+                return plan.valid.count
             }
-            progress?(plan.valid.count, plan.valid.count)
-            return plan.valid.count
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            // Another process captured one of the numbers between planning and committing.
+            throw JournalError(
+                code: .invalidChange,
+                message: "An invoice number in the file was captured by another process while the file was checked; "
+                    + "nothing was imported. Run the import again to see which.",
+                cause: error
+            )
         }
     }
 

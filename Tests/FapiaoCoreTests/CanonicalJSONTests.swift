@@ -1,0 +1,96 @@
+import FapiaoCore
+import FapiaoTesting
+import Testing
+
+@Suite struct CanonicalJSONTests {
+    @Test func sortsKeysByTheirUTF8Bytes() {
+        let value = CanonicalJSON.object([
+            "b": .integer(1), "a": .integer(2), "B": .integer(3), "é": .integer(4), "aa": .integer(5),
+            "北": .integer(6), "": .integer(7), "\u{E000}": .integer(8), "😀": .integer(9),
+        ])
+        // UTF-8 order puts U+E000 (EE 80 80) before U+1F600 (F0 9F 98 80); UTF-16 order would not.
+        #expect(value.text == #"{"":7,"B":3,"a":2,"aa":5,"b":1,"é":4,"北":6,"\#u{E000}":8,"😀":9}"#)
+    }
+
+    @Test func sortsNestedObjectsAndKeepsArrayOrder() {
+        let value = CanonicalJSON.object([
+            "z": .array([.integer(3), .object(["y": .null, "x": .bool(true)]), .integer(1)]),
+            "m": .object(["b": .string("2"), "a": .string("1")]),
+        ])
+        #expect(value.text == #"{"m":{"a":"1","b":"2"},"z":[3,{"x":true,"y":null},1]}"#)
+    }
+
+    @Test func escapesOnlyWhatJSONRequires() {
+        let value = CanonicalJSON.string("a\"b\\c\n\r\t\u{01}\u{08}\u{0C}\u{1F}/é北\u{7F}😀")
+        #expect(value.text == #""a\"b\\c\n\r\t\u0001\u0008\u000c\u001f/é北"# + "\u{7F}😀\"")
+        #expect(CanonicalJSON.object(["k\"ey": .string("v")]).text == #"{"k\"ey":"v"}"#)
+    }
+
+    @Test func writesIntegersBooleansAndNull() {
+        #expect(CanonicalJSON.integer(-5).text == "-5")
+        #expect(CanonicalJSON.integer(Int64.min).text == "-9223372036854775808")
+        #expect(CanonicalJSON.array([.bool(true), .bool(false), .null]).text == "[true,false,null]")
+        #expect(CanonicalJSON.object([:]).text == "{}")
+        #expect(CanonicalJSON.array([]).text == "[]")
+        #expect(CanonicalJSON.optional(nil) == .null)
+        #expect(CanonicalJSON.optional("x") == .string("x"))
+    }
+
+    @Test func theTextIsJSONThatParsesBackToTheSameContent() throws {
+        let value = CanonicalJSON.object([
+            "s": .string("line\nbreak \"quoted\" \u{01} 北京 😀"), "n": .integer(-42), "a": .array([.null, .bool(true)]),
+        ])
+        let parsed = try JSONValue.parse(value.text)
+        #expect(
+            parsed
+                == .object([
+                    (key: "a", value: .array([.null, .bool(true)])),
+                    (key: "n", value: .number("-42")),
+                    (key: "s", value: .string("line\nbreak \"quoted\" \u{01} 北京 😀")),
+                ])
+        )
+    }
+
+    @Test func equalValuesGiveTheSameBytesWhateverTheConstructionOrder() {
+        let pairs: [(String, CanonicalJSON)] = (0..<40).map { index in
+            ("key\(index * 7 % 40)-\(["北", "a", "Z", "é"][index % 4])", .string("value \(index)"))
+        }
+        var random = SeededGenerator(seed: 8_259)
+        var reference: [UInt8]?
+        for _ in 0..<50 {
+            var members: [String: CanonicalJSON] = [:]
+            for (key, value) in pairs.shuffled(using: &random) { members[key] = value }
+            let bytes = CanonicalJSON.object(["outer": .object(members), "list": .array(pairs.map(\.1))]).bytes
+            if let reference {
+                #expect(bytes == reference)
+            } else {
+                reference = bytes
+            }
+        }
+        #expect(reference?.isEmpty == false)
+    }
+
+    @Test func differentValuesGiveDifferentBytes() {
+        let values: [CanonicalJSON] = [
+            .null, .bool(false), .integer(0), .string(""), .string("0"), .array([]), .object([:]),
+            .array([.null]), .object(["": .null]), .string("null"),
+        ]
+        #expect(Set(values.map(\.bytes)).count == values.count)
+    }
+
+    @Test func accessorsReadMembers() {
+        let value = CanonicalJSON.object(["s": .string("x"), "i": .integer(3)])
+        #expect(value["s"]?.stringValue == "x")
+        #expect(value["i"]?.integerValue == 3)
+        #expect(value["missing"] == nil)
+        #expect(CanonicalJSON.string("x")["s"] == nil)
+    }
+
+    @Test func digestIsSHA256InLowercaseHex() {
+        #expect(
+            Digest.sha256Hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        )
+        #expect(Digest.sha256Hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(Digest.zeroHex == String(repeating: "0", count: 64))
+    }
+}
