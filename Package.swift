@@ -8,7 +8,7 @@ let upcoming: [SwiftSetting] = [
 
 let package = Package(
     name: "Fapiao",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "FapiaoCore", targets: ["FapiaoCore"]),
         .library(name: "FapiaoJournal", targets: ["FapiaoJournal"]),
@@ -63,6 +63,12 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        .executableTarget(
+            name: "fapiao-bench",
+            dependencies: ["FapiaoCore", "FapiaoJournal"],
+            path: "Tools/bench/Sources/fapiao-bench",
+            swiftSettings: upcoming
+        ),
         .testTarget(
             name: "FapiaoCoreTests",
             dependencies: ["FapiaoCore", "FapiaoTesting"],
@@ -70,7 +76,9 @@ let package = Package(
         ),
         .testTarget(
             name: "FapiaoJournalTests",
-            dependencies: ["FapiaoCore", "FapiaoJournal", "FapiaoTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "FapiaoCore", "FapiaoJournal", "FapiaoTesting", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: upcoming
         ),
     ],
