@@ -142,6 +142,9 @@ public final class Journal: Sendable {
         // so set it after the pool is open and check that it stuck (DESIGN §8).
         try pool.barrierWriteWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // A bulk import writes hundreds of megabytes in one transaction; a larger page
+            // cache keeps SQLite from spilling and re-reading pages mid-transaction.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
             let mode = try Int.fetchOne(db, sql: "PRAGMA synchronous")
             guard mode == 2 else {
                 throw JournalError(
@@ -167,6 +170,9 @@ public final class Journal: Sendable {
     public func writerSynchronousMode() throws -> Int {
         try writerPool().barrierWriteWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
+
+    /// Whether the writer pool has been opened.
+    var isWriterOpen: Bool { writer.withLock { $0 != nil } }
 
     /// The writer pool, opened on first use.
     private func writerPool() throws -> DatabasePool {

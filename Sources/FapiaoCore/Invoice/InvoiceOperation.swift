@@ -28,13 +28,15 @@ public struct InvoiceOperation: Hashable, Sendable {
     public let hash: String
 
     /// Creates an operation and computes its hash.
-    public init(id: UUID, kind: Kind, clock: VectorClock, invoice: Invoice) {
+    ///
+    /// - Parameter payload: `invoice.canonicalJSON`, when the caller has it already.
+    public init(id: UUID, kind: Kind, clock: VectorClock, invoice: Invoice, payload: CanonicalJSON? = nil) {
         self.id = id
         self.invoiceID = invoice.id
         self.kind = kind
         self.clock = clock
         self.invoice = invoice
-        self.hash = Self.hash(kind: kind, invoiceID: invoice.id, clock: clock, payload: invoice.canonicalJSON)
+        self.hash = Self.hash(kind: kind, invoiceID: invoice.id, clock: clock, payload: payload ?? invoice.canonicalJSON)
     }
 
     /// The hash of an operation's parts; stored operations are checked against it.

@@ -288,6 +288,10 @@ extension TaxpayerID.Problem {
 
 extension String {
     func trimmingSpaces() -> String {
+        // Fast path: printable ASCII at both ends cannot be whitespace.
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+            return self
+        }
         guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
         guard let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
         if first == startIndex && last == index(before: endIndex) { return self }

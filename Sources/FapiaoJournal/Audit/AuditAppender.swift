@@ -11,7 +11,8 @@ struct AuditAppender {
     private(set) var previousHash: String
 
     init(db: Database) throws {
-        if let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1") {
+        let head = try db.cachedStatement(sql: "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1")
+        if let row = try Row.fetchOne(head) {
             sequence = row["seq"]
             previousHash = row["hash"]
         } else {

@@ -15,9 +15,12 @@ extension Journal {
     @discardableResult
     public func capture(_ input: InvoiceInput, options: CaptureOptions) throws -> CaptureReceipt {
         let validated = try validate(input, options: options)
-        // Checked on a read first, so a refused number never opens the writer (see ``Journal``),
-        // and again inside the write transaction, in case another process got there first.
-        if let failure = try read({ db in try uniquenessFailure(db, validated.invoice) }) { throw failure }
+        // Checked on a read first while the writer is not open yet, so a refused number never
+        // opens it (see ``Journal``), and always inside the write transaction, in case another
+        // process got there first.
+        if !isWriterOpen, let failure = try read({ db in try uniquenessFailure(db, validated.invoice) }) {
+            throw failure
+        }
         return try write { db in
             if let failure = try uniquenessFailure(db, validated.invoice) { throw failure }
             var audit = try AuditAppender(db: db)
@@ -52,7 +55,10 @@ extension Journal {
     func uniquenessFailure(_ db: Database, _ invoice: Invoice, ignoring ownID: UUID? = nil) throws -> ValidationFailure?
     {
         if ownID == nil,
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM invoice WHERE id = ?", arguments: [invoice.id.uuidString]) == true
+            try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT 1 FROM invoice WHERE id = ?"),
+                arguments: [invoice.id.uuidString]
+            ) == true
         {
             return ValidationFailure(issues: [
                 ValidationIssue(
@@ -92,9 +98,17 @@ extension Journal {
     ) throws -> CaptureReceipt {
         let invoice = validated.invoice
         let clock = VectorClock().incremented(at: settings.node)
-        let operation = InvoiceOperation(id: environment.newID(), kind: .create, clock: clock, invoice: invoice)
-        let now = environment.now().description
-        let content = invoice.canonicalJSON.text
+        let canonical = invoice.canonicalJSON
+        let operation = InvoiceOperation(
+            id: environment.newID(),
+            kind: .create,
+            clock: clock,
+            invoice: invoice,
+            payload: canonical
+        )
+        let instant = environment.now()
+        let now = instant.description
+        let content = canonical.text
         try db.cachedStatement(
             sql: """
                 INSERT INTO invoice (id, kind, type, code, number, issue_date, seller_tax_id, seller_name,
@@ -125,7 +139,7 @@ extension Journal {
         }
         let entry = try audit.append(
             db,
-            wallTime: environment.now(),
+            wallTime: instant,
             node: settings.node,
             actor: options.actor,
             event: .captured,
