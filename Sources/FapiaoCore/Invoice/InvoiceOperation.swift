@@ -29,14 +29,24 @@ public struct InvoiceOperation: Hashable, Sendable {
 
     /// Creates an operation and computes its hash.
     ///
-    /// - Parameter payload: `invoice.canonicalJSON`, when the caller has it already.
+    /// - Parameters:
+    ///   - id: the operation id, minted once.
+    ///   - kind: what the change was.
+    ///   - clock: the invoice's clock after the change.
+    ///   - invoice: the invoice version after the change.
+    ///   - payload: `invoice.canonicalJSON`, when the caller has it already.
     public init(id: UUID, kind: Kind, clock: VectorClock, invoice: Invoice, payload: CanonicalJSON? = nil) {
         self.id = id
         self.invoiceID = invoice.id
         self.kind = kind
         self.clock = clock
         self.invoice = invoice
-        self.hash = Self.hash(kind: kind, invoiceID: invoice.id, clock: clock, payload: payload ?? invoice.canonicalJSON)
+        self.hash = Self.hash(
+            kind: kind,
+            invoiceID: invoice.id,
+            clock: clock,
+            payload: payload ?? invoice.canonicalJSON
+        )
     }
 
     /// The hash of an operation's parts; stored operations are checked against it.
