@@ -146,9 +146,17 @@ extension Journal {
             )
         }
         let clock = previousClock.incremented(at: settings.node)
-        let operation = InvoiceOperation(id: environment.newID(), kind: kind, clock: clock, invoice: invoice)
-        let now = environment.now().description
-        let content = invoice.canonicalJSON.text
+        let canonical = invoice.canonicalJSON
+        let operation = InvoiceOperation(
+            id: environment.newID(),
+            kind: kind,
+            clock: clock,
+            invoice: invoice,
+            payload: canonical
+        )
+        let instant = environment.now()
+        let now = instant.description
+        let content = canonical.text
         try db.execute(
             sql: """
                 UPDATE invoice SET sync_state = 'pending', state_reason = NULL, voided = ?, kind = ?, type = ?,
@@ -172,7 +180,7 @@ extension Journal {
         allDetails["operationHash"] = .string(operation.hash)
         try audit.append(
             db,
-            wallTime: environment.now(),
+            wallTime: instant,
             node: settings.node,
             actor: options.actor,
             event: event,

@@ -30,7 +30,7 @@ struct ActorOptions: ParsableArguments {
     func actor(for journal: Journal) -> String {
         if let actor, !actor.isEmpty { return actor }
         if let name = journal.settings.operatorName { return name }
-        return ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+        return ProcessInfoEnvironment.user
     }
 }
 
