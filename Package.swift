@@ -12,8 +12,12 @@ let package = Package(
     products: [
         .library(name: "FapiaoCore", targets: ["FapiaoCore"]),
         .library(name: "FapiaoJournal", targets: ["FapiaoJournal"]),
+        .library(name: "FapiaoSync", targets: ["FapiaoSync"]),
+        .library(name: "FapiaoCentral", targets: ["FapiaoCentral"]),
+        .library(name: "FapiaoHTTP", targets: ["FapiaoHTTP"]),
         .library(name: "FapiaoTesting", targets: ["FapiaoTesting"]),
         .executable(name: "fapiao", targets: ["fapiao"]),
+        .executable(name: "fapiao-central", targets: ["fapiao-central"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -21,13 +25,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(
             name: "Schema",
             path: "Schema",
             exclude: ["README.md"],
-            resources: [.embedInCode("journal")],
+            resources: [.embedInCode("journal"), .embedInCode("central")],
             swiftSettings: upcoming
         ),
         .target(
@@ -49,8 +57,41 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "FapiaoSync",
+            dependencies: [
+                "FapiaoCore",
+                "FapiaoJournal",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "FapiaoCentral",
+            dependencies: [
+                "FapiaoCore",
+                "FapiaoSync",
+                "Schema",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "FapiaoHTTP",
+            dependencies: [
+                "FapiaoCore",
+                "FapiaoSync",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "FapiaoTesting",
-            dependencies: ["FapiaoCore", "FapiaoJournal"],
+            dependencies: ["FapiaoCore", "FapiaoJournal", "FapiaoSync", "FapiaoCentral"],
             swiftSettings: upcoming
         ),
         .executableTarget(
@@ -58,14 +99,29 @@ let package = Package(
             dependencies: [
                 "FapiaoCore",
                 "FapiaoJournal",
+                "FapiaoSync",
+                "FapiaoCentral",
+                "FapiaoHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),
         .executableTarget(
+            name: "fapiao-central",
+            dependencies: [
+                "FapiaoCore",
+                "FapiaoCentral",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .executableTarget(
             name: "fapiao-bench",
-            dependencies: ["FapiaoCore", "FapiaoJournal"],
+            dependencies: ["FapiaoCore", "FapiaoJournal", "FapiaoCentral"],
             path: "Tools/bench/Sources/fapiao-bench",
             swiftSettings: upcoming
         ),
@@ -78,6 +134,19 @@ let package = Package(
             name: "FapiaoJournalTests",
             dependencies: [
                 "FapiaoCore", "FapiaoJournal", "FapiaoTesting", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "FapiaoSyncTests",
+            dependencies: ["FapiaoCore", "FapiaoJournal", "FapiaoSync", "FapiaoCentral", "FapiaoTesting"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "FapiaoCentralTests",
+            dependencies: [
+                "FapiaoCore", "FapiaoSync", "FapiaoCentral", "FapiaoHTTP", "FapiaoTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: upcoming
         ),

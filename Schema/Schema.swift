@@ -14,5 +14,10 @@ public enum Schema {
         Migration(id: "0001_create_journal", sql: text(PackageResources._001_create_journal_sql))
     ]
 
+    /// The central store's migrations (SQLite dialect), in order; append only.
+    public static let central: [Migration] = [
+        Migration(id: "0001_create_central_store", sql: text(PackageResources._001_create_central_store_sql))
+    ]
+
     private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 }

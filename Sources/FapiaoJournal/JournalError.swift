@@ -6,6 +6,7 @@ public struct JournalError: Error, Sendable, CustomStringConvertible {
         private enum Value: String, Hashable, Sendable {
             case notFound, alreadyExists, notAJournal, newerVersion, damaged, storageFull, ioError
             case invoiceNotFound, ambiguousID, invalidChange, invalidSetting, permissionDenied
+            case leaseHeld, leaseLost
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -34,6 +35,10 @@ public struct JournalError: Error, Sendable, CustomStringConvertible {
         public static let invalidSetting = Code(.invalidSetting)
         /// The file or its directory cannot be accessed.
         public static let permissionDenied = Code(.permissionDenied)
+        /// Another sync job holds the journal's sync lease.
+        public static let leaseHeld = Code(.leaseHeld)
+        /// This sync job's lease was taken over (it expired); it must stop writing outcomes.
+        public static let leaseLost = Code(.leaseLost)
 
         public var description: String { value.rawValue }
     }

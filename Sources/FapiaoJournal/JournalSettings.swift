@@ -8,14 +8,22 @@ public struct JournalSettings: Hashable, Sendable {
     public var operatorName: String?
     /// The remote to sync with, once configured.
     public var remote: String?
+    /// The file holding the branch's bearer token for the remote (the token itself is never stored).
+    public var tokenFile: String?
     /// Validation tolerances, rate table and offline window.
     public var policy: ValidationPolicy
 
-    public init(node: String, operatorName: String? = nil, remote: String? = nil, policy: ValidationPolicy = .standard)
-    {
+    public init(
+        node: String,
+        operatorName: String? = nil,
+        remote: String? = nil,
+        tokenFile: String? = nil,
+        policy: ValidationPolicy = .standard
+    ) {
         self.node = node
         self.operatorName = operatorName
         self.remote = remote
+        self.tokenFile = tokenFile
         self.policy = policy
     }
 
@@ -39,6 +47,7 @@ public struct JournalSettings: Hashable, Sendable {
         ]
         if let operatorName { pairs.append(("operator", operatorName)) }
         if let remote { pairs.append(("remote", remote)) }
+        if let tokenFile { pairs.append(("remote.tokenFile", tokenFile)) }
         return pairs
     }
 
@@ -52,6 +61,12 @@ public struct JournalSettings: Hashable, Sendable {
             policy.invoiceTaxTolerance = value
         }
         if let text = stored["policy.offlineWindowDays"], let value = Int(text) { policy.offlineWindowDays = value }
-        self.init(node: node, operatorName: stored["operator"], remote: stored["remote"], policy: policy)
+        self.init(
+            node: node,
+            operatorName: stored["operator"],
+            remote: stored["remote"],
+            tokenFile: stored["remote.tokenFile"],
+            policy: policy
+        )
     }
 }

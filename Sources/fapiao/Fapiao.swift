@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Fapiao: ParsableCommand {
+struct Fapiao: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fapiao",
         abstract: "Keep a branch office invoicing while the central invoice system is down.",
@@ -13,13 +13,15 @@ struct Fapiao: ParsableCommand {
             (~/.local/share/fapiao/journal.sqlite).
 
             Exit codes: 0 done; 1 done, attention needed; 64 usage; 65 invalid invoice data; \
-            66 input file, journal or invoice not found; 70 journal damaged or audit chain broken; \
-            73 journal already exists; 74 I/O error or disk full; 77 permission denied; \
+            66 input file, journal or invoice not found; 69 remote unreachable or unavailable; \
+            70 journal damaged or audit chain broken; 73 journal already exists; 74 I/O error or disk full; \
+            75 another sync holds the lease, try later; 76 the remote broke the protocol; \
+            77 permission denied, token refused or token file too open; \
             78 not a Fapiao journal, or from a newer version.
             """,
         subcommands: [
-            Init.self, Enqueue.self, Import.self, List.self, Show.self, Amend.self, VoidInvoice.self, Status.self,
-            Audit.self, Demo.self,
+            Init.self, Enqueue.self, Import.self, List.self, Show.self, Amend.self, VoidInvoice.self, Sync.self,
+            Status.self, Quarantine.self, Audit.self, Demo.self,
         ]
     )
 }

@@ -19,4 +19,12 @@ public enum AuditEvent: String, Hashable, Sendable, CaseIterable {
     case reconciled
     /// A journal setting changed.
     case configured
+    /// A push got no usable answer; the operation may have landed and is retried with the same id.
+    case inDoubt
+    /// A pushed operation was not processed (not delivered, or a partial batch); it is retried.
+    case deferred
+    /// A quarantined operation was put back in the outbox.
+    case requeued
+    /// A quarantined operation was replaced by a later change of the same invoice.
+    case superseded
 }

@@ -174,6 +174,9 @@ extension Journal {
             ]
         )
         try insertOperation(db, operation, payload: content, at: now)
+        // A change of a quarantined or conflicting invoice stays held behind that operation
+        // until it is requeued or resolved; otherwise the invoice is pending again.
+        try refreshSyncState(db, invoiceID: invoice.id, at: now)
         var audit = try AuditAppender(db: db)
         var allDetails = details
         allDetails["kind"] = .string(kind.rawValue)

@@ -1,27 +1,34 @@
 import ArgumentParser
+import FapiaoCentral
 import FapiaoCore
+import FapiaoHTTP
 import FapiaoJournal
+import FapiaoSync
 import Foundation
+import Logging
 
-struct Demo: ParsableCommand {
+struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Walk through capturing invoices during an outage, on a temporary journal.",
+        abstract: "Walk through an outage and the recovery, on a temporary journal and central service.",
         discussion: """
-            Creates a throw-away journal, captures invoices while the central system is down, shows a \
-            typo being refused, corrects and voids an invoice, and verifies the audit chain. \
-            Nothing outside the temporary directory is touched.
+            Creates a throw-away branch journal and an in-process central service on 127.0.0.1. \
+            The centre is down: invoices are captured, a typo is refused, one invoice is corrected \
+            and one voided. The scheduled sync finds the centre unreachable and keeps everything. \
+            The centre comes back on a flaky network (a lost reply, a 503): sync delivers every \
+            invoice exactly once, and the auditor verifies the hash chain. Nothing outside the \
+            temporary directory is touched.
 
             Examples:
               fapiao demo
-              fapiao demo --keep      # keep the journal afterwards to explore it
+              fapiao demo --keep      # keep the journal and the central store afterwards to explore them
             """
     )
 
-    @Flag(help: "Keep the temporary journal and print its path.")
+    @Flag(help: "Keep the temporary journal and central store and print their paths.")
     var keep = false
 
-    func run() throws {
-        try reportingErrors {
+    func run() async throws {
+        try await reportingAsyncErrors {
             let directory = FileManager.default.temporaryDirectory
                 .appendingPathComponent("fapiao-demo-\(UUID().uuidString.prefix(8))").path
             let path = directory + "/journal.sqlite"
@@ -34,60 +41,12 @@ struct Demo: ParsableCommand {
                 actor: "王芳"
             )
             show("fapiao init --node bj-chaoyang-01 --operator 王芳", "created journal \(path)")
+            try captureChapter(journal)
 
-            let today = CalendarDate(shanghaiDateAt: JournalEnvironment.system().now())
-            let clerk = CaptureOptions(actor: "王芳", source: "demo")
-            say(
-                "2. The clerk types in the invoices the branch issues by hand. Each is on disk before its id is printed."
-            )
-            var ids: [String] = []
-            for (index, sample) in DemoInvoices.samples(today: today).enumerated() {
-                let receipt = try journal.capture(sample, options: clerk)
-                ids.append(String(receipt.invoice.id.uuidString.prefix(8)))
-                show(
-                    "fapiao enqueue --json invoice-\(index + 1).json",
-                    "captured \(receipt.invoice.id.uuidString)  number \(receipt.invoice.number)  gross \(receipt.invoice.gross)  pending"
-                )
-            }
+            let centre = try DemoCentre(directory: directory)
+            try await syncChapter(journal, centre: centre)
 
-            say(
-                "3. A typo in the seller's tax ID (last character) is caught by its check character; nothing is written."
-            )
-            var typo = DemoInvoices.samples(today: today)[0]
-            typo.fields["seller.taxID"] = "91350100M000100Y44"
-            typo.fields["number"] = "26110000000000000099"
-            do {
-                try journal.capture(typo, options: clerk)
-            } catch {
-                show("fapiao enqueue --json typo.json", "fapiao: \(error)   (exit 65)")
-            }
-
-            say(
-                "4. The buyer's name was misspelt on one invoice: amend it. The clock moves on; nothing is overwritten."
-            )
-            let amended = try journal.amend(
-                ids[1],
-                changes: InvoiceInput(fields: ["buyer.name": "上海客户股份有限公司"]),
-                options: clerk
-            )
-            show(
-                "fapiao amend \(ids[1]) --buyer-name 上海客户股份有限公司",
-                "amended \(amended.invoice.id.uuidString)  changed \(amended.changedFields.joined(separator: ", "))  clock \(amended.clock)"
-            )
-
-            say("5. One invoice was issued twice by mistake: void it, with a reason.")
-            let voided = try journal.void(ids[2], reason: "issued twice", options: clerk)
-            show(
-                "fapiao void \(ids[2]) --reason \"issued twice\"",
-                "voided \(voided.invoice.id.uuidString)  clock \(voided.clock)"
-            )
-
-            say("6. Everything waits in the outbox for the central system to come back.")
-            emit(table(InvoicePresentation.tableHeader, try journal.invoices().map(InvoicePresentation.tableRow)))
-            let status = try journal.status()
-            emit("\n\(status.pendingOperations) operations queued for sync; \(status.auditEntries) audit entries.")
-
-            say("7. The auditor checks that nobody edited history.")
+            say("11. The auditor checks that nobody edited history.")
             let verification = try journal.verifyAudit()
             show(
                 "fapiao audit verify",
@@ -95,11 +54,123 @@ struct Demo: ParsableCommand {
                     ? "audit chain intact: \(verification.entriesChecked) entries, \(verification.operationsChecked) operations, \(verification.invoicesChecked) invoices checked"
                     : "audit verification failed: \(verification.problem ?? "")"
             )
+            await centre.stop()
             try journal.close()
             if keep {
-                say("The journal is kept: try `fapiao list --journal \(path)` or `fapiao audit log --journal \(path)`.")
+                say(
+                    "Kept: try `fapiao list --journal \(path)`, `fapiao audit log --journal \(path)`, "
+                        + "or `fapiao-central stats --store sqlite:\(centre.storePath)`."
+                )
             }
             if !verification.isIntact { throw ExitCode(ExitStatus.damaged) }
+        }
+    }
+
+    /// Steps 2–6: capture, a refused typo, an amend and a void, all while the centre is down.
+    private func captureChapter(_ journal: Journal) throws {
+        let today = CalendarDate(shanghaiDateAt: JournalEnvironment.system().now())
+        let clerk = CaptureOptions(actor: "王芳", source: "demo")
+        say("2. The clerk types in the invoices the branch issues by hand. Each is on disk before its id is printed.")
+        var ids: [String] = []
+        for (index, sample) in DemoInvoices.samples(today: today).enumerated() {
+            let receipt = try journal.capture(sample, options: clerk)
+            ids.append(String(receipt.invoice.id.uuidString.prefix(8)))
+            show(
+                "fapiao enqueue --json invoice-\(index + 1).json",
+                "captured \(receipt.invoice.id.uuidString)  number \(receipt.invoice.number)  gross \(receipt.invoice.gross)  pending"
+            )
+        }
+
+        say("3. A typo in the seller's tax ID (last character) is caught by its check character; nothing is written.")
+        var typo = DemoInvoices.samples(today: today)[0]
+        typo.fields["seller.taxID"] = "91350100M000100Y44"
+        typo.fields["number"] = "26110000000000000099"
+        do {
+            try journal.capture(typo, options: clerk)
+        } catch {
+            show("fapiao enqueue --json typo.json", "fapiao: \(error)   (exit 65)")
+        }
+
+        say("4. The buyer's name was misspelt on one invoice: amend it. The clock moves on; nothing is overwritten.")
+        let amended = try journal.amend(
+            ids[1],
+            changes: InvoiceInput(fields: ["buyer.name": "上海客户股份有限公司"]),
+            options: clerk
+        )
+        show(
+            "fapiao amend \(ids[1]) --buyer-name 上海客户股份有限公司",
+            "amended \(amended.invoice.id.uuidString)  changed \(amended.changedFields.joined(separator: ", "))  clock \(amended.clock)"
+        )
+
+        say("5. One invoice was issued twice by mistake: void it, with a reason.")
+        let voided = try journal.void(ids[2], reason: "issued twice", options: clerk)
+        show(
+            "fapiao void \(ids[2]) --reason \"issued twice\"",
+            "voided \(voided.invoice.id.uuidString)  clock \(voided.clock)"
+        )
+
+        say("6. Everything waits in the outbox for the central system to come back.")
+        emit(table(InvoicePresentation.tableHeader, try journal.invoices().map(InvoicePresentation.tableRow)))
+        let status = try journal.status()
+        emit("\n\(status.pendingOperations) operations queued for sync; \(status.auditEntries) audit entries.")
+    }
+
+    /// Steps 7–10: sync against a centre that is down, then back on a flaky network.
+    private func syncChapter(_ journal: Journal, centre: DemoCentre) async throws {
+        say("7. The scheduled sync job runs every minute. HQ is still down: it says so and keeps everything queued.")
+        let downRemote = try centre.remote()
+        var retry = RetryPolicy(initialDelay: .milliseconds(50), maximumConsecutiveFailures: 2)
+        retry.maximumDelay = .milliseconds(200)
+        let down = try await SyncEngine(
+            journal: journal,
+            remote: downRemote,
+            options: SyncOptions(batchSize: 2, retry: retry, owner: LeaseOwner.current()),
+            environment: SyncEnvironment(logger: DemoCentre.silent)
+        ).run()
+        await downRemote.shutdown()
+        show(
+            "fapiao sync",
+            "\(down.line)\n  fapiao: \(SyncCommandSupport.stopMessage(down.stop ?? SyncStop(.remoteUnavailable, "?"), remote: centre.url))   (exit \(SyncCommandSupport.exitCode(for: down)))"
+        )
+        emit("  still queued: \(try journal.status().pendingOperations) operations, nothing marked sent")
+
+        say(
+            "8. HQ is back, on a flaky network: it stores the first batch but the reply is lost, then it answers 503 once."
+        )
+        try await centre.start(faults: [.dropReply, .http503(retryAfter: 1)])
+        let remote = try centre.remote()
+        let summary = try await SyncEngine(
+            journal: journal,
+            remote: remote,
+            options: SyncOptions(
+                batchSize: 2,
+                retry: RetryPolicy(initialDelay: .milliseconds(100)),
+                owner: LeaseOwner.current()
+            ),
+            environment: SyncEnvironment(logger: DemoCentre.silent)
+        ).run()
+        show("fapiao sync --batch 2", summary.line + "   (exit \(SyncCommandSupport.exitCode(for: summary)))")
+        emit("  The batch whose reply was lost was in doubt; it was sent again with the same operation ids,")
+        emit(
+            "  HQ answered \"duplicate\" for them, and it holds \(try await centre.invoiceCount()) invoices, each exactly once."
+        )
+
+        say("9. The next run finds nothing to send: nothing reaches HQ twice.")
+        let again = try await SyncEngine(
+            journal: journal,
+            remote: remote,
+            options: SyncOptions(owner: LeaseOwner.current()),
+            environment: SyncEnvironment(logger: DemoCentre.silent)
+        ).run()
+        await remote.shutdown()
+        show("fapiao sync", again.line)
+
+        say("10. The first invoice's history, as the auditor reads it (vector clock beside each step):")
+        let first = try journal.invoices().first?.invoice.id ?? UUID()
+        for entry in try journal.auditEntries(invoiceID: first) {
+            emit(
+                "  #\(entry.sequence)  \(entry.event.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(entry.clock)  by \(entry.actor)"
+            )
         }
     }
 
@@ -108,6 +179,70 @@ struct Demo: ParsableCommand {
     private func show(_ command: String, _ output: String) {
         emit("  $ \(command)")
         emit("  \(output)")
+    }
+}
+
+/// The demo's central service: a SQLite store in the temporary directory, served on
+/// 127.0.0.1 from this process, stopped and started as the story needs.
+final class DemoCentre: @unchecked Sendable {
+    let storePath: String
+    private let store: SQLiteCentralStore
+    private let token = UUID().uuidString
+    private var running: RunningCentralService?
+    private(set) var url: String = ""
+
+    init(directory: String) throws {
+        storePath = directory + "/central.sqlite"
+        store = try SQLiteCentralStore(path: storePath)
+        // A free port, left closed for now: HQ is down.
+        url = "http://127.0.0.1:\(DemoCentre.freePort())"
+    }
+
+    static let silent = Logger(label: "fapiao.demo", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    static func freePort() -> Int {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(socket, pointer, length)
+                return getsockname(socket, pointer, &length)
+            }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func remote() throws -> any RemoteAdapter {
+        try HTTPRemote(
+            baseURL: url,
+            token: token,
+            timeouts: HTTPRemote.Timeouts(connect: .seconds(2), read: .seconds(10))
+        )
+    }
+
+    func start(faults: [FaultPlan.Fault]) async throws {
+        let plan = FaultPlan()
+        plan.script(faults)
+        let service = CentralService(
+            store: store,
+            tokens: TokenRegistry(tokens: ["bj-chaoyang-01": token]),
+            faults: plan,
+            logger: DemoCentre.silent
+        )
+        let port = Int(url.split(separator: ":").last ?? "0") ?? 0
+        running = try await service.start(host: "127.0.0.1", port: port)
+    }
+
+    func invoiceCount() async throws -> Int64 { try await store.invoiceCount() }
+
+    func stop() async {
+        await running?.stop()
+        try? await store.close()
     }
 }
 

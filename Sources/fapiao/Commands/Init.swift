@@ -12,6 +12,10 @@ struct Init: ParsableCommand {
             Examples:
               fapiao init --node bj-chaoyang-01 --operator 王芳
               fapiao init --node sh-pudong-02 --journal /srv/fapiao/journal.sqlite --offline-window-days 30
+              fapiao init --node bj-chaoyang-01 --remote http://hq.example:8080 --token-file /etc/fapiao/token
+
+            The token itself is never stored in the journal: sync reads $FAPIAO_TOKEN, else the \
+            token file (which must be mode 0600).
             """
     )
 
@@ -35,8 +39,13 @@ struct Init: ParsableCommand {
     @Option(help: ArgumentHelp("How many days back an issue date may lie.", valueName: "days"))
     var offlineWindowDays: Int = ValidationPolicy.standard.offlineWindowDays
 
-    @Option(help: ArgumentHelp("The central system to sync with (used by sync).", valueName: "url"))
+    @Option(
+        help: ArgumentHelp("The central system to sync with: http(s)://HOST:PORT or sqlite:PATH.", valueName: "url")
+    )
     var remote: String?
+
+    @Option(help: ArgumentHelp("File holding this branch's bearer token (mode 0600).", valueName: "path"))
+    var tokenFile: String?
 
     @Option(help: ArgumentHelp("Output format.", valueName: "format"))
     var format: ReportFormat = .text
@@ -45,13 +54,24 @@ struct Init: ParsableCommand {
         guard (1...3650).contains(offlineWindowDays) else {
             throw ValidationError("--offline-window-days must be between 1 and 3650.")
         }
+        if let remote, !(remote.hasPrefix("http://") || remote.hasPrefix("https://") || remote.hasPrefix("sqlite:")) {
+            throw ValidationError("--remote must start with http://, https:// or sqlite:, not \"\(remote)\".")
+        }
     }
 
     func run() throws {
         try reportingErrors {
             var policy = ValidationPolicy.standard
             policy.offlineWindowDays = offlineWindowDays
-            let settings = JournalSettings(node: node, operatorName: operatorName, remote: remote, policy: policy)
+            if let tokenFile { _ = try RemoteConnection.readTokenFile(tokenFile) }
+            let absoluteTokenFile = tokenFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            let settings = JournalSettings(
+                node: node,
+                operatorName: operatorName,
+                remote: remote,
+                tokenFile: absoluteTokenFile,
+                policy: policy
+            )
             let actor = actorOptions.actor ?? operatorName ?? ProcessInfoEnvironment.user
             let journal = try Journal.create(at: journalOptions.path, settings: settings, actor: actor)
             switch format {

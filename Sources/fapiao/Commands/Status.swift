@@ -1,14 +1,16 @@
 import ArgumentParser
 import FapiaoCore
 import FapiaoJournal
+import FapiaoSync
 import Foundation
 
-struct Status: ParsableCommand {
+struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Summarise the journal: invoices per state, pending work and its age.",
         discussion: """
-            With --check, exits 1 when attention is needed (quarantined invoices or open conflicts), \
-            for cron and monitoring.
+            With --check, exits 1 when attention is needed (quarantined invoices, open conflicts, \
+            or operations in doubt after the last sync failed), for cron and monitoring. The remote's \
+            health is asked with a short timeout unless --offline is given.
 
             Examples:
               fapiao status
@@ -20,14 +22,21 @@ struct Status: ParsableCommand {
     @OptionGroup var journalOptions: JournalOptions
     @Flag(help: "Exit 1 when attention is needed.")
     var check = false
+    @Flag(help: "Do not ask the remote for its health.")
+    var offline = false
     @Option(help: ArgumentHelp("Output format.", valueName: "format"))
     var format: ReportFormat = .text
 
-    func run() throws {
-        let needsAttention = try reportingErrors {
+    func run() async throws {
+        let needsAttention = try await reportingAsyncErrors {
             let journal = try journalOptions.open()
             let status = try journal.status()
-            let attention = (status.byState[.quarantined] ?? 0) + status.openConflicts > 0
+            let history = try journal.syncHistory()
+            let health = offline || status.remote == nil ? nil : await Self.remoteHealth(journal)
+            let inDoubt = status.byState[.inDoubt] ?? 0
+            let attention =
+                (status.byState[.quarantined] ?? 0) + status.openConflicts > 0
+                || (inDoubt > 0 && history.lastError != nil)
             switch format {
             case .json:
                 var byState: [String: CanonicalJSON] = [:]
@@ -46,6 +55,10 @@ struct Status: ParsableCommand {
                         "oldestPendingSince": .optional(status.oldestPendingSince?.description),
                         "openConflicts": .integer(Int64(status.openConflicts)),
                         "auditEntries": .integer(Int64(status.auditEntries)),
+                        "lastSuccessfulSync": .optional(history.lastSuccess?.description),
+                        "lastSyncAttempt": .optional(history.lastAttempt?.description),
+                        "lastSyncError": .optional(history.lastError),
+                        "remoteHealth": .optional(health),
                         "attentionNeeded": .bool(attention),
                     ]).text
                 )
@@ -66,13 +79,33 @@ struct Status: ParsableCommand {
                 let oldest = status.oldestPendingSince.map { "; oldest queued \($0)" } ?? ""
                 emit("outbox    \(status.pendingOperations.grouped) operations waiting\(oldest)")
                 emit("conflicts \(status.openConflicts.grouped) open")
+                emit("last sync \(history.lastSuccess?.description ?? "never succeeded")")
+                if let error = history.lastError {
+                    emit("          last attempt \(history.lastAttempt?.description ?? "?") failed: \(error)")
+                }
+                if let health { emit("health    \(health)") }
                 emit("audit     \(status.auditEntries.grouped) entries")
                 if attention {
-                    emit("attention needed: see `fapiao list --state quarantined` and `fapiao list --state conflict`")
+                    emit("attention needed: see `fapiao quarantine list` and `fapiao list --state conflict`")
                 }
             }
             return attention
         }
         if check && needsAttention { throw ExitCode(ExitStatus.attention) }
+    }
+}
+
+extension Status {
+    /// The remote's answer to a health check, in a few words; never fails the command.
+    static func remoteHealth(_ journal: Journal) async -> String {
+        do {
+            let remote = try RemoteConnection.open(url: nil, tokenFile: nil, journal: journal, timeout: .seconds(3))
+            defer { Task { await remote.shutdown() } }
+            let report = try await remote.health()
+            await remote.shutdown()
+            return "\(report.status) (\(report.node), \(report.store), \(report.invoices) invoices)"
+        } catch {
+            return "unreachable: \(error)"
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 #if canImport(Glibc)
 import Glibc
@@ -79,4 +80,15 @@ func table(_ header: [String], _ rows: [[String]]) -> String {
         }.joined(separator: "  ")
     }
     return ([line(header)] + rows.map(line)).joined(separator: "\n")
+}
+
+/// Log lines from the libraries, on standard error; `FAPIAO_LOG_LEVEL` (trace … critical)
+/// sets the level, `warning` by default so a cron job's log shows each failed attempt.
+enum CommandLogging {
+    static func logger(_ label: String) -> Logger {
+        var logger = Logger(label: label, factory: { StreamLogHandler.standardError(label: $0) })
+        let name = ProcessInfo.processInfo.environment["FAPIAO_LOG_LEVEL"] ?? "warning"
+        logger.logLevel = Logger.Level(rawValue: name.lowercased()) ?? .warning
+        return logger
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FapiaoCentral
 import FapiaoCore
 import FapiaoJournal
 
@@ -10,7 +11,10 @@ enum ExitStatus {
     static let notFound: Int32 = 66
     static let damaged: Int32 = 70
     static let alreadyExists: Int32 = 73
+    static let unavailable: Int32 = 69
     static let ioError: Int32 = 74
+    static let tempFail: Int32 = 75
+    static let protocolError: Int32 = 76
     static let permission: Int32 = 77
     static let notAJournal: Int32 = 78
 
@@ -19,6 +23,16 @@ enum ExitStatus {
         switch error {
         case is ValidationFailure:
             return invalidData
+        case let error as RemoteSetupError:
+            return error.exitCode
+        case let error as CentralStoreError:
+            switch error.code {
+            case .invoiceNotFound, .notFound: return notFound
+            case .invalidEdit: return invalidData
+            case .unavailable: return unavailable
+            case .notACentralStore, .newerVersion, .nodeMismatch: return notAJournal
+            default: return damaged
+            }
         case let error as InputFileError:
             return error.code == .notFound ? notFound : invalidData
         case let error as JournalError:
@@ -30,6 +44,7 @@ enum ExitStatus {
             case .storageFull, .ioError: return ioError
             case .permissionDenied: return permission
             case .invalidSetting: return usage
+            case .leaseHeld, .leaseLost: return tempFail
             default: return invalidData
             }
         default:
@@ -42,6 +57,22 @@ enum ExitStatus {
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as CleanExit {
+        throw error
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        printError("\(error)")
+        throw ExitCode(ExitStatus.code(for: error))
+    }
+}
+
+/// ``reportingErrors(_:)`` for async command bodies.
+func reportingAsyncErrors<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
     } catch let error as ExitCode {
         throw error
     } catch let error as CleanExit {

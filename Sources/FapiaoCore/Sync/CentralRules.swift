@@ -1,0 +1,134 @@
+import Foundation
+
+/// What a central store accepts beyond the invoice rules every branch applies.
+public struct CentralPolicy: Hashable, Sendable {
+    /// The invoice rules, applied again at the centre without any check-character override:
+    /// a branch may capture a taxpayer ID it cannot correct on the spot, the tax system may not.
+    public var validation: ValidationPolicy
+    /// The largest gross amount one invoice may carry (the seller's 开票限额), in minor units;
+    /// `nil` for no limit.
+    public var maximumGross: Int64?
+
+    public init(validation: ValidationPolicy = .standard, maximumGross: Int64? = nil) {
+        self.validation = validation
+        self.maximumGross = maximumGross
+    }
+
+    public static let standard = CentralPolicy()
+}
+
+/// The one decision every central store applies to a pushed operation (DESIGN §4).
+///
+/// Pure: the store looks up what the decision needs (the operation id's earlier hash,
+/// the invoice's current version, the owner of its number), asks ``decide(_:situation:policy:)``,
+/// and stores the version when told to apply it. SQLite, PostgreSQL and in-memory stores
+/// therefore cannot disagree about an outcome.
+public enum CentralRules {
+    /// What the store knows that bears on one operation.
+    public struct Situation: Hashable, Sendable {
+        /// The hash recorded for this operation id, when the centre applied it before.
+        public var appliedHash: String?
+        /// The centre's current version of the operation's invoice, if it has one.
+        public var current: RemoteVersion?
+        /// The current version of the invoice that owns the operation's (seller, code, number),
+        /// when that is another invoice.
+        public var numberOwner: RemoteVersion?
+
+        public init(appliedHash: String? = nil, current: RemoteVersion? = nil, numberOwner: RemoteVersion? = nil) {
+            self.appliedHash = appliedHash
+            self.current = current
+            self.numberOwner = numberOwner
+        }
+    }
+
+    /// What the store must do.
+    public enum Decision: Hashable, Sendable {
+        /// Store the operation's version and clock, record the operation id with its hash,
+        /// and answer ``PushOutcome/accepted``.
+        case apply
+        /// Store nothing; answer this.
+        case answer(PushOutcome)
+
+        /// The outcome the branch receives.
+        public var outcome: PushOutcome {
+            switch self {
+            case .apply: .accepted
+            case .answer(let outcome): outcome
+            }
+        }
+    }
+
+    /// Decides what happens to `operation`.
+    public static func decide(
+        _ operation: InvoiceOperation,
+        situation: Situation,
+        policy: CentralPolicy = .standard
+    ) -> Decision {
+        if let appliedHash = situation.appliedHash {
+            return appliedHash == operation.hash
+                ? .answer(.duplicate)
+                : .answer(
+                    .rejected(
+                        reason:
+                            "operation \(operation.id.uuidString) was already applied with different content; an operation id is never reused"
+                    )
+                )
+        }
+        if let reason = invalidity(of: operation, policy: policy) {
+            return .answer(.rejected(reason: reason))
+        }
+        if let owner = situation.numberOwner, owner.invoice.id != operation.invoiceID {
+            return .answer(.conflict(.duplicateNumber, remote: owner))
+        }
+        guard let current = situation.current else {
+            return .apply
+        }
+        switch operation.clock.compare(to: current.clock) {
+        case .after:
+            if current.invoice.void != nil, operation.invoice.void == nil, operation.kind != .resolve {
+                return .answer(
+                    .rejected(
+                        reason:
+                            "invoice \(operation.invoiceID.uuidString) is voided; a voided invoice cannot be changed"
+                    )
+                )
+            }
+            return .apply
+        case .equal, .before:
+            return .answer(.stale(current: current.clock))
+        case .concurrent:
+            return .answer(.conflict(current.invoice.void != nil ? .editOfVoided : .concurrentEdit, remote: current))
+        }
+    }
+
+    /// Why the centre refuses `operation` whatever it holds, or `nil` when it is acceptable.
+    public static func invalidity(of operation: InvoiceOperation, policy: CentralPolicy = .standard) -> String? {
+        let invoice = operation.invoice
+        if operation.clock.counters.isEmpty {
+            return "operation \(operation.id.uuidString) has an empty vector clock"
+        }
+        if operation.kind == .void, invoice.void == nil {
+            return "void operation \(operation.id.uuidString) carries no void record"
+        }
+        let context = CaptureContext(
+            id: invoice.id,
+            capturedAt: invoice.capturedAt,
+            branch: invoice.branch,
+            operatorName: invoice.operatorName
+        )
+        do {
+            _ = try InvoiceValidator.validate(
+                InvoiceInput(invoice: invoice),
+                policy: policy.validation,
+                context: context
+            )
+        } catch {
+            return error.issues.map(\.description).joined(separator: "; ")
+        }
+        if let limit = policy.maximumGross, invoice.gross.minorUnits > limit {
+            let limitText = Money(minorUnits: limit, currency: invoice.gross.currency).decimalText
+            return "gross \(invoice.gross.decimalText) exceeds the centre's single-invoice limit of \(limitText)"
+        }
+        return nil
+    }
+}

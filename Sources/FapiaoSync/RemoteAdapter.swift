@@ -1,0 +1,75 @@
+import FapiaoCore
+import Foundation
+
+/// Something a branch can sync with: the central service over HTTP, a central store
+/// written to directly, or an in-memory store in unit tests.
+///
+/// Implementations report failures as ``RemoteError`` so the engine can tell a request
+/// that never left (retry freely) from one whose fate is unknown (retry with the same
+/// operation ids, never mark failed).
+public protocol RemoteAdapter: Sendable {
+    /// Where the remote is, for messages: `http://127.0.0.1:8080`, `sqlite:/srv/central.sqlite`.
+    var endpoint: String { get }
+
+    /// Whether the remote can take pushes now.
+    func health() async throws -> HealthReport
+
+    /// Pushes operations in order; one outcome per operation, in the same order. A remote
+    /// may answer fewer (a partial batch); the rest are retried later.
+    func push(_ operations: [InvoiceOperation], branch: String) async throws -> [OperationOutcome]
+
+    /// The remote's current versions of the given invoices.
+    func lookup(_ ids: [UUID]) async throws -> InvoiceLookup
+
+    /// The branch's invoices changed at the remote by another node since `cursor`.
+    func changes(branch: String, since cursor: Int64, limit: Int) async throws -> ChangePage
+
+    /// Releases connections. Calls after this fail.
+    func shutdown() async
+}
+
+/// A failure talking to a remote, classified by what it means for the operations sent.
+public struct RemoteError: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: String, Hashable, Sendable {
+        /// The request never reached the remote (connection refused, no route, DNS):
+        /// nothing was applied.
+        case unreachable
+        /// The request may have been applied but no usable answer came back (timeout,
+        /// connection reset, a server error): the operations are in doubt.
+        case inDoubt
+        /// The remote answered that it cannot take the request now and applied nothing
+        /// (503 or 429); `retryAfter` says when to try again, if it said.
+        case busy
+        /// The credentials were refused (401).
+        case authenticationRefused
+        /// The credentials are valid but not for this (403): pushing another branch's invoice.
+        case forbidden
+        /// The remote answered something this client cannot read (400, a malformed body).
+        case protocolViolation
+    }
+
+    public var kind: Kind
+    /// One sentence for the person reading the sync log.
+    public var message: String
+    /// How long the remote asked us to wait.
+    public var retryAfter: Duration?
+
+    public init(_ kind: Kind, _ message: String, retryAfter: Duration? = nil) {
+        self.kind = kind
+        self.message = message
+        self.retryAfter = retryAfter
+    }
+
+    public var description: String { message }
+
+    /// Whether trying again later may succeed.
+    public var isTransient: Bool {
+        switch kind {
+        case .unreachable, .inDoubt, .busy: true
+        case .authenticationRefused, .forbidden, .protocolViolation: false
+        }
+    }
+
+    /// Whether operations sent with the failed request may have been applied.
+    public var mayHaveApplied: Bool { kind == .inDoubt }
+}

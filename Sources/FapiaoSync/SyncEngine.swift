@@ -1,0 +1,243 @@
+import FapiaoCore
+import FapiaoJournal
+import Foundation
+import Logging
+
+/// Replays a journal's outbox to a remote, exactly once (DESIGN §5).
+///
+/// One run: take the journal's lease; check the remote answers; then, in journal order and
+/// in batches, mark operations in flight, push them, and record each operation's outcome.
+/// A request that fails leaves its operations in doubt (when it may have landed) or
+/// pending (when it cannot have), to be re-sent with the same ids after a backoff. The
+/// remote's duplicate detection turns a re-sent operation that had landed into a success.
+public actor SyncEngine {
+    private let journal: Journal
+    private let remote: any RemoteAdapter
+    private let options: SyncOptions
+    private let environment: SyncEnvironment
+    private var stopRequested = false
+    private var lease: SyncLease?
+
+    public init(
+        journal: Journal,
+        remote: any RemoteAdapter,
+        options: SyncOptions,
+        environment: SyncEnvironment = SyncEnvironment()
+    ) {
+        self.journal = journal
+        self.remote = remote
+        self.options = options
+        self.environment = environment
+    }
+
+    /// Asks a running sync to stop after the batch in flight; the lease is released.
+    public func requestStop() { stopRequested = true }
+
+    /// Runs until the outbox holds nothing more to send, or the run has to stop.
+    ///
+    /// - Returns: what was sent and how it ended; ``SyncSummary/stop`` says why it ended early.
+    /// - Throws: ``JournalError`` (`.leaseHeld` when another sync runs) and storage errors.
+    public func run(progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }) async throws -> SyncSummary {
+        lease = try journal.acquireSyncLease(owner: options.owner, duration: options.leaseDuration)
+        var summary = SyncSummary()
+        do {
+            try await pushAll(into: &summary, progress: progress)
+        } catch let error as JournalError where error.code == .leaseLost {
+            summary.stop = SyncStop(.leaseLost, error.message)
+        } catch {
+            releaseLease()
+            throw error
+        }
+        releaseLease()
+        let counts = try journal.operationCounts()
+        summary.blocked = try journal.blockedOperationCount()
+        summary.remaining = counts.values.reduce(0, +) - summary.blocked
+        // In doubt means "in doubt now": operations whose doubt a later answer settled are not counted.
+        summary.tally.inDoubt = counts[.inDoubt] ?? 0
+        let succeeded = summary.stop == nil || summary.stop?.kind == .interrupted
+        try? journal.recordSyncRun(succeeded: succeeded, error: succeeded ? nil : summary.stop?.message)
+        return summary
+    }
+
+    private func releaseLease() {
+        if let lease { try? journal.releaseSyncLease(lease) }
+        lease = nil
+    }
+
+    private func currentLease() throws -> SyncLease {
+        guard var held = lease else {
+            throw JournalError(code: .leaseLost, message: "This sync holds no lease.")
+        }
+        let now = UTCTimestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000))
+        let remaining = held.expiresAt.millisecondsSinceEpoch - now.millisecondsSinceEpoch
+        let duration = options.leaseDuration.components.seconds * 1000
+        if remaining < duration / 2 {
+            held = try journal.renewSyncLease(held, duration: options.leaseDuration)
+            lease = held
+        }
+        return held
+    }
+
+    private func pushAll(into summary: inout SyncSummary, progress: @Sendable (SyncProgress) -> Void) async throws {
+        let total = try journal.status().pendingOperations
+        var answered = 0
+        var failures = 0
+
+        // The remote must answer before anything is marked in flight: a branch retrying
+        // every minute through a long outage then writes nothing at all.
+        while true {
+            do {
+                let health = try await remote.health()
+                if health.isHealthy { break }
+                throw RemoteError(.busy, "\(remote.endpoint) reports \(health.status)")
+            } catch let error as RemoteError {
+                failures += 1
+                if let stop = try await waitOrStop(after: error, failures: failures, progress: progress, total: total) {
+                    summary.stop = stop
+                    return
+                }
+            }
+        }
+        failures = 0
+
+        var cursor = try journal.outboxStart()
+        var batchSize = options.batchSize
+        // Operations dropped from a halved batch are read again; count each once.
+        var highestCounted = cursor
+        while !stopRequested {
+            let batch = try journal.outboxBatch(after: cursor, limit: batchSize)
+            if batch.isEmpty { return }
+            summary.sent += batch.count { $0.sequence > highestCounted }
+            highestCounted = max(highestCounted, batch.last?.sequence ?? highestCounted)
+            var remaining = batch
+            var settled = Set<Int64>()
+            while !remaining.isEmpty {
+                try journal.markInFlight(remaining, lease: try currentLease(), actor: options.actor)
+                for index in remaining.indices { remaining[index].attempts += 1 }
+                summary.requests += 1
+                var results: [(item: OutboxItem, result: PushResult)] = []
+                var failure: RemoteError?
+                do {
+                    let outcomes = try await remote.push(remaining.map(\.operation), branch: journal.settings.node)
+                    results = classify(remaining, answers: outcomes)
+                    if !results.contains(where: \.result.isFinal) {
+                        // Nothing was settled: count it as a failure, so a remote that keeps
+                        // answering nothing ends the run instead of looping.
+                        failure = RemoteError(
+                            .busy,
+                            "\(remote.endpoint) processed none of \(remaining.count) operations"
+                        )
+                    }
+                } catch let error as RemoteError {
+                    failure = error
+                    results = remaining.map { item in
+                        if error.mayHaveApplied, remaining.count == 1, item.attempts >= options.maximumAttempts {
+                            return (
+                                item,
+                                .gaveUp(
+                                    reason:
+                                        "no answer after \(item.attempts) attempts (\(error.message)); the remote may hold it, and requeue re-sends the same operation id"
+                                )
+                            )
+                        }
+                        return (item, .unanswered(reason: error.message, mayHaveApplied: error.mayHaveApplied))
+                    }
+                }
+                if !results.isEmpty {
+                    summary.tally =
+                        summary.tally + (try journal.record(results, lease: try currentLease(), actor: options.actor))
+                }
+                let finals = Set(results.filter(\.result.isFinal).map(\.item.sequence))
+                settled.formUnion(finals)
+                remaining.removeAll { finals.contains($0.sequence) }
+                answered += finals.count
+                progress(SyncProgress(answered: answered, total: total))
+                guard let failure else {
+                    failures = 0
+                    batchSize = min(options.batchSize, batchSize * 2)
+                    continue
+                }
+                failures += 1
+                if failure.mayHaveApplied, remaining.count > 1 {
+                    // A batch that keeps failing may hold an operation the remote chokes on:
+                    // halve it, down to one, so that operation is isolated and the rest go through.
+                    remaining = Array(remaining.prefix((remaining.count + 1) / 2))
+                    batchSize = remaining.count
+                }
+                if let stop = try await waitOrStop(after: failure, failures: failures, progress: progress, total: total)
+                {
+                    summary.stop = stop
+                    return
+                }
+            }
+            // Continue after the settled prefix; operations dropped by halving are read again.
+            cursor = batch.prefix { settled.contains($0.sequence) }.last?.sequence ?? cursor
+        }
+        summary.stop = SyncStop(.interrupted, "stopped on request after the batch in flight")
+    }
+
+    /// Pairs each sent operation with the remote's answer.
+    ///
+    /// Operations it did not answer (a partial batch) get no result: they stay in flight and
+    /// are sent again.
+    private func classify(
+        _ items: [OutboxItem],
+        answers: [OperationOutcome]
+    ) -> [(item: OutboxItem, result: PushResult)] {
+        let byID = Dictionary(answers.map { ($0.operationID, $0.outcome) }, uniquingKeysWith: { first, _ in first })
+        return items.compactMap { item in
+            switch byID[item.operation.id] {
+            case .deferred(let reason)? where item.attempts >= options.maximumAttempts:
+                return (item, .gaveUp(reason: "deferred by the remote \(item.attempts) times: \(reason)"))
+            case let outcome?:
+                return (item, .answered(outcome))
+            case nil:
+                return nil
+            }
+        }
+    }
+
+    /// Waits before the next attempt, or says why the run must stop instead.
+    private func waitOrStop(
+        after error: RemoteError,
+        failures: Int,
+        progress: @Sendable (SyncProgress) -> Void,
+        total: Int
+    ) async throws -> SyncStop? {
+        environment.logger.warning("sync attempt \(failures) failed: \(error.message)")
+        if !error.isTransient { return SyncStop(Self.stopKind(for: error), error.message) }
+        if failures >= options.retry.maximumConsecutiveFailures {
+            return SyncStop(.remoteUnavailable, "\(error.message) (gave up after \(failures) attempts in a row)")
+        }
+        if stopRequested { return SyncStop(.interrupted, "stopped on request while waiting to retry") }
+        var delay = options.retry.delay(afterFailures: failures, jitter: environment.jitter())
+        if let retryAfter = error.retryAfter {
+            if retryAfter > options.retry.maximumRetryAfter {
+                return SyncStop(.remoteUnavailable, "\(error.message); the remote asks to retry after \(retryAfter)")
+            }
+            delay = max(delay, retryAfter)
+        }
+        progress(SyncProgress(answered: 0, total: total, waiting: (delay, error.message)))
+        try await environment.sleep(delay)
+        return nil
+    }
+
+    private static func stopKind(for error: RemoteError) -> SyncStop.Kind {
+        switch error.kind {
+        case .unreachable, .inDoubt, .busy: .remoteUnavailable
+        case .authenticationRefused: .authenticationRefused
+        case .forbidden: .forbidden
+        case .protocolViolation: .protocolViolation
+        }
+    }
+}
+
+extension PushResult {
+    /// Whether the operation needs no more sending in this run.
+    var isFinal: Bool {
+        switch self {
+        case .answered(.deferred), .unanswered: false
+        case .answered, .gaveUp: true
+        }
+    }
+}

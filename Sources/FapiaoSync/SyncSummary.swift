@@ -1,0 +1,76 @@
+import FapiaoJournal
+import Foundation
+
+/// Why a sync run ended before the outbox was empty.
+public struct SyncStop: Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: String, Hashable, Sendable {
+        /// The remote could not be reached, or kept failing, or asked for a long wait.
+        case remoteUnavailable
+        case authenticationRefused
+        /// The remote refused this branch's push (another branch's invoice).
+        case forbidden
+        /// The remote answered something this client cannot read.
+        case protocolViolation
+        /// Asked to stop (SIGTERM); the batch in flight was finished first.
+        case interrupted
+        /// Another sync took the lease over.
+        case leaseLost
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// What a sync run did.
+public struct SyncSummary: Hashable, Sendable {
+    /// Distinct operations sent at least once in this run.
+    public var sent = 0
+    /// Push requests made, retries included.
+    public var requests = 0
+    public var tally = OutboxTally()
+    /// Operations still waiting to be sent after the run.
+    public var remaining = 0
+    /// Operations held behind a quarantined or conflicting change.
+    public var blocked = 0
+    public var stop: SyncStop?
+
+    public init() {}
+
+    /// `sent 1000, accepted 998, duplicates 2, conflicts 0, quarantined 0, in doubt 0`.
+    public var line: String {
+        var parts = [
+            "sent \(sent)", "accepted \(tally.accepted)", "duplicates \(tally.duplicates)",
+            "conflicts \(tally.conflicts)", "quarantined \(tally.quarantined)", "in doubt \(tally.inDoubt)",
+        ]
+        if tally.stale > 0 { parts.insert("stale \(tally.stale)", at: 3) }
+        if remaining > 0 { parts.append("still queued \(remaining)") }
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// Progress of a running sync, for a terminal.
+public struct SyncProgress: Hashable, Sendable {
+    /// Operations answered so far.
+    public var answered: Int
+    /// Operations that were waiting when the run started.
+    public var total: Int
+    /// When the run is waiting before a retry, how long and why.
+    public var waiting: (Duration, String)?
+
+    public static func == (lhs: SyncProgress, rhs: SyncProgress) -> Bool {
+        lhs.answered == rhs.answered && lhs.total == rhs.total && lhs.waiting?.0 == rhs.waiting?.0
+            && lhs.waiting?.1 == rhs.waiting?.1
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(answered)
+        hasher.combine(total)
+    }
+}

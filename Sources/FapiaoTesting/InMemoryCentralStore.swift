@@ -1,0 +1,121 @@
+import FapiaoCentral
+import FapiaoCore
+import Foundation
+import Synchronization
+
+/// A central store held in memory, for unit tests only: the reference for what every
+/// store does with ``CentralRules``.
+public final class InMemoryCentralStore: CentralStore {
+    private struct Record {
+        var version: RemoteVersion
+        var changeSequence: Int64
+        var changedBy: String
+    }
+
+    private struct State {
+        var invoices: [UUID: Record] = [:]
+        var numberOwners: [NumberKey: UUID] = [:]
+        var appliedHashes: [UUID: String] = [:]
+        var lastSequence: Int64 = 0
+    }
+
+    public let node: String
+    public let kind = "memory"
+    public let policy: CentralPolicy
+    private let state = Mutex(State())
+
+    public init(node: String = "central", policy: CentralPolicy = .standard) {
+        self.node = node
+        self.policy = policy
+    }
+
+    public func push(_ operations: [InvoiceOperation], from branch: String) async throws -> [OperationOutcome] {
+        state.withLock { state in
+            operations.map { operation in
+                let situation = Self.situation(for: operation, in: state)
+                let decision = CentralRules.decide(operation, situation: situation, policy: policy)
+                if case .apply = decision {
+                    Self.apply(operation, changedBy: branch, to: &state)
+                }
+                return OperationOutcome(operationID: operation.id, outcome: decision.outcome)
+            }
+        }
+    }
+
+    public func lookup(_ ids: [UUID]) async throws -> InvoiceLookup {
+        state.withLock { state in
+            var found: [RemoteVersion] = []
+            var missing: [UUID] = []
+            for id in ids {
+                if let record = state.invoices[id] { found.append(record.version) } else { missing.append(id) }
+            }
+            return InvoiceLookup(found: found, missing: missing)
+        }
+    }
+
+    public func changes(branch: String, since cursor: Int64, limit: Int) async throws -> ChangePage {
+        state.withLock { state in
+            let matching = state.invoices.values
+                .filter { $0.version.invoice.branch == branch && $0.changedBy != branch && $0.changeSequence > cursor }
+                .sorted { $0.changeSequence < $1.changeSequence }
+            let page = matching.prefix(limit)
+            return ChangePage(
+                changes: page.map {
+                    ChangePage.Change(sequence: $0.changeSequence, version: $0.version, changedBy: $0.changedBy)
+                },
+                cursor: page.last?.changeSequence ?? cursor,
+                hasMore: matching.count > page.count
+            )
+        }
+    }
+
+    public func edit(_ invoiceID: UUID, _ edit: CentralEdit) async throws -> RemoteVersion {
+        try state.withLock { state throws(CentralStoreError) in
+            guard let current = state.invoices[invoiceID] else {
+                throw CentralStoreError(.invoiceNotFound, "the centre holds no invoice \(invoiceID.uuidString)")
+            }
+            let operation = try edit.operation(on: current.version, node: node, policy: policy)
+            if let owner = state.numberOwners[operation.invoice.numberKey], owner != invoiceID {
+                throw CentralStoreError(.invalidEdit, "number \(operation.invoice.number) belongs to another invoice")
+            }
+            Self.apply(operation, changedBy: node, to: &state)
+            return RemoteVersion(invoice: operation.invoice, clock: operation.clock)
+        }
+    }
+
+    public func invoiceCount() async throws -> Int64 { state.withLock { Int64($0.invoices.count) } }
+
+    public func close() async throws {}
+
+    /// Removes an invoice as if someone deleted its row at the centre (reconcile tests).
+    public func removeInvoice(_ id: UUID) {
+        state.withLock { state in
+            if let record = state.invoices.removeValue(forKey: id) {
+                state.numberOwners[record.version.invoice.numberKey] = nil
+            }
+        }
+    }
+
+    private static func situation(for operation: InvoiceOperation, in state: State) -> CentralRules.Situation {
+        let ownerID = state.numberOwners[operation.invoice.numberKey]
+        return CentralRules.Situation(
+            appliedHash: state.appliedHashes[operation.id],
+            current: state.invoices[operation.invoiceID]?.version,
+            numberOwner: ownerID.flatMap { state.invoices[$0]?.version }
+        )
+    }
+
+    private static func apply(_ operation: InvoiceOperation, changedBy: String, to state: inout State) {
+        if let previous = state.invoices[operation.invoiceID]?.version.invoice.numberKey {
+            state.numberOwners[previous] = nil
+        }
+        state.lastSequence += 1
+        state.invoices[operation.invoiceID] = Record(
+            version: RemoteVersion(invoice: operation.invoice, clock: operation.clock),
+            changeSequence: state.lastSequence,
+            changedBy: changedBy
+        )
+        state.numberOwners[operation.invoice.numberKey] = operation.invoiceID
+        state.appliedHashes[operation.id] = operation.hash
+    }
+}

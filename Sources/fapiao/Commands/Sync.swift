@@ -1,0 +1,230 @@
+import ArgumentParser
+import FapiaoCore
+import FapiaoJournal
+import FapiaoSync
+import Foundation
+
+struct Sync: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Replay queued invoices to the central system, exactly once.",
+        discussion: """
+            Takes the journal's sync lease (so two sync jobs never push at once), checks the remote \
+            answers, then pushes every queued operation in journal order, in batches. A lost reply \
+            leaves the batch in doubt; it is re-sent with the same operation ids and the remote \
+            answers "duplicate" for what had landed. Invoices the remote rejects are quarantined \
+            with its reason; the rest carry on. SIGTERM or Ctrl-C finishes the batch in flight, \
+            releases the lease and exits.
+
+            The summary line counts sent, accepted, duplicates, conflicts, quarantined and in doubt.
+
+            Exit codes: 0 done; 1 done, but quarantined invoices or conflicts need attention; \
+            69 remote unreachable or unavailable (nothing lost, retry later); 75 another sync holds \
+            the lease; 76 the remote broke the protocol; 77 the token was refused or the token \
+            file is readable by others.
+
+            Examples:
+              fapiao sync                          # once, with the remote given at init
+              fapiao sync --watch --interval 30s   # keep syncing, for a systemd service
+              fapiao sync --dry-run                # what each queued operation would do
+              FAPIAO_TOKEN=… fapiao sync --remote http://hq.example:8080 --batch 200
+            """
+    )
+
+    @OptionGroup var journalOptions: JournalOptions
+    @OptionGroup var actorOptions: ActorOptions
+
+    @Flag(help: "Sync once and exit (the default).")
+    var once = false
+    @Flag(help: "Keep syncing every --interval until stopped.")
+    var watch = false
+    @Option(help: ArgumentHelp("Time between runs with --watch: 30s, 5m, 1h.", valueName: "duration"))
+    var interval: String = "30s"
+    @Option(help: ArgumentHelp("Operations per push (1–5000).", valueName: "n"))
+    var batch: Int = 500
+    @Option(help: ArgumentHelp("Failed attempts in a row before the run gives up.", valueName: "n"))
+    var retries: Int = 5
+    @Flag(help: "Show what each queued operation would do; change nothing.")
+    var dryRun = false
+    @Option(
+        help: ArgumentHelp("The remote, overriding the journal's (http://…, https://…, sqlite:PATH).", valueName: "url")
+    )
+    var remote: String?
+    @Option(help: ArgumentHelp("File holding the bearer token (mode 0600); $FAPIAO_TOKEN wins.", valueName: "path"))
+    var tokenFile: String?
+    @Option(help: ArgumentHelp("Output format.", valueName: "format"))
+    var format: ReportFormat = .text
+
+    func validate() throws {
+        guard (1...5000).contains(batch) else { throw ValidationError("--batch must be between 1 and 5000.") }
+        guard (1...1000).contains(retries) else { throw ValidationError("--retries must be between 1 and 1000.") }
+        guard !(once && watch) else { throw ValidationError("--once and --watch cannot be combined.") }
+        guard SyncCommandSupport.parseDuration(interval) != nil else {
+            throw ValidationError("--interval must be a duration such as 30s, 5m or 1h, not \"\(interval)\".")
+        }
+    }
+
+    func run() async throws {
+        let exitCode = try await reportingAsyncErrors {
+            let journal = try journalOptions.open()
+            let adapter = try RemoteConnection.open(url: remote, tokenFile: tokenFile, journal: journal)
+            defer { Task { await adapter.shutdown() } }
+            if dryRun {
+                return try await DryRun(journal: journal, remote: adapter, format: format).run()
+            }
+            var options = SyncOptions(
+                batchSize: batch,
+                owner: LeaseOwner.current(),
+                actor: actorOptions.actor ?? "sync"
+            )
+            options.retry.maximumConsecutiveFailures = retries
+            let engine = SyncEngine(
+                journal: journal,
+                remote: adapter,
+                options: options,
+                environment: SyncEnvironment(logger: CommandLogging.logger("fapiao.sync"))
+            )
+            let signals = StopSignals { Task { await engine.requestStop() } }
+            defer { signals.cancel() }
+            var code: Int32 = 0
+            repeat {
+                let summary = try await runOnce(engine, journal: journal, signals: signals)
+                code = SyncCommandSupport.exitCode(for: summary)
+                report(summary, journal: journal)
+                if !watch || signals.received { break }
+                try? await Task.sleep(for: SyncCommandSupport.parseDuration(interval) ?? .seconds(30))
+            } while !signals.received
+            await adapter.shutdown()
+            return code
+        }
+        if exitCode != 0 { throw ExitCode(exitCode) }
+    }
+
+    private func runOnce(_ engine: SyncEngine, journal: Journal, signals: StopSignals) async throws -> SyncSummary {
+        let progress = Progress(label: "synced")
+        return try await engine.run { update in
+            if let (delay, reason) = update.waiting {
+                if progress.enabled {
+                    printNote("\(reason); retrying in \(SyncCommandSupport.describe(delay))")
+                }
+            } else {
+                progress.update(update.answered, max(update.total, update.answered))
+            }
+        }
+    }
+
+    private func report(_ summary: SyncSummary, journal: Journal) {
+        switch format {
+        case .json:
+            emit(SyncCommandSupport.json(summary).text)
+        case .text:
+            emit(summary.line)
+            if summary.blocked > 0 {
+                emit("\(summary.blocked.grouped) operations wait behind quarantined or conflicting changes")
+            }
+            if summary.tally.quarantined > 0 {
+                emit("quarantined invoices need attention: `fapiao quarantine list`")
+            }
+        }
+        if let stop = summary.stop, stop.kind != .interrupted {
+            printError(SyncCommandSupport.stopMessage(stop, remote: remote ?? journal.settings.remote ?? "the remote"))
+        }
+    }
+}
+
+enum SyncCommandSupport {
+    /// `30s`, `5m`, `1h`, `500ms`, or plain seconds.
+    static func parseDuration(_ text: String) -> Duration? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)]
+        for (suffix, milliseconds) in units where trimmed.hasSuffix(suffix) {
+            guard let value = Int64(trimmed.dropLast(suffix.count)), value > 0 else { return nil }
+            return .milliseconds(value * milliseconds)
+        }
+        guard let seconds = Int64(trimmed), seconds > 0 else { return nil }
+        return .seconds(seconds)
+    }
+
+    static func describe(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        return milliseconds < 10_000 ? String(format: "%.1fs", Double(milliseconds) / 1000) : "\(milliseconds / 1000)s"
+    }
+
+    static func exitCode(for summary: SyncSummary) -> Int32 {
+        if let stop = summary.stop {
+            switch stop.kind {
+            case .remoteUnavailable: return ExitStatus.unavailable
+            case .authenticationRefused, .forbidden: return ExitStatus.permission
+            case .protocolViolation: return ExitStatus.protocolError
+            case .leaseLost: return ExitStatus.tempFail
+            case .interrupted: break
+            }
+        }
+        return summary.tally.quarantined + summary.tally.conflicts > 0 ? ExitStatus.attention : 0
+    }
+
+    static func stopMessage(_ stop: SyncStop, remote: String) -> String {
+        switch stop.kind {
+        case .remoteUnavailable:
+            "Remote unreachable: \(stop.message) Everything stays queued; run sync again later."
+        case .authenticationRefused:
+            "The remote refused this branch's token (\(stop.message)); check the token file or $FAPIAO_TOKEN."
+        case .forbidden:
+            "The remote refused the push (\(stop.message)); is this journal using another branch's token?"
+        case .protocolViolation:
+            "The remote at \(remote) answered something this version cannot read (\(stop.message))."
+        case .leaseLost, .interrupted:
+            stop.message
+        }
+    }
+
+    static func json(_ summary: SyncSummary) -> CanonicalJSON {
+        .object([
+            "sent": .integer(Int64(summary.sent)),
+            "requests": .integer(Int64(summary.requests)),
+            "accepted": .integer(Int64(summary.tally.accepted)),
+            "duplicates": .integer(Int64(summary.tally.duplicates)),
+            "stale": .integer(Int64(summary.tally.stale)),
+            "conflicts": .integer(Int64(summary.tally.conflicts)),
+            "quarantined": .integer(Int64(summary.tally.quarantined)),
+            "inDoubt": .integer(Int64(summary.tally.inDoubt)),
+            "remaining": .integer(Int64(summary.remaining)),
+            "blocked": .integer(Int64(summary.blocked)),
+            "stopped": summary.stop.map {
+                .object(["kind": .string($0.kind.rawValue), "message": .string($0.message)])
+            }
+                ?? .null,
+        ])
+    }
+}
+
+/// SIGTERM and SIGINT ask the running sync to stop after its batch; a second signal exits at once.
+final class StopSignals: @unchecked Sendable {
+    private var sources: [any DispatchSourceSignal] = []
+    private let lock = NSLock()
+    private var count = 0
+
+    init(onStop: @escaping @Sendable () -> Void) {
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { [weak self] in
+                guard let self else { return }
+                let seen = self.lock.withLock {
+                    self.count += 1
+                    return self.count
+                }
+                if seen > 1 { exit(130) }
+                printNote("stopping after the batch in flight (signal again to exit at once)")
+                onStop()
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    var received: Bool { lock.withLock { count > 0 } }
+
+    func cancel() {
+        for source in sources { source.cancel() }
+    }
+}

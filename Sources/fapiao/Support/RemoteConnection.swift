@@ -1,0 +1,100 @@
+import FapiaoCentral
+import FapiaoCore
+import FapiaoHTTP
+import FapiaoJournal
+import FapiaoSync
+import Foundation
+
+/// A problem with the remote's configuration or credentials, with its exit code.
+struct RemoteSetupError: Error, CustomStringConvertible {
+    var message: String
+    var exitCode: Int32
+    var description: String { message }
+}
+
+/// `--remote URL` and `--token-file PATH`, shared by sync and status.
+enum RemoteConnection {
+    /// The remote named by `url`: `http(s)://…` speaks the HTTP API; `sqlite:PATH` writes
+    /// straight into a central SQLite store (one office, no service in between).
+    static func open(
+        url: String?,
+        tokenFile: String?,
+        journal: Journal,
+        timeout: Duration? = nil
+    ) throws
+        -> any RemoteAdapter
+    {
+        guard let url = url ?? journal.settings.remote, !url.isEmpty else {
+            throw RemoteSetupError(
+                message:
+                    "No remote is configured for this journal; pass --remote URL (or create it with `fapiao init --remote URL`).",
+                exitCode: ExitStatus.usage
+            )
+        }
+        if url.hasPrefix("http://") || url.hasPrefix("https://") {
+            let token = try readToken(file: tokenFile ?? journal.settings.tokenFile)
+            var timeouts = HTTPRemote.Timeouts()
+            if let timeout {
+                timeouts.connect = timeout
+                timeouts.read = timeout
+                timeouts.request = timeout
+            }
+            do {
+                return try HTTPRemote(baseURL: url, token: token, timeouts: timeouts)
+            } catch {
+                throw RemoteSetupError(message: error.message, exitCode: ExitStatus.usage)
+            }
+        }
+        if url.hasPrefix("sqlite:") {
+            let path = String(url.dropFirst("sqlite:".count))
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw RemoteSetupError(
+                    message:
+                        "No central store at \(path); create it with `fapiao-central serve --store sqlite:\(path)`.",
+                    exitCode: ExitStatus.notFound
+                )
+            }
+            let store = try SQLiteCentralStore(path: path, create: false)
+            return StoreRemote(store: store, endpoint: url)
+        }
+        throw RemoteSetupError(
+            message: "remote \"\(url)\" must start with http://, https:// or sqlite:.",
+            exitCode: ExitStatus.usage
+        )
+    }
+
+    /// The branch's bearer token: `$FAPIAO_TOKEN`, else the token file.
+    ///
+    /// The file must be readable by its owner only. The token is never written to the
+    /// journal or the audit.
+    static func readToken(file: String?) throws -> String? {
+        if let token = ProcessInfo.processInfo.environment["FAPIAO_TOKEN"], !token.isEmpty { return token }
+        guard let file else { return nil }
+        return try readTokenFile(file)
+    }
+
+    /// The token in `file`, refusing a file that others can read.
+    static func readTokenFile(_ file: String) throws -> String {
+        var info = stat()
+        guard stat(file, &info) == 0 else {
+            throw RemoteSetupError(message: "Token file \(file) cannot be read.", exitCode: ExitStatus.notFound)
+        }
+        guard info.st_mode & 0o077 == 0 else {
+            throw RemoteSetupError(
+                message: "Token file \(file) is readable by others (mode \(String(info.st_mode & 0o777, radix: 8))); "
+                    + "run `chmod 600 \(file)`.",
+                exitCode: ExitStatus.permission
+            )
+        }
+        guard let data = FileManager.default.contents(atPath: file),
+            let token = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
+            !token.isEmpty
+        else {
+            throw RemoteSetupError(
+                message: "Token file \(file) is empty or unreadable.",
+                exitCode: ExitStatus.permission
+            )
+        }
+        return token
+    }
+}
