@@ -54,8 +54,8 @@ public actor SyncEngine {
         summary.remaining = counts.values.reduce(0, +) - summary.blocked
         // In doubt means "in doubt now": operations whose doubt a later answer settled are not counted.
         summary.tally.inDoubt = counts[.inDoubt] ?? 0
-        let succeeded = summary.stop == nil || summary.stop?.kind == .interrupted
-        try? journal.recordSyncRun(succeeded: succeeded, error: succeeded ? nil : summary.stop?.message)
+        let failed = summary.stop.map { $0.kind != .interrupted } ?? false
+        try? journal.recordSyncRun(succeeded: summary.stop == nil, error: failed ? summary.stop?.message : nil)
         return summary
     }
 
@@ -65,17 +65,12 @@ public actor SyncEngine {
     }
 
     private func currentLease() throws -> SyncLease {
-        guard var held = lease else {
+        guard let held = lease else {
             throw JournalError(code: .leaseLost, message: "This sync holds no lease.")
         }
-        let now = UTCTimestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000))
-        let remaining = held.expiresAt.millisecondsSinceEpoch - now.millisecondsSinceEpoch
-        let duration = options.leaseDuration.components.seconds * 1000
-        if remaining < duration / 2 {
-            held = try journal.renewSyncLease(held, duration: options.leaseDuration)
-            lease = held
-        }
-        return held
+        let kept = try journal.keepSyncLease(held, duration: options.leaseDuration)
+        lease = kept
+        return kept
     }
 
     private func pushAll(into summary: inout SyncSummary, progress: @Sendable (SyncProgress) -> Void) async throws {
@@ -92,7 +87,13 @@ public actor SyncEngine {
                 throw RemoteError(.busy, "\(remote.endpoint) reports \(health.status)")
             } catch let error as RemoteError {
                 failures += 1
-                if let stop = try await waitOrStop(after: error, failures: failures, progress: progress, total: total) {
+                if let stop = try await waitOrStop(
+                    after: error,
+                    failures: failures,
+                    progress: progress,
+                    answered: 0,
+                    total: total
+                ) {
                     summary.stop = stop
                     return
                 }
@@ -109,7 +110,11 @@ public actor SyncEngine {
             if batch.isEmpty { return }
             summary.sent += batch.count { $0.sequence > highestCounted }
             highestCounted = max(highestCounted, batch.last?.sequence ?? highestCounted)
-            var remaining = batch
+            // At most one operation per invoice per push: a later one (an amend after its
+            // create) is read again after the earlier is answered, so it waits behind a
+            // create that is refused or in conflict instead of being refused with it.
+            var seenInvoices = Set<UUID>()
+            var remaining = batch.filter { seenInvoices.insert($0.operation.invoiceID).inserted }
             var settled = Set<Int64>()
             while !remaining.isEmpty {
                 try journal.markInFlight(remaining, lease: try currentLease(), actor: options.actor)
@@ -130,17 +135,9 @@ public actor SyncEngine {
                     }
                 } catch let error as RemoteError {
                     failure = error
-                    results = remaining.map { item in
-                        if error.mayHaveApplied, remaining.count == 1, item.attempts >= options.maximumAttempts {
-                            return (
-                                item,
-                                .gaveUp(
-                                    reason:
-                                        "no answer after \(item.attempts) attempts (\(error.message)); the remote may hold it, and requeue re-sends the same operation id"
-                                )
-                            )
-                        }
-                        return (item, .unanswered(reason: error.message, mayHaveApplied: error.mayHaveApplied))
+                    results = remaining.map { item in unanswered(item, error: error, alone: remaining.count == 1) }
+                    if error.mayHaveApplied {
+                        for index in remaining.indices { remaining[index].status = .inDoubt }
                     }
                 }
                 if !results.isEmpty {
@@ -157,23 +154,56 @@ public actor SyncEngine {
                     batchSize = min(options.batchSize, batchSize * 2)
                     continue
                 }
-                failures += 1
+                if remaining.isEmpty { continue }
                 if failure.mayHaveApplied, remaining.count > 1 {
                     // A batch that keeps failing may hold an operation the remote chokes on:
-                    // halve it, down to one, so that operation is isolated and the rest go through.
+                    // halve it, down to one, so that operation is isolated and the rest go
+                    // through. Halving is progress, not a strike towards giving up.
                     remaining = Array(remaining.prefix((remaining.count + 1) / 2))
                     batchSize = remaining.count
+                    let delay = options.retry.delay(afterFailures: 1, jitter: environment.jitter())
+                    progress(SyncProgress(answered: answered, total: total, waiting: (delay, failure.message)))
+                    try await environment.sleep(delay)
+                    continue
                 }
-                if let stop = try await waitOrStop(after: failure, failures: failures, progress: progress, total: total)
-                {
+                failures += 1
+                if let stop = try await waitOrStop(
+                    after: failure,
+                    failures: failures,
+                    progress: progress,
+                    answered: answered,
+                    total: total
+                ) {
                     summary.stop = stop
                     return
                 }
             }
-            // Continue after the settled prefix; operations dropped by halving are read again.
+            // Continue after the settled prefix; operations held back or dropped by halving
+            // are read again.
             cursor = batch.prefix { settled.contains($0.sequence) }.last?.sequence ?? cursor
         }
         summary.stop = SyncStop(.interrupted, "stopped on request after the batch in flight")
+    }
+
+    /// The result for an operation whose push failed: in doubt or pending again, or, alone in
+    /// its push after too many attempts, given up (quarantined, re-sent on requeue).
+    private func unanswered(
+        _ item: OutboxItem,
+        error: RemoteError,
+        alone: Bool
+    ) -> (item: OutboxItem, result: PushResult) {
+        // An operation that may have landed earlier stays in doubt even if this attempt never left.
+        let mayHaveApplied = error.mayHaveApplied || item.status == .inDoubt || item.status == .inFlight
+        if mayHaveApplied, alone, item.attempts >= options.maximumAttempts {
+            return (
+                item,
+                .gaveUp(
+                    reason:
+                        "no answer after \(item.attempts) attempts (\(error.message)); the remote may hold it, and requeue re-sends the same operation id"
+                )
+            )
+        }
+        return (item, .unanswered(reason: error.message, mayHaveApplied: mayHaveApplied))
     }
 
     /// Pairs each sent operation with the remote's answer.
@@ -202,6 +232,7 @@ public actor SyncEngine {
         after error: RemoteError,
         failures: Int,
         progress: @Sendable (SyncProgress) -> Void,
+        answered: Int,
         total: Int
     ) async throws -> SyncStop? {
         environment.logger.warning("sync attempt \(failures) failed: \(error.message)")
@@ -217,7 +248,7 @@ public actor SyncEngine {
             }
             delay = max(delay, retryAfter)
         }
-        progress(SyncProgress(answered: 0, total: total, waiting: (delay, error.message)))
+        progress(SyncProgress(answered: answered, total: total, waiting: (delay, error.message)))
         try await environment.sleep(delay)
         return nil
     }

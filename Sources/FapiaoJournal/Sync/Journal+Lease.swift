@@ -84,6 +84,14 @@ extension Journal {
         }
     }
 
+    /// Renews `lease` when less than half of `duration` is left, on the journal's clock.
+    public func keepSyncLease(_ lease: SyncLease, duration: Duration) throws -> SyncLease {
+        let left = lease.expiresAt.millisecondsSinceEpoch - environment.now().millisecondsSinceEpoch
+        let (seconds, attoseconds) = duration.components
+        let total = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        return left < total / 2 ? try renewSyncLease(lease, duration: duration) : lease
+    }
+
     /// Gives the lease back; does nothing when it was already taken over.
     public func releaseSyncLease(_ lease: SyncLease) throws {
         try write { db in
