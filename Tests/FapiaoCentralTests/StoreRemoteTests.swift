@@ -1,0 +1,98 @@
+import FapiaoCentral
+import FapiaoCore
+import FapiaoSync
+import FapiaoTesting
+import Foundation
+import Testing
+
+/// A store whose every call fails with `error`, to see how ``StoreRemote`` classifies failures.
+private struct FailingStore: CentralStore {
+    let error: any Error & Sendable
+    var node: String { "central" }
+    var kind: String { "failing" }
+
+    func push(_ operations: [InvoiceOperation], from branch: String) async throws -> [OperationOutcome] { throw error }
+    func lookup(_ ids: [UUID]) async throws -> InvoiceLookup { throw error }
+    func changes(branch: String, since cursor: Int64, limit: Int) async throws -> ChangePage { throw error }
+    func edit(_ invoiceID: UUID, _ edit: CentralEdit) async throws -> RemoteVersion { throw error }
+    func invoiceCount() async throws -> Int64 { throw error }
+    func close() async throws {}
+}
+
+/// The error `body` throws as a ``RemoteError``, or `nil` when it throws nothing or something else.
+private func remoteError<T>(_ body: () async throws -> T) async -> RemoteError? {
+    do {
+        _ = try await body()
+        return nil
+    } catch {
+        return error as? RemoteError
+    }
+}
+
+@Suite struct StoreRemoteTests {
+    @Test(arguments: StoreFactory.all)
+    func itForwardsEveryCallToTheStore(factory: StoreFactory) async throws {
+        let fixture = try CentralFixture(factory)
+        let remote = StoreRemote(store: fixture.store, endpoint: "\(factory.name):test")
+        #expect(remote.endpoint == "\(factory.name):test")
+        #expect(
+            try await remote.health() == HealthReport(status: "ok", node: "central", store: factory.name, invoices: 0)
+        )
+
+        let invoice = try fixture.invoice(1)
+        let create = fixture.create(invoice)
+        let outcomes = try await remote.push([create], branch: CentralFixture.branch)
+        #expect(outcomes == [OperationOutcome(operationID: create.id, outcome: .accepted)])
+        #expect(try await remote.push([create], branch: CentralFixture.branch).map(\.outcome) == [.duplicate])
+        #expect(try await remote.health().invoices == 1)
+        #expect(try await remote.lookup([invoice.id]).found == [RemoteVersion(invoice: invoice, clock: create.clock)])
+
+        let voided = try await fixture.edit(invoice, .void(reason: "作废"), operation: 9)
+        let page = try await remote.changes(branch: CentralFixture.branch, since: 0, limit: 5)
+        #expect(page.changes.map(\.version) == [voided])
+        await remote.shutdown()
+    }
+
+    @Test func anUnavailableStoreIsBusyWhateverTheCall() async throws {
+        let remote = StoreRemote(
+            store: FailingStore(error: CentralStoreError(.unavailable, "disk full")),
+            endpoint: "sqlite:/srv/central.sqlite"
+        )
+        let errors = [
+            await remoteError { try await remote.push([], branch: "bj-01") },
+            await remoteError { try await remote.lookup([]) },
+            await remoteError { try await remote.changes(branch: "bj-01", since: 0, limit: 1) },
+            await remoteError { try await remote.health() },
+        ]
+        for error in errors {
+            #expect(error?.kind == .busy)
+            #expect(error?.message.contains("sqlite:/srv/central.sqlite") == true)
+            #expect(error?.message.contains("disk full") == true)
+            #expect(error?.mayHaveApplied == false)
+        }
+    }
+
+    @Test func anyOtherFailureOfAPushIsInDoubt() async throws {
+        let remote = StoreRemote(
+            store: FailingStore(error: CentralStoreError(.damaged, "the store is damaged")),
+            endpoint: "postgres://central/fapiao"
+        )
+        let push = await remoteError { try await remote.push([], branch: "bj-01") }
+        #expect(push?.kind == .inDoubt)
+        #expect(push?.mayHaveApplied == true)
+        let lookup = await remoteError { try await remote.lookup([]) }
+        #expect(lookup?.kind == .unreachable)
+        #expect(lookup?.mayHaveApplied == false)
+    }
+
+    @Test func aClosedStoreMakesTheRemoteBusy() async throws {
+        let fixture = try CentralFixture(.sqlite)
+        let remote = StoreRemote(store: fixture.store, endpoint: "sqlite:test")
+        await remote.shutdown()
+        let error = await remoteError {
+            try await remote.push([fixture.create(try fixture.invoice(1))], branch: "bj-01")
+        }
+        #expect(error?.kind == .busy)
+        #expect(error?.message.contains("closed") == true)
+    }
+}

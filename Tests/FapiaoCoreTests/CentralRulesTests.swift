@@ -1,0 +1,227 @@
+import FapiaoCore
+import FapiaoTesting
+import Foundation
+import Testing
+
+/// Invoices and operations for the centre's rules and the wire format.
+struct RulesFixture {
+    static let branch = "bj-01"
+    let clock = ManualClock()
+
+    /// The fixture invoice with number `InvoiceFixtures.number(sequence)` and id `SequentialIDSource.id(id)`.
+    func invoice(_ sequence: Int = 1, id: UInt64 = 1, branch: String = branch) throws -> Invoice {
+        let context = CaptureContext(id: SequentialIDSource.id(id), capturedAt: clock.now, branch: branch)
+        let input = InvoiceFixtures.validInput(clock: clock, number: InvoiceFixtures.number(sequence))
+        return try InvoiceValidator.validate(input, context: context).invoice
+    }
+
+    /// An operation with id `SequentialIDSource.id(id)`.
+    func operation(
+        _ id: UInt64,
+        _ kind: InvoiceOperation.Kind = .create,
+        _ invoice: Invoice,
+        _ clock: [String: UInt64] = [branch: 1]
+    ) -> InvoiceOperation {
+        InvoiceOperation(id: SequentialIDSource.id(id), kind: kind, clock: VectorClock(clock), invoice: invoice)
+    }
+
+    /// `invoice` as the centre holds it with `clock`.
+    func version(_ invoice: Invoice, _ clock: [String: UInt64]) -> RemoteVersion {
+        RemoteVersion(invoice: invoice, clock: VectorClock(clock))
+    }
+
+    /// `invoice` voided at the centre.
+    func voided(_ invoice: Invoice) -> Invoice {
+        var copy = invoice
+        copy.void = VoidRecord(reason: "开错了", at: clock.now, by: "总部")
+        return copy
+    }
+
+    /// `invoice` with another buyer name.
+    func amended(_ invoice: Invoice, buyer: String = "北京新客户有限公司") -> Invoice {
+        var copy = invoice
+        copy.buyer.name = buyer
+        return copy
+    }
+}
+
+@Suite struct CentralRulesTests {
+    let fixture = RulesFixture()
+
+    func decide(
+        _ operation: InvoiceOperation,
+        _ situation: CentralRules.Situation = .init(),
+        policy: CentralPolicy = .standard
+    ) -> CentralRules.Decision {
+        CentralRules.decide(operation, situation: situation, policy: policy)
+    }
+
+    /// The reason of a rejection, or `nil` for any other decision.
+    func rejection(_ decision: CentralRules.Decision) -> String? {
+        guard case .answer(.rejected(let reason)) = decision else { return nil }
+        return reason
+    }
+
+    @Test func anInvoiceTheCentreHasNeverSeenIsApplied() throws {
+        let operation = fixture.operation(10, .create, try fixture.invoice())
+        #expect(decide(operation) == .apply)
+        #expect(decide(operation).outcome == .accepted)
+    }
+
+    @Test func theSameOperationIdWithTheSameHashIsADuplicate() throws {
+        let operation = fixture.operation(10, .create, try fixture.invoice())
+        let situation = CentralRules.Situation(
+            appliedHash: operation.hash,
+            current: fixture.version(operation.invoice, [RulesFixture.branch: 1])
+        )
+        #expect(decide(operation, situation) == .answer(.duplicate))
+        #expect(decide(operation, situation).outcome.isSuccess)
+    }
+
+    @Test func aDuplicateIsRecognisedEvenWhenTheCentreHasMovedOn() throws {
+        // The ack was lost, then the centre voided the invoice: the replay is still a duplicate.
+        let invoice = try fixture.invoice()
+        let operation = fixture.operation(10, .create, invoice)
+        let situation = CentralRules.Situation(
+            appliedHash: operation.hash,
+            current: fixture.version(fixture.voided(invoice), [RulesFixture.branch: 1, "central": 1])
+        )
+        #expect(decide(operation, situation) == .answer(.duplicate))
+    }
+
+    @Test func aReusedOperationIdWithAnotherHashIsRejected() throws {
+        let operation = fixture.operation(10, .create, try fixture.invoice())
+        let reason = try #require(
+            rejection(decide(operation, CentralRules.Situation(appliedHash: String(repeating: "0", count: 64))))
+        )
+        #expect(reason.contains(operation.id.uuidString))
+        #expect(reason.contains("never reused"))
+    }
+
+    @Test func anInvalidInvoiceIsRejectedWithAReasonNamingTheField() throws {
+        var invoice = try fixture.invoice()
+        invoice.gross = Money(minorUnits: invoice.gross.minorUnits + 100)
+        let reason = try #require(rejection(decide(fixture.operation(10, .create, invoice))))
+        #expect(reason.hasPrefix("gross "))
+        #expect(reason.contains("net + tax"))
+    }
+
+    @Test func aBadCheckCharacterAcceptedAtTheBranchIsRejectedAtTheCentre() throws {
+        var invoice = try fixture.invoice()
+        invoice.buyer.taxID = "91110000802100433C"
+        let reason = try #require(rejection(decide(fixture.operation(10, .create, invoice))))
+        #expect(reason.contains("buyer.taxID"))
+    }
+
+    @Test func anInvoiceOverTheCentresLimitIsRejected() throws {
+        let invoice = try fixture.invoice()
+        let operation = fixture.operation(10, .create, invoice)
+        let tight = CentralPolicy(maximumGross: invoice.gross.minorUnits - 1)
+        let reason = try #require(rejection(decide(operation, policy: tight)))
+        #expect(reason.contains("gross 552.00"))
+        #expect(reason.contains("551.99"))
+        #expect(decide(operation, policy: CentralPolicy(maximumGross: invoice.gross.minorUnits)) == .apply)
+    }
+
+    @Test func anEmptyClockIsRejected() throws {
+        let operation = fixture.operation(10, .create, try fixture.invoice(), [:])
+        let reason = try #require(rejection(decide(operation)))
+        #expect(reason.contains("empty vector clock"))
+    }
+
+    @Test func aVoidWithoutAVoidRecordIsRejected() throws {
+        let operation = fixture.operation(10, .void, try fixture.invoice(), [RulesFixture.branch: 2])
+        let reason = try #require(rejection(decide(operation)))
+        #expect(reason.contains("no void record"))
+    }
+
+    @Test func aDominatingClockIsApplied() throws {
+        let invoice = try fixture.invoice()
+        let current = fixture.version(invoice, [RulesFixture.branch: 1, "central": 1])
+        let amend = fixture.operation(11, .amend, fixture.amended(invoice), [RulesFixture.branch: 2, "central": 1])
+        #expect(decide(amend, CentralRules.Situation(current: current)) == .apply)
+    }
+
+    @Test(arguments: [
+        [RulesFixture.branch: UInt64(2)],
+        [RulesFixture.branch: 1],
+        [RulesFixture.branch: 2, "central": 1],
+    ])
+    func anEqualOrOlderClockIsStale(clock: [String: UInt64]) throws {
+        let invoice = try fixture.invoice()
+        let currentClock: [String: UInt64] = [RulesFixture.branch: 2, "central": 1]
+        let situation = CentralRules.Situation(current: fixture.version(invoice, currentClock))
+        let operation = fixture.operation(12, .amend, fixture.amended(invoice), clock)
+        #expect(decide(operation, situation) == .answer(.stale(current: VectorClock(currentClock))))
+        #expect(decide(operation, situation).outcome.isSuccess)
+    }
+
+    @Test func concurrentClocksAreAConflictCarryingTheRemoteVersion() throws {
+        let invoice = try fixture.invoice()
+        let current = fixture.version(
+            fixture.amended(invoice, buyer: "上海客户有限公司"),
+            [RulesFixture.branch: 1, "central": 1]
+        )
+        let operation = fixture.operation(11, .amend, fixture.amended(invoice), [RulesFixture.branch: 2])
+        #expect(
+            decide(operation, CentralRules.Situation(current: current))
+                == .answer(.conflict(.concurrentEdit, remote: current))
+        )
+    }
+
+    @Test func aConcurrentEditOfAVoidedInvoiceIsAnEditOfVoidedConflict() throws {
+        let invoice = try fixture.invoice()
+        let current = fixture.version(fixture.voided(invoice), [RulesFixture.branch: 1, "central": 1])
+        let operation = fixture.operation(11, .amend, fixture.amended(invoice), [RulesFixture.branch: 2])
+        #expect(
+            decide(operation, CentralRules.Situation(current: current))
+                == .answer(.conflict(.editOfVoided, remote: current))
+        )
+    }
+
+    @Test func aNumberOwnedByAnotherInvoiceIsADuplicateNumberConflict() throws {
+        let first = try fixture.invoice(1, id: 1)
+        let owner = fixture.version(first, ["bj-02": 1])
+        let second = try fixture.invoice(1, id: 2)
+        let operation = fixture.operation(11, .create, second)
+        let decision = decide(operation, CentralRules.Situation(numberOwner: owner))
+        #expect(decision == .answer(.conflict(.duplicateNumber, remote: owner)))
+        #expect(!decision.outcome.isSuccess)
+    }
+
+    @Test func theInvoiceItselfOwningItsNumberIsNoConflict() throws {
+        let invoice = try fixture.invoice()
+        let current = fixture.version(invoice, [RulesFixture.branch: 1])
+        let operation = fixture.operation(11, .amend, fixture.amended(invoice), [RulesFixture.branch: 2])
+        #expect(decide(operation, CentralRules.Situation(current: current, numberOwner: current)) == .apply)
+    }
+
+    @Test func aDominatingAmendCannotUnvoidAVoidedInvoice() throws {
+        let invoice = try fixture.invoice()
+        let current = fixture.version(fixture.voided(invoice), [RulesFixture.branch: 1, "central": 1])
+        let amend = fixture.operation(11, .amend, fixture.amended(invoice), [RulesFixture.branch: 2, "central": 1])
+        let reason = try #require(rejection(decide(amend, CentralRules.Situation(current: current))))
+        #expect(reason.contains("voided"))
+        // The same version as a resolution (the branch settled a conflict) may.
+        let resolve = fixture.operation(12, .resolve, fixture.amended(invoice), [RulesFixture.branch: 2, "central": 1])
+        #expect(decide(resolve, CentralRules.Situation(current: current)) == .apply)
+        // A dominating version that is still voided is an ordinary change.
+        let stillVoided = fixture.operation(
+            13,
+            .amend,
+            fixture.voided(fixture.amended(invoice)),
+            [RulesFixture.branch: 2, "central": 1]
+        )
+        #expect(decide(stillVoided, CentralRules.Situation(current: current)) == .apply)
+    }
+
+    @Test func theOutcomeNamesAreTheWireNames() throws {
+        let remote = fixture.version(try fixture.invoice(), ["central": 1])
+        let outcomes: [PushOutcome] = [
+            .accepted, .duplicate, .stale(current: VectorClock()), .conflict(.concurrentEdit, remote: remote),
+            .rejected(reason: "x"), .deferred(reason: "y"),
+        ]
+        #expect(outcomes.map(\.name) == ["accepted", "duplicate", "stale", "conflict", "rejected", "deferred"])
+        #expect(outcomes.map(\.isSuccess) == [true, true, true, false, false, false])
+    }
+}
