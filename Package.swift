@@ -34,7 +34,7 @@ let package = Package(
         .target(
             name: "Schema",
             path: "Schema",
-            exclude: ["README.md"],
+            exclude: ["README.md", "openapi.yaml"],
             resources: [.embedInCode("journal"), .embedInCode("central")],
             swiftSettings: upcoming
         ),
@@ -73,6 +73,7 @@ let package = Package(
                 "Schema",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
@@ -85,6 +86,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
@@ -145,8 +147,9 @@ let package = Package(
         .testTarget(
             name: "FapiaoCentralTests",
             dependencies: [
-                "FapiaoCore", "FapiaoSync", "FapiaoCentral", "FapiaoHTTP", "FapiaoTesting",
+                "FapiaoCore", "FapiaoJournal", "FapiaoSync", "FapiaoCentral", "FapiaoHTTP", "FapiaoTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),

@@ -1,0 +1,136 @@
+import ArgumentParser
+import FapiaoCentral
+import FapiaoCore
+import Foundation
+import Hummingbird
+import Logging
+import Synchronization
+
+/// `fapiao-central serve`: the HTTP API over a central store.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the central HTTP API over a store until SIGTERM or SIGINT.",
+        discussion: """
+            Prints `listening on http://HOST:PORT` on standard output once the socket is bound (with \
+            --listen HOST:0 the system picks a free port and the line names it). Logs go to standard \
+            error: one line per push with the branch, the counts and the time taken; tokens never appear. \
+            On SIGTERM or SIGINT the service stops accepting connections, finishes the requests in flight, \
+            closes the store and exits 0. A missing store file is created (mode 0600).
+
+            --fault injects failures into pushes, for tests and demos: comma-separated key=value pairs, \
+            probabilities per push for refuse (close the connection unread), http500, http503 (with \
+            retry-after=SECONDS), partial (process the first half of the batch) and drop-reply (commit, \
+            then close the connection without answering); delay=200ms waits before every push; seed=N \
+            makes the draws repeatable.
+
+            Examples:
+              fapiao-central serve --store sqlite:/srv/fapiao/central.sqlite --tokens /etc/fapiao/tokens
+              FAPIAO_CENTRAL_TOKENS=/etc/fapiao/tokens fapiao-central serve --store sqlite:central.sqlite --listen 0.0.0.0:8080
+              fapiao-central serve --store sqlite:demo.sqlite --tokens tokens --listen 127.0.0.1:0 \\
+                  --fault drop-reply=0.3,http503=0.1,retry-after=2,seed=7
+            """
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var tokensOptions: TokensOptions
+
+    @Option(help: ArgumentHelp("Where to listen: HOST:PORT; port 0 picks a free one.", valueName: "host:port"))
+    var listen: String = "127.0.0.1:8080"
+
+    @Option(help: ArgumentHelp("Faults to inject into pushes (see above).", valueName: "spec"))
+    var fault: String?
+
+    @Option(
+        name: .customLong("max-gross"),
+        help: ArgumentHelp("Refuse invoices whose gross exceeds this amount in yuan (开票限额).", valueName: "amount")
+    )
+    var maxGross: String?
+
+    @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error.", valueName: "level"))
+    var logLevel: String = "info"
+
+    func validate() throws {
+        _ = try address()
+        _ = try policy()
+        _ = try faultSettings()
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
+        }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let (host, port) = try address()
+            let tokens = try TokenRegistry.load(path: try tokensOptions.path())
+            let faults = FaultPlan(try faultSettings())
+            var logger = Logger(label: "fapiao-central")
+            logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            let store = try storeOptions.open(create: true, policy: try policy())
+            let service = CentralService(store: store, tokens: tokens, faults: faults, logger: logger)
+            let listening = Atomic(false)
+            let app = service.application(host: host, port: port) { address in
+                listening.store(true, ordering: .sequentiallyConsistent)
+                emit("listening on \(address.url)")
+            }
+            if faults.settings.hasRandomFaults || faults.settings.delay != nil {
+                logger.notice("injecting faults into pushes", metadata: ["faults": "\(faults.settings.spec)"])
+            }
+            do {
+                // A ServiceGroup that shuts the server down gracefully on SIGTERM and SIGINT.
+                try await app.runService()
+            } catch {
+                try? await store.close()
+                guard listening.load(ordering: .sequentiallyConsistent) else {
+                    throw CentralServiceError(
+                        .cannotListen,
+                        "Cannot listen on \(listen) (\(error)); choose a free port or another address."
+                    )
+                }
+                throw error
+            }
+            try await store.close()
+        }
+    }
+
+    /// `HOST:PORT`, with an IPv6 host in brackets.
+    func address() throws -> (host: String, port: Int) {
+        var host = ""
+        var portText = ""
+        if listen.hasPrefix("["), let close = listen.firstIndex(of: "]") {
+            host = String(listen[listen.index(after: listen.startIndex)..<close])
+            let rest = listen[listen.index(after: close)...]
+            guard rest.hasPrefix(":") else { throw listenError() }
+            portText = String(rest.dropFirst())
+        } else if let colon = listen.lastIndex(of: ":") {
+            host = String(listen[..<colon])
+            portText = String(listen[listen.index(after: colon)...])
+        }
+        guard !host.isEmpty, let port = Int(portText), (0...65535).contains(port) else { throw listenError() }
+        return (host, port)
+    }
+
+    private func listenError() -> ValidationError {
+        ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:0.")
+    }
+
+    func policy() throws -> CentralPolicy {
+        guard let maxGross else { return .standard }
+        do {
+            let limit = try Money(parsing: maxGross)
+            guard limit.minorUnits > 0 else { throw ValidationError("--max-gross must be more than 0.") }
+            return CentralPolicy(maximumGross: limit.minorUnits)
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw ValidationError("--max-gross must be an amount in yuan such as 100000.00, not \"\(maxGross)\".")
+        }
+    }
+
+    func faultSettings() throws -> FaultPlan.Settings {
+        do {
+            return try FaultPlan.Settings(spec: fault ?? "")
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+}

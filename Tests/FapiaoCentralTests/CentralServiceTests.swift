@@ -1,0 +1,259 @@
+import FapiaoCentral
+import FapiaoCore
+import FapiaoHTTP
+import FapiaoSync
+import FapiaoTesting
+import Foundation
+import Testing
+
+/// The HTTP API end to end: the real service on a socket, the real client.
+@Suite struct CentralServiceTests {
+    @Test func aPushIsAcceptedAndItsReplayIsADuplicate() async throws {
+        try await ServiceHarness.run { harness in
+            let remote = try harness.remote()
+            let operations = [try harness.create(1), try harness.create(2)]
+
+            let first = try await remote.push(operations, branch: ServiceHarness.branch)
+            #expect(first == operations.map { OperationOutcome(operationID: $0.id, outcome: .accepted) })
+            let replay = try await remote.push(operations, branch: ServiceHarness.branch)
+            #expect(replay.map(\.outcome) == [.duplicate, .duplicate])
+            #expect(try await harness.store.invoiceCount() == 2)
+        }
+    }
+
+    @Test func healthNeedsNoTokenAndCountsInvoices() async throws {
+        try await ServiceHarness.run { harness in
+            _ = try await harness.remote().push([try harness.create(1)], branch: ServiceHarness.branch)
+
+            let report = try await harness.remote(as: nil).health()
+            #expect(report == HealthReport(status: "ok", node: "central", store: "memory", invoices: 1))
+        }
+    }
+
+    @Test func lookupFindsABranchsOwnInvoicesOnly() async throws {
+        try await ServiceHarness.run { harness in
+            let mine = try harness.create(1)
+            let theirs = try harness.create(2, branch: ServiceHarness.otherBranch)
+            _ = try await harness.remote().push([mine], branch: ServiceHarness.branch)
+            _ = try await harness.remote(as: ServiceHarness.otherBranch).push(
+                [theirs],
+                branch: ServiceHarness.otherBranch
+            )
+            let unknown = SequentialIDSource.id(99)
+
+            let lookup = try await harness.remote().lookup([mine.invoiceID, theirs.invoiceID, unknown])
+            #expect(lookup.found == [RemoteVersion(invoice: mine.invoice, clock: mine.clock)])
+            #expect(Set(lookup.missing) == [theirs.invoiceID, unknown])
+
+            let hqLookup = try await harness.remote(as: ServiceHarness.hq).lookup([mine.invoiceID, theirs.invoiceID])
+            #expect(hqLookup.found.count == 2)
+
+            #expect(
+                try await harness.remote().invoice(mine.invoiceID)
+                    == RemoteVersion(invoice: mine.invoice, clock: mine.clock)
+            )
+            #expect(try await harness.remote().invoice(theirs.invoiceID) == nil)
+            #expect(try await harness.remote().invoice(unknown) == nil)
+        }
+    }
+
+    @Test func hqAmendsAndVoidsAndTheBranchSeesTheChanges() async throws {
+        try await ServiceHarness.run { harness in
+            let branch = try harness.remote()
+            let hq = try harness.remote(as: ServiceHarness.hq)
+            let first = try harness.create(1)
+            let second = try harness.create(2)
+            _ = try await branch.push([first, second], branch: ServiceHarness.branch)
+            #expect(try await branch.changes(branch: ServiceHarness.branch, since: 0, limit: 10).changes.isEmpty)
+
+            let amended = try await hq.amend(first.invoiceID, fields: ["note": "checked by HQ"], actor: "王芳")
+            #expect(amended.invoice.note == "checked by HQ")
+            #expect(amended.clock == VectorClock([ServiceHarness.branch: 1, "central": 1]))
+            let voided = try await hq.void(second.invoiceID, reason: "issued twice")
+            #expect(voided.invoice.void?.reason == "issued twice")
+            #expect(voided.invoice.void?.by == "central")
+
+            let page = try await branch.changes(branch: ServiceHarness.branch, since: 0, limit: 1)
+            #expect(page.changes.map(\.version) == [amended])
+            #expect(page.changes.first?.changedBy == "central")
+            #expect(page.hasMore)
+            let next = try await branch.changes(branch: ServiceHarness.branch, since: page.cursor, limit: 10)
+            #expect(next.changes.map(\.version) == [voided])
+            #expect(!next.hasMore)
+
+            let again = await remoteFailure { try await hq.void(second.invoiceID, reason: "again") }
+            #expect(again?.kind == .protocolViolation)
+            #expect(again?.message.contains("422") == true)
+            let missing = await remoteFailure { try await hq.amend(SequentialIDSource.id(77), fields: ["note": "x"]) }
+            #expect(missing?.kind == .protocolViolation)
+            #expect(missing?.message.contains("404") == true)
+        }
+    }
+
+    @Test func aMissingOrUnknownTokenIsRefused() async throws {
+        try await ServiceHarness.run { harness in
+            let operation = try harness.create(1)
+            for remote in [try harness.remote(as: nil), try harness.remote(token: TokenRegistry.generateToken())] {
+                let push = await remoteFailure { try await remote.push([operation], branch: ServiceHarness.branch) }
+                #expect(push?.kind == .authenticationRefused)
+                #expect(push?.message.contains(harness.url) == true)
+                let lookup = await remoteFailure { try await remote.lookup([operation.invoiceID]) }
+                #expect(lookup?.kind == .authenticationRefused)
+            }
+            #expect(try await harness.store.invoiceCount() == 0)
+        }
+    }
+
+    @Test func aBranchPushingAnotherBranchsInvoiceIsRefusedWhole() async throws {
+        try await ServiceHarness.run { harness in
+            let remote = try harness.remote()
+            let batch = [try harness.create(1), try harness.create(2, branch: ServiceHarness.otherBranch)]
+
+            let refused = await remoteFailure { try await remote.push(batch, branch: ServiceHarness.branch) }
+            #expect(refused?.kind == .forbidden)
+            let impersonating = await remoteFailure {
+                try await remote.push(
+                    [try harness.create(3, branch: ServiceHarness.otherBranch)],
+                    branch: ServiceHarness.otherBranch
+                )
+            }
+            #expect(impersonating?.kind == .forbidden)
+            #expect(try await harness.store.invoiceCount() == 0)
+        }
+    }
+
+    @Test func aBranchCannotUseHQEndpointsOrReadAnotherBranchsChanges() async throws {
+        try await ServiceHarness.run { harness in
+            let remote = try harness.remote()
+            let operation = try harness.create(1)
+            _ = try await remote.push([operation], branch: ServiceHarness.branch)
+
+            #expect(
+                await remoteFailure { try await remote.void(operation.invoiceID, reason: "no") }?.kind == .forbidden
+            )
+            #expect(
+                await remoteFailure { try await remote.amend(operation.invoiceID, fields: ["note": "x"]) }?.kind
+                    == .forbidden
+            )
+            let changes = await remoteFailure {
+                try await remote.changes(branch: ServiceHarness.otherBranch, since: 0, limit: 5)
+            }
+            #expect(changes?.kind == .forbidden)
+            #expect(try await harness.store.lookup([operation.invoiceID]).found.first?.invoice.void == nil)
+            let hqChanges = try await harness.remote(as: ServiceHarness.hq)
+                .changes(branch: ServiceHarness.otherBranch, since: 0, limit: 5)
+            #expect(hqChanges.changes.isEmpty)
+        }
+    }
+
+    @Test func malformedItemsAreRejectedAndTheOthersApplied() async throws {
+        try await ServiceHarness.run { harness in
+            let good = try harness.create(1)
+            let tampered = try harness.create(2)
+            guard case .object(var members) = WireFormat.encode(tampered) else {
+                Issue.record("an operation encodes as an object")
+                return
+            }
+            members["hash"] = .string(String(repeating: "0", count: 64))
+            let body = CanonicalJSON.object([
+                "branch": .string(ServiceHarness.branch),
+                "operations": .array([WireFormat.encode(good), .object(members), .string("not an operation")]),
+            ])
+
+            let reply = try await RawHTTP.exchange(
+                port: harness.running.address.port,
+                "POST",
+                "/v1/push",
+                token: harness.tokens[ServiceHarness.branch],
+                body: body.bytes
+            )
+            #expect(reply.status == 200)
+            let outcomes = try WireFormat.outcomes(from: try JSONValue.parse(reply.body))
+            #expect(outcomes.count == 3)
+            #expect(outcomes.first == OperationOutcome(operationID: good.id, outcome: .accepted))
+            #expect(outcomes[1].operationID == tampered.id)
+            #expect(outcomes[1].outcome.name == "rejected")
+            #expect(outcomes[2].outcome.name == "rejected")
+            #expect(try await harness.store.invoiceCount() == 1)
+        }
+    }
+
+    @Test func errorsAreOneSentenceInJSON() async throws {
+        try await ServiceHarness.run { harness in
+            let port = harness.running.address.port
+            let token = harness.tokens[ServiceHarness.branch]
+
+            let notJSON = try await RawHTTP.exchange(
+                port: port,
+                "POST",
+                "/v1/push",
+                token: token,
+                body: Array("{".utf8)
+            )
+            #expect(notJSON.status == 400)
+            let unknown = try await RawHTTP.exchange(port: port, "GET", "/v1/nothing-here", token: token)
+            #expect(unknown.status == 404)
+            let badLimit = try await RawHTTP.exchange(
+                port: port,
+                "GET",
+                "/v1/branches/bj-01/changes?limit=0",
+                token: token
+            )
+            #expect(badLimit.status == 400)
+            for reply in [notJSON, unknown, badLimit] {
+                let json = try JSONValue.parse(reply.body)
+                let error = try WireObject(json, context: "reply").string("error")
+                #expect(error.hasSuffix("."))
+                #expect(!error.contains("\n"))
+            }
+        }
+    }
+
+    @Test func aBodyOverTheLimitIs413() async throws {
+        try await ServiceHarness.run(limits: CentralService.Limits(maximumBodySize: 512)) { harness in
+            let failure = await remoteFailure {
+                try await harness.remote().push([try harness.create(1)], branch: ServiceHarness.branch)
+            }
+            #expect(failure?.kind == .protocolViolation)
+            #expect(failure?.message.contains("413") == true)
+            let count = try await harness.store.invoiceCount()
+            #expect(count == 0)
+        }
+    }
+
+    @Test func anUnavailableStoreIs503WithRetryAfter() async throws {
+        let directory = try TemporaryDirectory(prefix: "fapiao-service-tests")
+        let path = directory.file("tokens")
+        let token = try TokenRegistry.addToken(for: "bj-01", toFileAt: path)
+        let service = CentralService(
+            store: UnavailableStore(),
+            tokens: try TokenRegistry.load(path: path),
+            limits: CentralService.Limits(unavailableRetryAfter: 7),
+            logger: LogCapture().logger("central")
+        )
+        let operation = try ServiceHarness.sampleOperation()
+        let running = try await service.start()
+        let remote = try HTTPRemote(baseURL: running.url, token: token)
+
+        let failure = await remoteFailure { try await remote.push([operation], branch: "bj-01") }
+        #expect(failure?.kind == .busy)
+        #expect(failure?.retryAfter == .seconds(7))
+        #expect(await remoteFailure { try await remote.health() }?.kind == .busy)
+        await remote.shutdown()
+        await running.stop()
+    }
+}
+
+/// A store that is always unavailable.
+private struct UnavailableStore: CentralStore {
+    var node: String { "central" }
+    var kind: String { "unavailable" }
+    var error: CentralStoreError { CentralStoreError(.unavailable, "the disk is full") }
+
+    func push(_ operations: [InvoiceOperation], from branch: String) async throws -> [OperationOutcome] { throw error }
+    func lookup(_ ids: [UUID]) async throws -> InvoiceLookup { throw error }
+    func changes(branch: String, since cursor: Int64, limit: Int) async throws -> ChangePage { throw error }
+    func edit(_ invoiceID: UUID, _ edit: CentralEdit) async throws -> RemoteVersion { throw error }
+    func invoiceCount() async throws -> Int64 { throw error }
+    func close() async throws {}
+}
