@@ -341,7 +341,7 @@ public final class HTTPRemote: RemoteAdapter {
         case 401:
             return RemoteError(
                 .authenticationRefused,
-                "\(endpoint) refused the token (401)\(said); check the branch's token."
+                "\(endpoint) refused the token (401)\(said)"
             )
         case 403:
             return RemoteError(.forbidden, "\(endpoint) refused to \(action) for this token (403)\(said).")
@@ -349,7 +349,7 @@ public final class HTTPRemote: RemoteAdapter {
             let retryAfter = headers.first(name: "Retry-After").flatMap { Self.retryAfter($0, now: Date()) }
             return RemoteError(
                 .busy,
-                "\(endpoint) is busy (\(status))\(said); nothing was applied, try again later.",
+                "\(endpoint) is busy (\(status))\(said)",
                 retryAfter: retryAfter
             )
         case 500, 502, 504, 506..<600:

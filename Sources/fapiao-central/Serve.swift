@@ -15,7 +15,8 @@ struct Serve: AsyncParsableCommand {
             --listen HOST:0 the system picks a free port and the line names it). Logs go to standard \
             error: one line per push with the branch, the counts and the time taken; tokens never appear. \
             On SIGTERM or SIGINT the service stops accepting connections, finishes the requests in flight, \
-            closes the store and exits 0. A missing store file is created (mode 0600).
+            closes the store and exits 0. A missing store file is created (mode 0600). The tokens \
+            file is re-read when it changes, so `fapiao-central token add` takes effect without a restart.
 
             --fault injects failures into pushes, for tests and demos: comma-separated key=value pairs, \
             probabilities per push for refuse (close the connection unread), http500, http503 (with \
@@ -61,12 +62,16 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let (host, port) = try address()
-            let tokens = try TokenRegistry.load(path: try tokensOptions.path())
             let faults = FaultPlan(try faultSettings())
             var logger = Logger(label: "fapiao-central")
             logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            // Tokens added with `token add` while serving take effect on the next request.
+            let tokenLogger = logger
+            let tokens = try TokenSource(path: try tokensOptions.path()) { problem in
+                tokenLogger.error("\(problem)")
+            }
             let store = try storeOptions.open(create: true, policy: try policy())
-            let service = CentralService(store: store, tokens: tokens, faults: faults, logger: logger)
+            let service = CentralService(store: store, tokenSource: tokens, faults: faults, logger: logger)
             let listening = Atomic(false)
             let app = service.application(host: host, port: port) { address in
                 listening.store(true, ordering: .sequentiallyConsistent)

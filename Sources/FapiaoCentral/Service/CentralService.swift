@@ -58,8 +58,10 @@ public struct CentralService: Sendable {
 
     /// The store the service serves.
     public let store: any CentralStore
-    /// The accepted tokens.
-    public let tokens: TokenRegistry
+    /// The accepted tokens, re-read from the tokens file when it changes.
+    public let tokenSource: TokenSource
+    /// The tokens in force now.
+    public var tokens: TokenRegistry { tokenSource.current }
     /// The faults injected into pushes; change it while the service runs.
     public let faults: FaultPlan
     /// Sizes and timings.
@@ -85,8 +87,27 @@ public struct CentralService: Sendable {
         logger: Logger,
         now: @escaping @Sendable () -> UTCTimestamp = CentralService.systemNow
     ) {
+        self.init(
+            store: store,
+            tokenSource: TokenSource(tokens),
+            faults: faults,
+            limits: limits,
+            logger: logger,
+            now: now
+        )
+    }
+
+    /// Creates the service with tokens that follow a tokens file (see ``TokenSource``).
+    public init(
+        store: any CentralStore,
+        tokenSource: TokenSource,
+        faults: FaultPlan = FaultPlan(),
+        limits: Limits = Limits(),
+        logger: Logger,
+        now: @escaping @Sendable () -> UTCTimestamp = CentralService.systemNow
+    ) {
         self.store = store
-        self.tokens = tokens
+        self.tokenSource = tokenSource
         self.faults = faults
         self.limits = limits
         self.logger = logger

@@ -163,15 +163,17 @@ enum SyncCommandSupport {
     }
 
     static func stopMessage(_ stop: SyncStop, remote: String) -> String {
-        switch stop.kind {
+        var detail = stop.message
+        while detail.hasSuffix(".") { detail.removeLast() }
+        return switch stop.kind {
         case .remoteUnavailable:
-            "Remote unreachable: \(stop.message) Everything stays queued; run sync again later."
+            "Remote unreachable: \(detail). Everything stays queued; run sync again later."
         case .authenticationRefused:
-            "The remote refused this branch's token (\(stop.message)); check the token file or $FAPIAO_TOKEN."
+            "Token refused: \(detail). Check the token file or $FAPIAO_TOKEN."
         case .forbidden:
-            "The remote refused the push (\(stop.message)); is this journal using another branch's token?"
+            "Push refused: \(detail). Is this journal using another branch's token?"
         case .protocolViolation:
-            "The remote at \(remote) answered something this version cannot read (\(stop.message))."
+            "The remote at \(remote) answered something this version cannot read: \(detail)."
         case .leaseLost, .interrupted:
             stop.message
         }
