@@ -38,7 +38,9 @@ public final class TokenSource: Sendable {
 
     /// The tokens in the file at `path`, read now and again whenever the file changes.
     ///
-    /// - Parameter report: told once per problem when a changed file cannot be taken.
+    /// - Parameters:
+    ///   - path: the tokens file (mode 0600).
+    ///   - report: told once per problem when a changed file cannot be taken.
     /// - Throws: ``CentralServiceError`` when the file cannot be read now.
     public init(path: String, report: @escaping @Sendable (String) -> Void = { _ in }) throws(CentralServiceError) {
         self.path = path
