@@ -106,8 +106,8 @@ public final class HTTPRemote: RemoteAdapter {
 
     public func push(_ operations: [InvoiceOperation], branch: String) async throws -> [OperationOutcome] {
         guard !operations.isEmpty else { return [] }
-        let body = WireFormat.pushRequest(branch: branch, operations: operations)
-        let json = try await call(.POST, "/v1/push", body: body, action: "answer the push")
+        let body = WireFormat.pushRequestBytes(branch: branch, operations: operations)
+        let json = try await call(.POST, "/v1/push", bytes: body, action: "answer the push")
         let outcomes = try decode("the push") { () throws(WireError) in try WireFormat.outcomes(from: json) }
         guard outcomes.count <= operations.count,
             zip(outcomes, operations).allSatisfy({ $0.operationID == $1.id })
@@ -209,6 +209,15 @@ public final class HTTPRemote: RemoteAdapter {
         body: CanonicalJSON? = nil,
         action: String
     ) async throws(RemoteError) -> JSONValue {
+        try await call(method, path, bytes: body?.bytes, action: action)
+    }
+
+    private func call(
+        _ method: HTTPMethod,
+        _ path: String,
+        bytes body: [UInt8]?,
+        action: String
+    ) async throws(RemoteError) -> JSONValue {
         // A 404 is an error unless `absentOn404`, so the answer is never nil here.
         guard let json = try await call(method, path, body: body, action: action, absentOn404: false) else {
             throw RemoteError(.protocolViolation, "\(endpoint) gave no answer to \(action).")
@@ -219,7 +228,7 @@ public final class HTTPRemote: RemoteAdapter {
     private func call(
         _ method: HTTPMethod,
         _ path: String,
-        body: CanonicalJSON?,
+        body: [UInt8]?,
         action: String,
         absentOn404: Bool
     ) async throws(RemoteError) -> JSONValue? {
@@ -231,7 +240,7 @@ public final class HTTPRemote: RemoteAdapter {
         if let authorization { request.headers.add(name: "Authorization", value: authorization.value) }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body.bytes))
+            request.body = .bytes(ByteBuffer(bytes: body))
         }
         let response: HTTPClientResponse
         let bytes: ByteBuffer

@@ -58,6 +58,29 @@ import Testing
         }
     }
 
+    @Test func pushRequestBytesAreTheCanonicalEncodingOfThePushRequest() throws {
+        let operations = try operations()
+        #expect(
+            WireFormat.pushRequestBytes(branch: "bj-01", operations: operations)
+                == WireFormat.pushRequest(branch: "bj-01", operations: operations).bytes
+        )
+    }
+
+    @Test func anOperationsHashCoversTheCanonicalEnvelopeOfItsParts() throws {
+        for operation in try operations() {
+            #expect(
+                operation.hash
+                    == InvoiceOperation.hash(
+                        kind: operation.kind,
+                        invoiceID: operation.invoiceID,
+                        clock: operation.clock,
+                        payload: operation.invoice.canonicalJSON
+                    )
+            )
+            #expect(operation.payloadBytes == operation.invoice.canonicalJSON.bytes)
+        }
+    }
+
     @Test func everyOutcomeSurvivesTheRoundTrip() throws {
         let remote = fixture.version(try fixture.invoice(), [RulesFixture.branch: 1, "central": 2])
         let outcomes: [PushOutcome] = [

@@ -173,15 +173,18 @@ public final class SQLiteCentralStore: CentralStore {
         }
         let policy = self.policy
         let instant = now()
-        // Encoded before the write lock is taken, on every core: the writer only decides and writes.
-        let contents = await StoredContent.encode(operations)
+        // Encoded and validated before the write lock is taken, on every core: the writer only
+        // looks up, decides and writes.
+        let prepared = await StoredContent.prepare(operations) { operation in
+            (StoredContent(operation), CentralRules.precheck(operation, policy: policy))
+        }
         return try await write { db in
             var transaction = try CentralTransaction(db, now: instant)
             var outcomes: [OperationOutcome] = []
             outcomes.reserveCapacity(operations.count)
-            for (operation, content) in zip(operations, contents) {
+            for (operation, (content, precheck)) in zip(operations, prepared) {
                 let situation = try transaction.situation(for: operation)
-                let decision = CentralRules.decide(operation, situation: situation, policy: policy)
+                let decision = CentralRules.decide(operation, situation: situation, precheck: precheck)
                 if case .apply = decision {
                     try transaction.apply(operation, content: content, changedBy: branch)
                 }

@@ -12,26 +12,42 @@ struct StoredContent: Sendable {
     var hash: String
 
     init(_ invoice: Invoice) {
-        let bytes = invoice.canonicalJSON.bytes
+        self.init(canonical: invoice.canonicalJSON.bytes)
+    }
+
+    /// The content of an operation's invoice, from the bytes the operation was hashed over.
+    init(_ operation: InvoiceOperation) {
+        self.init(canonical: operation.payloadBytes)
+    }
+
+    private init(canonical bytes: [UInt8]) {
         text = String(decoding: bytes, as: UTF8.self)
         hash = Digest.sha256Hex(bytes)
     }
 
     /// The stored content of every operation's invoice, in order.
-    ///
-    /// Large batches are split across the processor's cores; small ones are encoded in place.
     static func encode(_ operations: [InvoiceOperation]) async -> [StoredContent] {
+        await prepare(operations) { StoredContent($0) }
+    }
+
+    /// `transform` applied to every operation, in order: the pure work of a push (encoding,
+    /// validation) done before the write lock is taken. Large batches are split across the
+    /// processor's cores; small ones are done in place.
+    static func prepare<T: Sendable>(
+        _ operations: [InvoiceOperation],
+        _ transform: @escaping @Sendable (InvoiceOperation) -> T
+    ) async -> [T] {
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, operations.count / minimumPerWorker)
-        guard workers > 1 else { return operations.map { StoredContent($0.invoice) } }
+        guard workers > 1 else { return operations.map(transform) }
         let size = (operations.count + workers - 1) / workers
-        return await withTaskGroup(of: (start: Int, contents: [StoredContent]).self) { group in
+        return await withTaskGroup(of: (start: Int, results: [T]).self) { group in
             for start in stride(from: 0, to: operations.count, by: size) {
                 let slice = operations[start..<min(start + size, operations.count)]
-                group.addTask { (start, slice.map { StoredContent($0.invoice) }) }
+                group.addTask { (start, slice.map(transform)) }
             }
-            var parts: [(start: Int, contents: [StoredContent])] = []
+            var parts: [(start: Int, results: [T])] = []
             for await part in group { parts.append(part) }
-            return parts.sorted { $0.start < $1.start }.flatMap(\.contents)
+            return parts.sorted { $0.start < $1.start }.flatMap(\.results)
         }
     }
 

@@ -26,6 +26,8 @@ public struct InvoiceOperation: Hashable, Sendable {
     public var invoice: Invoice
     /// SHA-256 over kind, invoice id, clock and payload: same id + same hash = same operation.
     public let hash: String
+    /// The canonical encoding of ``invoice``, as hashed: stored and sent as is, never re-encoded.
+    public let payloadBytes: [UInt8]
 
     /// Creates an operation and computes its hash.
     ///
@@ -36,18 +38,48 @@ public struct InvoiceOperation: Hashable, Sendable {
     ///   - invoice: the invoice version after the change.
     ///   - payload: `invoice.canonicalJSON`, when the caller has it already.
     public init(id: UUID, kind: Kind, clock: VectorClock, invoice: Invoice, payload: CanonicalJSON? = nil) {
+        self.init(
+            id: id,
+            kind: kind,
+            clock: clock,
+            invoice: invoice,
+            canonicalPayload: (payload ?? invoice.canonicalJSON).bytes
+        )
+    }
+
+    /// Creates an operation from its invoice and that invoice's canonical encoding, as stored
+    /// in a journal; the bytes are trusted to be ``Invoice/canonicalJSON`` of `invoice`.
+    public init(id: UUID, kind: Kind, clock: VectorClock, invoice: Invoice, canonicalPayload: [UInt8]) {
         self.id = id
         self.invoiceID = invoice.id
         self.kind = kind
         self.clock = clock
         self.invoice = invoice
-        self.hash = Self.hash(
-            kind: kind,
-            invoiceID: invoice.id,
-            clock: clock,
-            payload: payload ?? invoice.canonicalJSON
+        self.payloadBytes = canonicalPayload
+        self.hash = Digest.sha256Hex(
+            Self.envelope(kind: kind, invoiceID: invoice.id, clock: clock, payloadBytes: canonicalPayload)
         )
     }
+
+    /// The canonical encoding of `{"clock","invoiceID","kind","payload"}` (keys in byte
+    /// order), built around payload bytes that are already canonical.
+    static func envelope(kind: Kind, invoiceID: UUID, clock: VectorClock, payloadBytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(payloadBytes.count + 128)
+        out.append(contentsOf: #"{"clock":"#.utf8)
+        clock.canonicalJSON.write(into: &out)
+        out.append(contentsOf: #","invoiceID":"#.utf8)
+        CanonicalJSON.string(invoiceID.uuidString).write(into: &out)
+        out.append(contentsOf: #","kind":"#.utf8)
+        CanonicalJSON.string(kind.rawValue).write(into: &out)
+        out.append(contentsOf: #","payload":"#.utf8)
+        out.append(contentsOf: payloadBytes)
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    /// The canonical payload as text.
+    public var payloadText: String { String(decoding: payloadBytes, as: UTF8.self) }
 
     /// The hash of an operation's parts; stored operations are checked against it.
     public static func hash(kind: Kind, invoiceID: UUID, clock: VectorClock, payload: CanonicalJSON) -> String {

@@ -58,12 +58,30 @@ public enum CentralRules {
         }
     }
 
+    /// What can be decided about an operation before the store is read: whether the invoice
+    /// itself is acceptable. Stores compute it for a whole batch, in parallel, before taking
+    /// their write lock.
+    public struct Precheck: Hashable, Sendable {
+        /// Why the centre refuses the operation whatever it holds, or `nil`.
+        public var invalidity: String?
+    }
+
+    /// The part of the decision that needs no store.
+    public static func precheck(_ operation: InvoiceOperation, policy: CentralPolicy = .standard) -> Precheck {
+        Precheck(invalidity: invalidity(of: operation, policy: policy))
+    }
+
     /// Decides what happens to `operation`.
     public static func decide(
         _ operation: InvoiceOperation,
         situation: Situation,
         policy: CentralPolicy = .standard
     ) -> Decision {
+        decide(operation, situation: situation, precheck: precheck(operation, policy: policy))
+    }
+
+    /// Decides what happens to `operation`, with its ``Precheck`` computed beforehand.
+    public static func decide(_ operation: InvoiceOperation, situation: Situation, precheck: Precheck) -> Decision {
         if let appliedHash = situation.appliedHash {
             return appliedHash == operation.hash
                 ? .answer(.duplicate)
@@ -74,7 +92,7 @@ public enum CentralRules {
                     )
                 )
         }
-        if let reason = invalidity(of: operation, policy: policy) {
+        if let reason = precheck.invalidity {
             return .answer(.rejected(reason: reason))
         }
         if let owner = situation.numberOwner, owner.invoice.id != operation.invoiceID {

@@ -145,6 +145,35 @@ public enum WireFormat {
         .object(["branch": .string(branch), "operations": .array(operations.map(encode))])
     }
 
+    /// The canonical bytes of ``pushRequest(branch:operations:)``, built around each
+    /// operation's payload bytes instead of encoding every invoice again.
+    public static func pushRequestBytes(branch: String, operations: [InvoiceOperation]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(operations.reduce(64) { $0 + $1.payloadBytes.count + 256 })
+        out.append(contentsOf: #"{"branch":"#.utf8)
+        CanonicalJSON.string(branch).write(into: &out)
+        out.append(contentsOf: #","operations":["#.utf8)
+        for (index, operation) in operations.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            // Keys in byte order: clock, hash, id, invoice, invoiceID, kind.
+            out.append(contentsOf: #"{"clock":"#.utf8)
+            operation.clock.canonicalJSON.write(into: &out)
+            out.append(contentsOf: #","hash":"#.utf8)
+            CanonicalJSON.string(operation.hash).write(into: &out)
+            out.append(contentsOf: #","id":"#.utf8)
+            CanonicalJSON.string(operation.id.uuidString).write(into: &out)
+            out.append(contentsOf: #","invoice":"#.utf8)
+            out.append(contentsOf: operation.payloadBytes)
+            out.append(contentsOf: #","invoiceID":"#.utf8)
+            CanonicalJSON.string(operation.invoiceID.uuidString).write(into: &out)
+            out.append(contentsOf: #","kind":"#.utf8)
+            CanonicalJSON.string(operation.kind.rawValue).write(into: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(contentsOf: "]}".utf8)
+        return out
+    }
+
     /// Reads a push request; a malformed item does not spoil the others.
     public static func pushItems(from value: JSONValue) throws(WireError) -> (branch: String, items: [PushItem]) {
         let object = try WireObject(value, context: "request")

@@ -87,7 +87,7 @@ extension Journal {
                 kind: kind,
                 clock: clock,
                 invoice: invoice,
-                payload: CanonicalJSON(json: value)
+                canonicalPayload: Array(payloadText.utf8)
             )
             guard operation.hash == row["hash"] as String else { throw JournalError(code: .damaged, message: "") }
             return OutboxItem(

@@ -89,8 +89,16 @@ struct Sync: AsyncParsableCommand {
             repeat {
                 let summary = try await runOnce(engine, journal: journal, signals: signals)
                 code = SyncCommandSupport.exitCode(for: summary)
-                report(summary, journal: journal)
+                // A watching job reports runs that did something, so its log stays readable.
+                if !watch || summary.sent > 0 || summary.stop != nil || format == .json {
+                    report(summary, journal: journal)
+                }
                 if !watch || signals.received { break }
+                if let kind = summary.stop?.kind,
+                    [.authenticationRefused, .forbidden, .protocolViolation].contains(kind)
+                {
+                    break
+                }
                 try? await Task.sleep(for: SyncCommandSupport.parseDuration(interval) ?? .seconds(30))
             } while !signals.received
             await adapter.shutdown()
