@@ -30,9 +30,10 @@ struct StoredContent: Sendable {
         await prepare(operations) { StoredContent($0) }
     }
 
-    /// `transform` applied to every operation, in order: the pure work of a push (encoding,
-    /// validation) done before the write lock is taken. Large batches are split across the
-    /// processor's cores; small ones are done in place.
+    /// `transform` applied to every operation, in order.
+    ///
+    /// This is the pure work of a push (encoding, validation), done before the write lock is
+    /// taken. Large batches are split across the processor's cores; small ones are done in place.
     static func prepare<T: Sendable>(
         _ operations: [InvoiceOperation],
         _ transform: @escaping @Sendable (InvoiceOperation) -> T

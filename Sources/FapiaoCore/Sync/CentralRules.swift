@@ -58,9 +58,10 @@ public enum CentralRules {
         }
     }
 
-    /// What can be decided about an operation before the store is read: whether the invoice
-    /// itself is acceptable. Stores compute it for a whole batch, in parallel, before taking
-    /// their write lock.
+    /// What can be decided about an operation before the store is read.
+    ///
+    /// That is whether the invoice itself is acceptable. Stores compute it for a whole batch,
+    /// in parallel, before taking their write lock.
     public struct Precheck: Hashable, Sendable {
         /// Why the centre refuses the operation whatever it holds, or `nil`.
         public var invalidity: String?

@@ -1,4 +1,5 @@
-// fapiao-bench: measurements of the journal through the library, for Tools/bench/run.
+// fapiao-bench: measurements of the journal and the central store through the libraries, for
+// Tools/bench/run and Tools/bench/sync.
 //
 // Prints machine-readable `name value` lines on standard output; everything else goes
 // to standard error. Build and run it in release mode: a debug build measures the
