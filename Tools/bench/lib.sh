@@ -1,0 +1,57 @@
+# Helpers shared by Tools/bench/run and Tools/bench/sync; sourced, not run.
+# shellcheck shell=bash
+
+now() { date +%s.%N; }
+# seconds between two `now` readings
+span() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+# count / seconds
+per_second() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.1f", n / s }'; }
+# median_of FORMAT VALUE...: the median, printed with the awk printf FORMAT
+median_of() {
+    local format="$1"
+    shift
+    printf '%s\n' "$@" | sort -g | awk -v f="$format" '{ v[NR] = $1 }
+        END { printf f, (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+median() { median_of %.1f "$@"; }
+ratio() { awk -v s="$1" -v b="$2" 'BEGIN { printf "%.2f", s / b }'; }
+# verdict RATIO GOAL: the ratio must be at least GOAL
+verdict() { awk -v r="$1" -v g="$2" 'BEGIN { print (r + 0 >= g + 0) ? "meets goal" : "BELOW GOAL" }'; }
+# verdict_at_most VALUE LIMIT: the value must be at most LIMIT
+verdict_at_most() { awk -v r="$1" -v g="$2" 'BEGIN { print (r + 0 <= g + 0) ? "meets goal" : "ABOVE GOAL" }'; }
+grouped() { sed -e ':a' -e 's/\B[0-9]\{3\}\>/,&/' -e 'ta' <<<"$1"; }
+fail() { echo "run: $*" >&2; exit 1; }
+
+# The lines that say where and on what a run took place.
+print_machine() {
+    echo "machine:  nproc $(nproc), $(uname -sr), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
+    echo "sqlite3:  $(sqlite3 --version | cut -d' ' -f1-2) (shell); fapiao uses GRDB's SQLite (system libsqlite3)"
+    echo "swift:    $(swift --version 2>/dev/null | head -1)"
+    echo "temp dir: $work on $(df -PT "$work" | awk 'NR == 2 { print $2 }') (fsync reaches the disk)"
+    echo "commit:   $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' + uncommitted changes')"
+}
+
+# build_release PRODUCT...: one `swift build -c release --product P` each, since
+# `swift build` builds only the last of several --product options.
+build_release() {
+    echo "-- building release (swift build -c release) --"
+    local product started
+    for product in "$@"; do
+        started=$(now)
+        if ! swift build -c release --product "$product" >"$work/build-$product.log" 2>&1; then
+            tail -40 "$work/build-$product.log" >&2
+            fail "the release build of $product failed"
+        fi
+        echo "built $product in $(span "$started" "$(now)") s"
+    done
+}
+
+# binaries_line PATH...: when the binaries measured were built (with --no-build they may be
+# older than the commit named above).
+binaries_line() {
+    local path
+    for path in "$@"; do
+        printf '%s %s; ' "$(basename "$path")" "$(date -u -r "$path" '+%F %T UTC')"
+    done | sed -e 's/; $//' -e 's/^/built:    /'
+    echo
+}
