@@ -100,9 +100,7 @@ extension Status {
     static func remoteHealth(_ journal: Journal) async -> String {
         do {
             let remote = try RemoteConnection.open(url: nil, tokenFile: nil, journal: journal, timeout: .seconds(3))
-            defer { Task { await remote.shutdown() } }
-            let report = try await remote.health()
-            await remote.shutdown()
+            let report = try await RemoteConnection.using(remote) { try await remote.health() }
             return "\(report.status) (\(report.node), \(report.store), \(report.invoices) invoices)"
         } catch {
             return "unreachable: \(error)"

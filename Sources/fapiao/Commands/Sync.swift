@@ -67,47 +67,51 @@ struct Sync: AsyncParsableCommand {
         let exitCode = try await reportingAsyncErrors {
             let journal = try journalOptions.open()
             let adapter = try RemoteConnection.open(url: remote, tokenFile: tokenFile, journal: journal)
-            defer { Task { await adapter.shutdown() } }
-            if dryRun {
-                return try await DryRun(journal: journal, remote: adapter, format: format).run()
+            return try await RemoteConnection.using(adapter) {
+                dryRun
+                    ? try await DryRun(journal: journal, remote: adapter, format: format).run()
+                    : try await sync(journal: journal, adapter: adapter)
             }
-            var options = SyncOptions(
-                batchSize: batch,
-                owner: LeaseOwner.current(),
-                actor: actorOptions.actor ?? "sync"
-            )
-            options.retry.maximumConsecutiveFailures = retries
-            let engine = SyncEngine(
-                journal: journal,
-                remote: adapter,
-                options: options,
-                environment: SyncEnvironment(logger: CommandLogging.logger("fapiao.sync"))
-            )
-            let signals = StopSignals { Task { await engine.requestStop() } }
-            defer { signals.cancel() }
-            var code: Int32 = 0
-            repeat {
-                let summary = try await runOnce(engine, journal: journal, signals: signals)
-                code = SyncCommandSupport.exitCode(for: summary)
-                // A watching job reports runs that did something, so its log stays readable.
-                if !watch || summary.sent > 0 || summary.stop != nil || format == .json {
-                    report(summary, journal: journal)
-                }
-                if !watch || signals.received { break }
-                if let kind = summary.stop?.kind,
-                    [.authenticationRefused, .forbidden, .protocolViolation].contains(kind)
-                {
-                    break
-                }
-                try? await Task.sleep(for: SyncCommandSupport.parseDuration(interval) ?? .seconds(30))
-            } while !signals.received
-            await adapter.shutdown()
-            return code
         }
         if exitCode != 0 { throw ExitCode(exitCode) }
     }
 
-    private func runOnce(_ engine: SyncEngine, journal: Journal, signals: StopSignals) async throws -> SyncSummary {
+    /// Runs once, or keeps running with --watch; returns the exit code of the last run.
+    private func sync(journal: Journal, adapter: any RemoteAdapter) async throws -> Int32 {
+        var options = SyncOptions(
+            batchSize: batch,
+            owner: LeaseOwner.current(),
+            actor: actorOptions.actor ?? "sync"
+        )
+        options.retry.maximumConsecutiveFailures = retries
+        let engine = SyncEngine(
+            journal: journal,
+            remote: adapter,
+            options: options,
+            environment: SyncEnvironment(logger: CommandLogging.logger("fapiao.sync"))
+        )
+        let signals = StopSignals { Task { await engine.requestStop() } }
+        defer { signals.cancel() }
+        var code: Int32 = 0
+        repeat {
+            let summary = try await runOnce(engine)
+            code = SyncCommandSupport.exitCode(for: summary)
+            // A watching job reports runs that did something, so its log stays readable.
+            if !watch || summary.sent > 0 || summary.stop != nil || format == .json {
+                report(summary, journal: journal)
+            }
+            if !watch || signals.received { break }
+            if let kind = summary.stop?.kind,
+                [.authenticationRefused, .forbidden, .protocolViolation].contains(kind)
+            {
+                break
+            }
+            try? await Task.sleep(for: SyncCommandSupport.parseDuration(interval) ?? .seconds(30))
+        } while !signals.received
+        return code
+    }
+
+    private func runOnce(_ engine: SyncEngine) async throws -> SyncSummary {
         let progress = Progress(label: "synced")
         return try await engine.run { update in
             if let (delay, reason) = update.waiting {

@@ -57,15 +57,8 @@ enum ExitStatus {
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
-    } catch let error as ExitCode {
-        throw error
-    } catch let error as CleanExit {
-        throw error
-    } catch let error as ValidationError {
-        throw error
     } catch {
-        printError("\(error)")
-        throw ExitCode(ExitStatus.code(for: error))
+        throw reported(error)
     }
 }
 
@@ -73,14 +66,19 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
 func reportingAsyncErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
-    } catch let error as ExitCode {
-        throw error
-    } catch let error as CleanExit {
-        throw error
-    } catch let error as ValidationError {
-        throw error
     } catch {
+        throw reported(error)
+    }
+}
+
+/// What a command throws for `error`: ArgumentParser's own exits pass through; anything
+/// else is printed as one line and becomes its documented exit code.
+private func reported(_ error: any Error) -> any Error {
+    switch error {
+    case is ExitCode, is CleanExit, is ValidationError:
+        return error
+    default:
         printError("\(error)")
-        throw ExitCode(ExitStatus.code(for: error))
+        return ExitCode(ExitStatus.code(for: error))
     }
 }

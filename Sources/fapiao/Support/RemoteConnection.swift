@@ -63,6 +63,19 @@ enum RemoteConnection {
         )
     }
 
+    /// Runs `body` with `remote`, then shuts the remote down whether `body` returned or threw
+    /// (an HTTP client must be shut down before it is released).
+    static func using<T>(_ remote: any RemoteAdapter, _ body: () async throws -> T) async throws -> T {
+        do {
+            let result = try await body()
+            await remote.shutdown()
+            return result
+        } catch {
+            await remote.shutdown()
+            throw error
+        }
+    }
+
     /// The branch's bearer token: `$FAPIAO_TOKEN`, else the token file.
     ///
     /// The file must be readable by its owner only. The token is never written to the
