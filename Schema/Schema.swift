@@ -11,7 +11,8 @@ public enum Schema {
     /// SwiftPM names an embedded file by replacing characters an identifier cannot start
     /// with, hence `_001_…`.
     public static let journal: [Migration] = [
-        Migration(id: "0001_create_journal", sql: text(PackageResources._001_create_journal_sql))
+        Migration(id: "0001_create_journal", sql: text(PackageResources._001_create_journal_sql)),
+        Migration(id: "0002_conflict_resolution", sql: text(PackageResources._002_conflict_resolution_sql)),
     ]
 
     /// The central store's migrations (SQLite dialect), in order; append only.

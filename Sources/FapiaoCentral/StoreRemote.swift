@@ -37,9 +37,14 @@ public struct StoreRemote: RemoteAdapter {
         try await forward(mayHaveApplied: false) { try await store.lookup(ids) }
     }
 
-    public func changes(branch: String, since cursor: Int64, limit: Int) async throws -> ChangePage {
+    public func changes(
+        branch: String,
+        since cursor: Int64,
+        limit: Int,
+        scope: ChangeScope
+    ) async throws -> ChangePage {
         try await forward(mayHaveApplied: false) {
-            try await store.changes(branch: branch, since: cursor, limit: limit)
+            try await store.changes(branch: branch, since: cursor, limit: limit, scope: scope)
         }
     }
 

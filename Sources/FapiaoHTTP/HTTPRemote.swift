@@ -127,9 +127,15 @@ public final class HTTPRemote: RemoteAdapter {
         return try decode("the lookup") { () throws(WireError) in try InvoiceLookup(json: json) }
     }
 
-    public func changes(branch: String, since cursor: Int64, limit: Int) async throws -> ChangePage {
-        let path =
+    public func changes(
+        branch: String,
+        since cursor: Int64,
+        limit: Int,
+        scope: ChangeScope
+    ) async throws -> ChangePage {
+        var path =
             "/v1/branches/\(Self.pathComponent(branch))/changes?since=\(cursor)&limit=\(min(max(limit, 1), 1000))"
+        if scope == .all { path += "&scope=all" }
         let json = try await call(.GET, path, action: "list the branch's changes")
         return try decode("the changes") { () throws(WireError) in try ChangePage(json: json) }
     }

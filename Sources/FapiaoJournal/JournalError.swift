@@ -6,7 +6,7 @@ public struct JournalError: Error, Sendable, CustomStringConvertible {
         private enum Value: String, Hashable, Sendable {
             case notFound, alreadyExists, notAJournal, newerVersion, damaged, storageFull, ioError
             case invoiceNotFound, ambiguousID, invalidChange, invalidSetting, permissionDenied
-            case leaseHeld, leaseLost
+            case leaseHeld, leaseLost, conflictNotFound
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -39,6 +39,8 @@ public struct JournalError: Error, Sendable, CustomStringConvertible {
         public static let leaseHeld = Code(.leaseHeld)
         /// This sync job's lease was taken over (it expired); it must stop writing outcomes.
         public static let leaseLost = Code(.leaseLost)
+        /// No conflict matches the reference given.
+        public static let conflictNotFound = Code(.conflictNotFound)
 
         public var description: String { value.rawValue }
     }

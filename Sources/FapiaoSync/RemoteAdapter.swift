@@ -21,11 +21,19 @@ public protocol RemoteAdapter: Sendable {
     /// The remote's current versions of the given invoices.
     func lookup(_ ids: [UUID]) async throws -> InvoiceLookup
 
-    /// The branch's invoices changed at the remote by another node since `cursor`.
-    func changes(branch: String, since cursor: Int64, limit: Int) async throws -> ChangePage
+    /// The branch's invoices changed at the remote since `cursor`, oldest first: those changed
+    /// by another node (`.elsewhere`), or every one the remote holds (`.all`).
+    func changes(branch: String, since cursor: Int64, limit: Int, scope: ChangeScope) async throws -> ChangePage
 
     /// Releases connections. Calls after this fail.
     func shutdown() async
+}
+
+extension RemoteAdapter {
+    /// The branch's invoices changed at the remote by another node since `cursor`: what a branch pulls.
+    public func changes(branch: String, since cursor: Int64, limit: Int) async throws -> ChangePage {
+        try await changes(branch: branch, since: cursor, limit: limit, scope: .elsewhere)
+    }
 }
 
 /// A failure talking to a remote, classified by what it means for the operations sent.

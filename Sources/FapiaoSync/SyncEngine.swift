@@ -3,10 +3,14 @@ import FapiaoJournal
 import Foundation
 import Logging
 
-/// Replays a journal's outbox to a remote, exactly once (DESIGN §5).
+/// Replays a journal's outbox to a remote, exactly once, then pulls changes made elsewhere
+/// and settles the conflicts its policies allow (DESIGN §5).
 ///
 /// One run: take the journal's lease; check the remote answers; then, in journal order and
 /// in batches, mark operations in flight, push them, and record each operation's outcome.
+/// Then pull the branch's invoices changed elsewhere since the pull cursor, apply the ones
+/// that dominate, record the concurrent ones as conflicts, let the resolver settle what its
+/// policies allow, and push those resolutions (a few rounds at most).
 /// A request that fails leaves its operations in doubt (when it may have landed) or
 /// pending (when it cannot have), to be re-sent with the same ids after a backoff. The
 /// remote's duplicate detection turns a re-sent operation that had landed into a success.
@@ -42,6 +46,7 @@ public actor SyncEngine {
         var summary = SyncSummary()
         do {
             try await pushAll(into: &summary, progress: progress)
+            try await pullAndResolve(into: &summary, progress: progress)
         } catch let error as JournalError where error.code == .leaseLost {
             summary.stop = SyncStop(.leaseLost, error.message)
         } catch {
@@ -54,6 +59,7 @@ public actor SyncEngine {
         summary.remaining = counts.values.reduce(0, +) - summary.blocked
         // In doubt means "in doubt now": operations whose doubt a later answer settled are not counted.
         summary.tally.inDoubt = counts[.inDoubt] ?? 0
+        summary.openConflicts = try journal.openConflictCount()
         let failed = summary.stop.map { $0.kind != .interrupted } ?? false
         try? journal.recordSyncRun(succeeded: summary.stop == nil, error: failed ? summary.stop?.message : nil)
         return summary
@@ -183,6 +189,60 @@ public actor SyncEngine {
             cursor = batch.prefix { settled.contains($0.sequence) }.last?.sequence ?? cursor
         }
         summary.stop = SyncStop(.interrupted, "stopped on request after the batch in flight")
+    }
+
+    /// Pulls, resolves what the policies allow and pushes the resolutions, until a round
+    /// settles nothing more (at most ``maximumResolveRounds``): a resolution the remote answers
+    /// with a new conflict (it changed again meanwhile) gets another round.
+    private func pullAndResolve(into summary: inout SyncSummary, progress: @Sendable (SyncProgress) -> Void)
+        async throws
+    {
+        for _ in 0..<Self.maximumResolveRounds {
+            guard summary.stop == nil, !stopRequested else { return }
+            try await pullAll(into: &summary, progress: progress)
+            guard summary.stop == nil else { return }
+            let resolutions = try journal.resolveAutomatically()
+            summary.resolved += resolutions.count
+            guard !resolutions.isEmpty else { return }
+            try await pushAll(into: &summary, progress: progress)
+        }
+    }
+
+    static let maximumResolveRounds = 3
+
+    /// Fetches the branch's invoices changed elsewhere since the pull cursor, page by page,
+    /// and applies each page with the cursor in one journal transaction.
+    private func pullAll(into summary: inout SyncSummary, progress: @Sendable (SyncProgress) -> Void) async throws {
+        var cursor = try journal.syncHistory().pullCursor
+        var failures = 0
+        while !stopRequested {
+            let page: ChangePage
+            do {
+                page = try await remote.changes(
+                    branch: journal.settings.node,
+                    since: cursor,
+                    limit: options.batchSize
+                )
+            } catch let error as RemoteError {
+                failures += 1
+                if let stop = try await waitOrStop(
+                    after: error,
+                    failures: failures,
+                    progress: progress,
+                    answered: 0,
+                    total: 0
+                ) {
+                    summary.stop = stop
+                    return
+                }
+                continue
+            }
+            failures = 0
+            let tally = try journal.applyRemoteChanges(page, lease: try currentLease(), actor: options.actor)
+            summary.pulled = summary.pulled + tally
+            cursor = page.cursor
+            if !page.hasMore { return }
+        }
     }
 
     /// The result for an operation whose push failed: in doubt or pending again, or, alone in

@@ -223,8 +223,13 @@ public final class FaultyRemote: RemoteAdapter {
         try await base.lookup(ids)
     }
 
-    public func changes(branch: String, since cursor: Int64, limit: Int) async throws -> ChangePage {
-        try await base.changes(branch: branch, since: cursor, limit: limit)
+    public func changes(
+        branch: String,
+        since cursor: Int64,
+        limit: Int,
+        scope: ChangeScope
+    ) async throws -> ChangePage {
+        try await base.changes(branch: branch, since: cursor, limit: limit, scope: scope)
     }
 
     public func shutdown() async {

@@ -53,10 +53,16 @@ public final class InMemoryCentralStore: CentralStore {
         }
     }
 
-    public func changes(branch: String, since cursor: Int64, limit: Int) async throws -> ChangePage {
+    public func changes(
+        branch: String,
+        since cursor: Int64,
+        limit: Int,
+        scope: ChangeScope
+    ) async throws -> ChangePage {
         state.withLock { state in
             let matching = state.invoices.values
-                .filter { $0.version.invoice.branch == branch && $0.changedBy != branch && $0.changeSequence > cursor }
+                .filter { $0.version.invoice.branch == branch && $0.changeSequence > cursor }
+                .filter { scope == .all || $0.changedBy != branch }
                 .sorted { $0.changeSequence < $1.changeSequence }
             let page = matching.prefix(limit)
             return ChangePage(

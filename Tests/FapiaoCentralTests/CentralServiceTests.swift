@@ -146,6 +146,78 @@ import Testing
         }
     }
 
+    @Test func theWholeScopeListsTheBranchsOwnInvoicesOverHTTP() async throws {
+        try await ServiceHarness.run { harness in
+            let branch = try harness.remote()
+            let operations = [try harness.create(1), try harness.create(2)]
+            let theirs = try harness.create(3, branch: ServiceHarness.otherBranch)
+            _ = try await branch.push(operations, branch: ServiceHarness.branch)
+            _ = try await harness.remote(as: ServiceHarness.otherBranch).push(
+                [theirs],
+                branch: ServiceHarness.otherBranch
+            )
+            let own = operations.map { RemoteVersion(invoice: $0.invoice, clock: $0.clock) }
+
+            let all = try await branch.changes(branch: ServiceHarness.branch, since: 0, limit: 10, scope: .all)
+            #expect(all.changes.map(\.version) == own)
+            #expect(all.changes.map(\.changedBy) == [ServiceHarness.branch, ServiceHarness.branch])
+            #expect(!all.hasMore)
+            let first = try await branch.changes(branch: ServiceHarness.branch, since: 0, limit: 1, scope: .all)
+            #expect(first.changes.map(\.version) == [own[0]])
+            #expect(first.hasMore)
+            let rest = try await branch.changes(
+                branch: ServiceHarness.branch,
+                since: first.cursor,
+                limit: 10,
+                scope: .all
+            )
+            #expect(rest.changes.map(\.version) == [own[1]])
+            #expect(!rest.hasMore)
+            #expect(
+                try await branch.changes(branch: ServiceHarness.branch, since: 0, limit: 10, scope: .elsewhere)
+                    .changes.isEmpty
+            )
+            let hq = try await harness.remote(as: ServiceHarness.hq)
+                .changes(branch: ServiceHarness.otherBranch, since: 0, limit: 10, scope: .all)
+            #expect(hq.changes.map(\.version) == [RemoteVersion(invoice: theirs.invoice, clock: theirs.clock)])
+            let forbidden = await remoteFailure {
+                try await branch.changes(branch: ServiceHarness.otherBranch, since: 0, limit: 10, scope: .all)
+            }
+            #expect(forbidden?.kind == .forbidden)
+
+            // On the wire: `scope=all` and `scope=elsewhere` are read, anything else is a 400.
+            let port = harness.running.address.port
+            let token = harness.tokens[ServiceHarness.branch]
+            let raw = try await RawHTTP.exchange(
+                port: port,
+                "GET",
+                "/v1/branches/bj-01/changes?scope=all",
+                token: token
+            )
+            #expect(raw.status == 200)
+            #expect(try ChangePage(json: try JSONValue.parse(raw.body)) == all)
+            let explicit = try await RawHTTP.exchange(
+                port: port,
+                "GET",
+                "/v1/branches/bj-01/changes?since=0&scope=elsewhere",
+                token: token
+            )
+            #expect(explicit.status == 200)
+            #expect(try ChangePage(json: try JSONValue.parse(explicit.body)).changes.isEmpty)
+            for bad in ["everything", "ALL", ""] {
+                let reply = try await RawHTTP.exchange(
+                    port: port,
+                    "GET",
+                    "/v1/branches/bj-01/changes?scope=\(bad)",
+                    token: token
+                )
+                #expect(reply.status == 400)
+                let error = try WireObject(try JSONValue.parse(reply.body), context: "reply").string("error")
+                #expect(error == "scope must be elsewhere (the default) or all.")
+            }
+        }
+    }
+
     @Test func malformedItemsAreRejectedAndTheOthersApplied() async throws {
         try await ServiceHarness.run { harness in
             let good = try harness.create(1)
@@ -252,7 +324,12 @@ private struct UnavailableStore: CentralStore {
 
     func push(_ operations: [InvoiceOperation], from branch: String) async throws -> [OperationOutcome] { throw error }
     func lookup(_ ids: [UUID]) async throws -> InvoiceLookup { throw error }
-    func changes(branch: String, since cursor: Int64, limit: Int) async throws -> ChangePage { throw error }
+    func changes(
+        branch: String,
+        since cursor: Int64,
+        limit: Int,
+        scope: ChangeScope
+    ) async throws -> ChangePage { throw error }
     func edit(_ invoiceID: UUID, _ edit: CentralEdit) async throws -> RemoteVersion { throw error }
     func invoiceCount() async throws -> Int64 { throw error }
     func close() async throws {}

@@ -335,6 +335,76 @@ func centralStoreError<T>(_ body: () async throws -> T) async -> CentralStoreErr
     }
 
     @Test(arguments: StoreFactory.all)
+    func theWholeScopeListsTheBranchsOwnChangesTooButNeverAnotherBranchs(factory: StoreFactory) async throws {
+        let fixture = try Fixture(factory)
+        let mine = try (1...3).map { try fixture.invoice(UInt64($0)) }
+        let theirs = try fixture.invoice(4, branch: Fixture.otherBranch)
+        let creates = mine.map(fixture.create)
+        #expect(try await fixture.push(creates) == [.accepted, .accepted, .accepted])
+        #expect(try await fixture.push([fixture.create(theirs)], from: Fixture.otherBranch) == [.accepted])
+        let own = creates.map { RemoteVersion(invoice: $0.invoice, clock: $0.clock) }
+
+        let pushedOnly = try await fixture.store.changes(branch: Fixture.branch, since: 0, limit: 10, scope: .all)
+        #expect(pushedOnly.changes.map(\.version) == own)
+        #expect(pushedOnly.changes.map(\.changedBy) == Array(repeating: Fixture.branch, count: 3))
+        #expect(!pushedOnly.hasMore)
+        let pulled = try await fixture.store.changes(branch: Fixture.branch, since: 0, limit: 10, scope: .elsewhere)
+        #expect(pulled.changes.isEmpty)
+        // The three-argument call is the `.elsewhere` feed.
+        #expect(try await fixture.store.changes(branch: Fixture.branch, since: 0, limit: 10).changes.isEmpty)
+
+        let amended = try await fixture.edit(mine[1], .amend(["note": "总部备注"]), operation: 80)
+        _ = try await fixture.edit(theirs, .amend(["note": "别的分支"]), operation: 81)
+
+        let all = try await fixture.store.changes(branch: Fixture.branch, since: 0, limit: 10, scope: .all)
+        #expect(all.changes.map(\.version) == [own[0], own[2], amended])
+        #expect(all.changes.map(\.changedBy) == [Fixture.branch, Fixture.branch, "central"])
+        let sequences = all.changes.map(\.sequence)
+        #expect(sequences == sequences.sorted() && Set(sequences).count == 3)
+        #expect(all.cursor == sequences.last)
+        #expect(!all.hasMore)
+        let elsewhere = try await fixture.store.changes(branch: Fixture.branch, since: 0, limit: 10, scope: .elsewhere)
+        #expect(elsewhere.changes == [all.changes[2]])
+
+        var cursor: Int64 = 0
+        var paged: [ChangePage.Change] = []
+        for expectedMore in [true, true, false] {
+            let page = try await fixture.store.changes(branch: Fixture.branch, since: cursor, limit: 1, scope: .all)
+            #expect(page.changes.count == 1)
+            #expect(page.hasMore == expectedMore)
+            #expect(page.cursor == page.changes.last?.sequence)
+            paged += page.changes
+            cursor = page.cursor
+        }
+        #expect(paged == all.changes)
+        let end = try await fixture.store.changes(branch: Fixture.branch, since: cursor, limit: 1, scope: .all)
+        #expect(end == ChangePage(changes: [], cursor: cursor, hasMore: false))
+        let zero = try await fixture.store.changes(branch: Fixture.branch, since: 0, limit: 0, scope: .all)
+        #expect(zero == ChangePage(changes: [], cursor: 0, hasMore: true))
+        let tail = try await fixture.store.changes(branch: Fixture.branch, since: sequences[0], limit: 10, scope: .all)
+        #expect(tail.changes == Array(all.changes.dropFirst()))
+
+        // Another branch's invoices never appear, in either scope, and its own feed holds only them.
+        for scope in ChangeScope.allCases {
+            let feed = try await fixture.store.changes(branch: Fixture.branch, since: 0, limit: 10, scope: scope)
+            #expect(feed.changes.allSatisfy { $0.version.invoice.branch == Fixture.branch })
+            #expect(!feed.changes.map(\.version.invoice.id).contains(theirs.id))
+            let theirFeed = try await fixture.store.changes(
+                branch: Fixture.otherBranch,
+                since: 0,
+                limit: 10,
+                scope: scope
+            )
+            #expect(theirFeed.changes.map(\.version.invoice.id) == [theirs.id])
+            #expect(theirFeed.changes.map(\.changedBy) == ["central"])
+        }
+        #expect(
+            try await fixture.store.changes(branch: "bj-09", since: 0, limit: 10, scope: .all)
+                == ChangePage(changes: [], cursor: 0, hasMore: false)
+        )
+    }
+
+    @Test(arguments: StoreFactory.all)
     func centralEditsTickTheCentresClockEntry(factory: StoreFactory) async throws {
         let fixture = try Fixture(factory)
         let invoice = try fixture.invoice(1)

@@ -13,7 +13,12 @@ private struct FailingStore: CentralStore {
 
     func push(_ operations: [InvoiceOperation], from branch: String) async throws -> [OperationOutcome] { throw error }
     func lookup(_ ids: [UUID]) async throws -> InvoiceLookup { throw error }
-    func changes(branch: String, since cursor: Int64, limit: Int) async throws -> ChangePage { throw error }
+    func changes(
+        branch: String,
+        since cursor: Int64,
+        limit: Int,
+        scope: ChangeScope
+    ) async throws -> ChangePage { throw error }
     func edit(_ invoiceID: UUID, _ edit: CentralEdit) async throws -> RemoteVersion { throw error }
     func invoiceCount() async throws -> Int64 { throw error }
     func close() async throws {}

@@ -83,7 +83,10 @@ extension CentralService {
         return .json(WireFormat.encode(version))
     }
 
-    /// `GET /v1/branches/{branch}/changes?since=N&limit=M`: the branch's own token or HQ's.
+    /// `GET /v1/branches/{branch}/changes?since=N&limit=M&scope=S`: the branch's own token or HQ's.
+    ///
+    /// `scope` is `elsewhere` (the default: changes made by another node) or `all` (the branch's
+    /// own changes too).
     func changes(_ request: Request, context: CentralRequestContext) async throws -> Response {
         let caller = try authenticate(request)
         let branch = context.parameters.get("branch") ?? ""
@@ -106,8 +109,15 @@ extension CentralService {
             }
             limit = value
         }
+        var scope = ChangeScope.elsewhere
+        if let text = query["scope"] {
+            guard let value = ChangeScope(rawValue: String(text)) else {
+                throw APIError.badRequest("scope must be elsewhere (the default) or all.")
+            }
+            scope = value
+        }
         let page = try await storeCall("list changes") {
-            try await store.changes(branch: branch, since: since, limit: limit)
+            try await store.changes(branch: branch, since: since, limit: limit, scope: scope)
         }
         return .json(page.canonicalJSON)
     }

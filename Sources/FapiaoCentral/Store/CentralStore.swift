@@ -18,8 +18,9 @@ public protocol CentralStore: Sendable {
     /// The current versions of the given invoices.
     func lookup(_ ids: [UUID]) async throws -> InvoiceLookup
 
-    /// Invoices of `branch` changed by another node after change number `cursor`, oldest first.
-    func changes(branch: String, since cursor: Int64, limit: Int) async throws -> ChangePage
+    /// Invoices of `branch` changed after change number `cursor`, oldest first: those changed
+    /// by another node (`.elsewhere`), or every one the store holds (`.all`).
+    func changes(branch: String, since cursor: Int64, limit: Int, scope: ChangeScope) async throws -> ChangePage
 
     /// A change made at the centre itself (HQ amends or voids an invoice): the centre's
     /// clock entry ticks, so the change reaches the branch on its next pull.
@@ -30,6 +31,13 @@ public protocol CentralStore: Sendable {
 
     /// Closes the store's connections.
     func close() async throws
+}
+
+extension CentralStore {
+    /// Invoices of `branch` changed by another node after change number `cursor`, oldest first.
+    public func changes(branch: String, since cursor: Int64, limit: Int) async throws -> ChangePage {
+        try await changes(branch: branch, since: cursor, limit: limit, scope: .elsewhere)
+    }
 }
 
 /// A change HQ makes to an invoice at the centre.

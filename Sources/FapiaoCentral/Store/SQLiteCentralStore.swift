@@ -212,20 +212,41 @@ public final class SQLiteCentralStore: CentralStore {
         }
     }
 
-    public func changes(branch: String, since cursor: Int64, limit: Int) async throws -> ChangePage {
+    public func changes(
+        branch: String,
+        since cursor: Int64,
+        limit: Int,
+        scope: ChangeScope
+    ) async throws -> ChangePage {
         // Clamped so that `limit + 1`, asked for to learn `hasMore`, cannot overflow.
         let limit = min(max(limit, 0), Int(Int32.max))
         return try await read { db in
-            let rows = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT id, change_seq, changed_by, clock, content FROM central_invoice
-                        WHERE branch = ? AND changed_by != ? AND change_seq > ?
-                        ORDER BY change_seq LIMIT ?
-                        """
-                ),
-                arguments: [branch, branch, cursor, limit + 1]
-            )
+            // Both walk the (branch, change_seq) index in order; `.elsewhere` filters rows on the way.
+            let rows: [Row]
+            switch scope {
+            case .elsewhere:
+                rows = try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT id, change_seq, changed_by, clock, content FROM central_invoice
+                            WHERE branch = ? AND changed_by != ? AND change_seq > ?
+                            ORDER BY change_seq LIMIT ?
+                            """
+                    ),
+                    arguments: [branch, branch, cursor, limit + 1]
+                )
+            case .all:
+                rows = try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT id, change_seq, changed_by, clock, content FROM central_invoice
+                            WHERE branch = ? AND change_seq > ?
+                            ORDER BY change_seq LIMIT ?
+                            """
+                    ),
+                    arguments: [branch, cursor, limit + 1]
+                )
+            }
             var changes: [ChangePage.Change] = []
             for row in rows.prefix(limit) {
                 changes.append(

@@ -27,4 +27,7 @@ public enum AuditEvent: String, Hashable, Sendable, CaseIterable {
     case requeued
     /// A quarantined operation was replaced by a later change of the same invoice.
     case superseded
+    /// A version made elsewhere (an amend or void at the centre) that dominates the branch's
+    /// was applied to the journal.
+    case pulled
 }

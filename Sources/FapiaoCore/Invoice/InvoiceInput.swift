@@ -31,7 +31,9 @@ public struct InvoiceInput: Hashable, Sendable {
     public static let lineFields = ["description", "quantity", "unitPrice", "net", "taxRate", "tax"]
 
     /// Fields fapiao sets itself; present in `show --format json` output, refused on capture.
-    public static let systemFields: Set<String> = ["capturedAt", "branch", "void", "state", "clock", "version"]
+    public static let systemFields: Set<String> = [
+        "capturedAt", "branch", "void", "state", "stateReason", "clock", "version",
+    ]
 
     private static let knownHeaderFields = Set(headerFields)
     private static let knownLineFields = Set(lineFields)

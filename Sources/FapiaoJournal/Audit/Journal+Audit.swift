@@ -111,17 +111,22 @@ extension Journal {
                 sql: """
                     SELECT invoice.id, invoice.content, invoice.content_hash, invoice.clock,
                         (SELECT payload FROM operation WHERE invoice_id = invoice.id ORDER BY seq DESC LIMIT 1) AS last_payload,
-                        (SELECT clock FROM operation WHERE invoice_id = invoice.id ORDER BY seq DESC LIMIT 1) AS last_clock
+                        (SELECT clock FROM operation WHERE invoice_id = invoice.id ORDER BY seq DESC LIMIT 1) AS last_clock,
+                        (SELECT clock || ' ' || json_extract(details, '$.contentHash') FROM audit_entry
+                            WHERE invoice_id = invoice.id AND event = 'pulled' ORDER BY seq DESC LIMIT 1) AS pulled
                     FROM invoice
                     """
             )
             while let row = try invoices.next() {
                 let content: String = row["content"]
                 let id: String = row["id"]
-                guard Digest.sha256Hex(Array(content.utf8)) == row["content_hash"],
-                    content == (row["last_payload"] as String?),
-                    (row["clock"] as String) == (row["last_clock"] as String?)
-                else {
+                let contentHash = Digest.sha256Hex(Array(content.utf8))
+                let clock: String = row["clock"]
+                // The current version is the last operation's, or a version pulled from the
+                // remote, whose clock and content hash the (chained) `pulled` entry recorded.
+                let matchesOperation = content == (row["last_payload"] as String?) && clock == (row["last_clock"] as String?)
+                let matchesPull = (row["pulled"] as String?) == "\(clock) \(contentHash)"
+                guard contentHash == row["content_hash"], matchesOperation || matchesPull else {
                     result.problem =
                         "invoice \(id.prefix(8)) differs from the version its last operation recorded: it was edited outside fapiao"
                     return result

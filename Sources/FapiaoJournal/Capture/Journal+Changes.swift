@@ -157,22 +157,7 @@ extension Journal {
         let instant = environment.now()
         let now = instant.description
         let content = canonical.text
-        try db.execute(
-            sql: """
-                UPDATE invoice SET sync_state = 'pending', state_reason = NULL, voided = ?, kind = ?, type = ?,
-                    code = ?, number = ?, issue_date = ?, seller_tax_id = ?, seller_name = ?, buyer_tax_id = ?,
-                    buyer_name = ?, currency = ?, net = ?, tax = ?, gross = ?, tax_rate_bp = ?, clock = ?,
-                    content = ?, content_hash = ?, updated_at = ?
-                WHERE id = ?
-                """,
-            arguments: [
-                invoice.void == nil ? 0 : 1, invoice.kind.rawValue, invoice.type.rawValue, invoice.code ?? "",
-                invoice.number, invoice.issueDate.description, invoice.seller.taxID, invoice.seller.name,
-                invoice.buyer.taxID, invoice.buyer.name, invoice.currency, invoice.net.minorUnits,
-                invoice.tax.minorUnits, invoice.gross.minorUnits, invoice.taxRate.basisPoints, clock.description,
-                content, Digest.sha256Hex(Array(content.utf8)), now, invoice.id.uuidString,
-            ]
-        )
+        try updateInvoiceRow(db, invoice, clock: clock, content: content, at: now)
         try insertOperation(db, operation, payload: content, at: now)
         // A change of a quarantined or conflicting invoice stays held behind that operation
         // until it is requeued or resolved; otherwise the invoice is pending again.
@@ -205,5 +190,30 @@ extension Journal {
             return []
         }
         return Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
+    }
+
+    /// Replaces the stored current version of an invoice (its columns, clock and content).
+    ///
+    /// The sync state is left to ``refreshSyncState(_:invoiceID:at:)``, which the caller runs
+    /// once the operations are written.
+    func updateInvoiceRow(_ db: Database, _ invoice: Invoice, clock: VectorClock, content: String, at now: String)
+        throws
+    {
+        try db.execute(
+            sql: """
+                UPDATE invoice SET voided = ?, kind = ?, type = ?,
+                    code = ?, number = ?, issue_date = ?, seller_tax_id = ?, seller_name = ?, buyer_tax_id = ?,
+                    buyer_name = ?, currency = ?, net = ?, tax = ?, gross = ?, tax_rate_bp = ?, clock = ?,
+                    content = ?, content_hash = ?, updated_at = ?
+                WHERE id = ?
+                """,
+            arguments: [
+                invoice.void == nil ? 0 : 1, invoice.kind.rawValue, invoice.type.rawValue, invoice.code ?? "",
+                invoice.number, invoice.issueDate.description, invoice.seller.taxID, invoice.seller.name,
+                invoice.buyer.taxID, invoice.buyer.name, invoice.currency, invoice.net.minorUnits,
+                invoice.tax.minorUnits, invoice.gross.minorUnits, invoice.taxRate.basisPoints, clock.description,
+                content, Digest.sha256Hex(Array(content.utf8)), now, invoice.id.uuidString,
+            ]
+        )
     }
 }

@@ -17,7 +17,8 @@ extension Journal {
     /// Up to `limit` operations to send after `cursor`, in journal order.
     ///
     /// An operation waits while an earlier operation of the same invoice is quarantined or
-    /// in conflict (an amend never overtakes its create); nothing else waits.
+    /// in conflict (an amend never overtakes its create), or while its invoice has an open
+    /// conflict (found by a pull or a reconcile); nothing else waits.
     public func outboxBatch(after cursor: Int64, limit: Int) throws -> [OutboxItem] {
         try read { db in
             // NOT INDEXED keeps SQLite walking the table in seq order from the cursor instead of
@@ -31,6 +32,9 @@ extension Journal {
                         SELECT 1 FROM operation AS earlier
                         WHERE earlier.invoice_id = operation.invoice_id AND earlier.seq < operation.seq
                         AND earlier.status IN ('quarantined', 'conflict'))
+                    AND NOT EXISTS (
+                        SELECT 1 FROM conflict
+                        WHERE conflict.invoice_id = operation.invoice_id AND conflict.resolved_at IS NULL)
                     ORDER BY seq LIMIT ?
                     """
             )
@@ -67,6 +71,9 @@ extension Journal {
                         SELECT 1 FROM operation AS earlier
                         WHERE earlier.invoice_id = operation.invoice_id AND earlier.seq < operation.seq
                         AND earlier.status IN ('quarantined', 'conflict'))
+                    OR status IN ('pending', 'inFlight', 'inDoubt') AND EXISTS (
+                        SELECT 1 FROM conflict
+                        WHERE conflict.invoice_id = operation.invoice_id AND conflict.resolved_at IS NULL)
                     """
             ) ?? 0
         }
@@ -198,7 +205,16 @@ extension Journal {
                 case .answered(.conflict(let kind, let remote)):
                     let reason = Self.conflictReason(kind, operation: operation, remote: remote)
                     try set(.conflict, reason)
-                    let conflictID = try insertConflict(db, kind: kind, item: item, remote: remote, at: nowText)
+                    let conflictID = try insertConflict(
+                        db,
+                        kind: kind,
+                        source: .push,
+                        local: (operation.payloadText, operation.clock),
+                        remote: remote,
+                        invoiceID: operation.invoiceID,
+                        operation: (operation.id, item.sequence),
+                        at: nowText
+                    )
                     try log(
                         .conflict,
                         [
@@ -251,60 +267,35 @@ extension Journal {
         }
     }
 
-    /// Records a conflict with both versions, both clocks and the common ancestor: the last
-    /// version of the invoice the remote accepted from this branch.
-    func insertConflict(
-        _ db: Database,
-        kind: ConflictKind,
-        item: OutboxItem,
-        remote: RemoteVersion,
-        at now: String
-    )
-        throws -> UUID
-    {
-        let ancestor = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT payload, clock FROM operation
-                WHERE invoice_id = ? AND seq < ? AND status IN ('accepted', 'duplicate')
-                ORDER BY seq DESC LIMIT 1
-                """,
-            arguments: [item.operation.invoiceID.uuidString, item.sequence]
-        )
-        let id = environment.newID()
-        try db.execute(
-            sql: """
-                INSERT INTO conflict (id, invoice_id, kind, local_content, local_clock, remote_content, remote_clock,
-                    ancestor_content, ancestor_clock, detected_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                id.uuidString, item.operation.invoiceID.uuidString, kind.rawValue,
-                item.operation.invoice.canonicalJSON.text, item.operation.clock.description,
-                remote.invoice.canonicalJSON.text, remote.clock.description,
-                ancestor?["payload"] as String?, ancestor?["clock"] as String?, now,
-            ]
-        )
-        return id
-    }
-
-    /// Derives an invoice's sync state from its operations: quarantined or in conflict if any
-    /// operation is; else in doubt, in flight or pending if any is unanswered; else accepted.
+    /// Derives an invoice's sync state from its operations and open conflicts: quarantined if
+    /// any operation is; in conflict if a conflict is open; else in doubt, in flight or pending
+    /// if any operation is unanswered; else accepted.
     func refreshSyncState(_ db: Database, invoiceID: UUID, at now: String) throws {
         try db.cachedStatement(
             sql: """
                 UPDATE invoice SET
-                    sync_state = COALESCE((
-                        SELECT status FROM operation
-                        WHERE invoice_id = invoice.id
-                        AND status IN ('quarantined', 'conflict', 'inDoubt', 'inFlight', 'pending')
-                        ORDER BY CASE status WHEN 'quarantined' THEN 0 WHEN 'conflict' THEN 1 WHEN 'inDoubt' THEN 2
-                            WHEN 'inFlight' THEN 3 ELSE 4 END, seq
-                        LIMIT 1), 'accepted'),
-                    state_reason = (
+                    sync_state = CASE
+                        WHEN EXISTS (
+                            SELECT 1 FROM operation WHERE invoice_id = invoice.id AND status = 'quarantined')
+                            THEN 'quarantined'
+                        WHEN EXISTS (
+                            SELECT 1 FROM conflict WHERE invoice_id = invoice.id AND resolved_at IS NULL)
+                            THEN 'conflict'
+                        ELSE COALESCE((
+                            SELECT status FROM operation
+                            WHERE invoice_id = invoice.id AND status IN ('conflict', 'inDoubt', 'inFlight', 'pending')
+                            ORDER BY CASE status WHEN 'conflict' THEN 1 WHEN 'inDoubt' THEN 2
+                                WHEN 'inFlight' THEN 3 ELSE 4 END, seq
+                            LIMIT 1), 'accepted')
+                        END,
+                    state_reason = COALESCE((
                         SELECT last_error FROM operation
                         WHERE invoice_id = invoice.id AND status IN ('quarantined', 'conflict')
-                        ORDER BY seq LIMIT 1),
+                        ORDER BY seq LIMIT 1), (
+                        SELECT 'conflict (' || kind || ') found by ' || source || '; see fapiao conflicts show '
+                            || substr(id, 1, 8)
+                        FROM conflict WHERE invoice_id = invoice.id AND resolved_at IS NULL
+                        ORDER BY rowid LIMIT 1)),
                     updated_at = ?
                 WHERE id = ?
                 """

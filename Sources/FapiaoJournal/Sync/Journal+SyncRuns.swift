@@ -18,17 +18,7 @@ extension Journal {
     public func recordSyncRun(succeeded: Bool, error: String?) throws {
         let now = environment.now().description
         try write { db in
-            func set(_ key: String, _ value: String?) throws {
-                if let value {
-                    try db.execute(
-                        sql:
-                            "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                        arguments: [key, value]
-                    )
-                } else {
-                    try db.execute(sql: "DELETE FROM setting WHERE key = ?", arguments: [key])
-                }
-            }
+            func set(_ key: String, _ value: String?) throws { try Self.storeSetting(db, key, value) }
             try set("sync.lastAttempt", now)
             if succeeded { try set("sync.lastSuccess", now) }
             try set("sync.lastError", error)
@@ -50,6 +40,18 @@ extension Journal {
                 lastError: stored["sync.lastError"],
                 pullCursor: stored["sync.pullCursor"].flatMap { Int64($0) } ?? 0
             )
+        }
+    }
+
+    /// Writes one setting row, or deletes it when `value` is `nil`.
+    static func storeSetting(_ db: Database, _ key: String, _ value: String?) throws {
+        if let value {
+            try db.execute(
+                sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                arguments: [key, value]
+            )
+        } else {
+            try db.execute(sql: "DELETE FROM setting WHERE key = ?", arguments: [key])
         }
     }
 }

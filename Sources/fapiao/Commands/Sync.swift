@@ -12,12 +12,16 @@ struct Sync: AsyncParsableCommand {
             answers, then pushes every queued operation in journal order, in batches. A lost reply \
             leaves the batch in doubt; it is re-sent with the same operation ids and the remote \
             answers "duplicate" for what had landed. Invoices the remote rejects are quarantined \
-            with its reason; the rest carry on. SIGTERM or Ctrl-C finishes the batch in flight, \
+            with its reason; the rest carry on. Then it pulls this branch's invoices changed \
+            elsewhere (an amend or void at HQ): a version that descends from the branch's is \
+            applied, a concurrent one is a conflict. Conflicts the journal's resolver policies \
+            allow (`fapiao conflicts policy`) are settled and pushed; the rest wait for \
+            `fapiao conflicts resolve`. SIGTERM or Ctrl-C finishes the batch in flight, \
             releases the lease and exits.
 
             The summary line counts sent, accepted, duplicates, conflicts, quarantined and in doubt.
 
-            Exit codes: 0 done; 1 done, but quarantined invoices or conflicts need attention; \
+            Exit codes: 0 done; 1 done, but invoices quarantined in this run or open conflicts need attention; \
             69 remote unreachable or unavailable (nothing lost, retry later); 75 another sync holds \
             the lease; 76 the remote broke the protocol; 77 the token was refused or the token \
             file is readable by others.
@@ -136,6 +140,9 @@ struct Sync: AsyncParsableCommand {
             if summary.tally.quarantined > 0 {
                 emit("quarantined invoices need attention: `fapiao quarantine list`")
             }
+            if summary.openConflicts > 0 {
+                emit("conflicts wait for a person: `fapiao conflicts list`")
+            }
         }
         if let stop = summary.stop, stop.kind != .interrupted {
             printError(SyncCommandSupport.stopMessage(stop, remote: remote ?? journal.settings.remote ?? "the remote"))
@@ -171,7 +178,7 @@ enum SyncCommandSupport {
             case .interrupted: break
             }
         }
-        return summary.tally.quarantined + summary.tally.conflicts > 0 ? ExitStatus.attention : 0
+        return summary.tally.quarantined + summary.openConflicts > 0 ? ExitStatus.attention : 0
     }
 
     static func stopMessage(_ stop: SyncStop, remote: String) -> String {
@@ -203,6 +210,10 @@ enum SyncCommandSupport {
             "inDoubt": .integer(Int64(summary.tally.inDoubt)),
             "remaining": .integer(Int64(summary.remaining)),
             "blocked": .integer(Int64(summary.blocked)),
+            "pulled": .integer(Int64(summary.pulled.applied)),
+            "pullConflicts": .integer(Int64(summary.pulled.conflicts)),
+            "resolved": .integer(Int64(summary.resolved)),
+            "openConflicts": .integer(Int64(summary.openConflicts)),
             "stopped": summary.stop.map {
                 .object(["kind": .string($0.kind.rawValue), "message": .string($0.message)])
             }

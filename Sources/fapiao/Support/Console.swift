@@ -27,6 +27,18 @@ struct Progress {
         FileHandle.standardError.write(Data("\r\(label) \(done.grouped)/\(total.grouped)\u{1B}[K".utf8))
         if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
     }
+
+    /// Shows a running count when the total is not known in advance.
+    func count(_ done: Int) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\(label) \(done.grouped)\u{1B}[K".utf8))
+    }
+
+    /// Ends a running count's line.
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
 }
 
 extension Int {

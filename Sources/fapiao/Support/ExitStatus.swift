@@ -2,6 +2,7 @@ import ArgumentParser
 import FapiaoCentral
 import FapiaoCore
 import FapiaoJournal
+import FapiaoSync
 
 /// The documented exit codes (BSD sysexits), in one place.
 enum ExitStatus {
@@ -33,11 +34,17 @@ enum ExitStatus {
             case .notACentralStore, .newerVersion, .nodeMismatch: return notAJournal
             default: return damaged
             }
+        case let error as RemoteError:
+            switch error.kind {
+            case .unreachable, .inDoubt, .busy: return unavailable
+            case .authenticationRefused, .forbidden: return permission
+            case .protocolViolation: return protocolError
+            }
         case let error as InputFileError:
             return error.code == .notFound ? notFound : invalidData
         case let error as JournalError:
             switch error.code {
-            case .notFound, .invoiceNotFound: return notFound
+            case .notFound, .invoiceNotFound, .conflictNotFound: return notFound
             case .alreadyExists: return alreadyExists
             case .notAJournal, .newerVersion: return notAJournal
             case .damaged: return damaged

@@ -1,0 +1,227 @@
+import FapiaoCore
+import Foundation
+import GRDB
+
+/// One difference `fapiao reconcile` found between the journal and the remote's record.
+public struct ReconcileFinding: Hashable, Sendable {
+    public enum Kind: String, Hashable, Sendable, CaseIterable {
+        /// The branch believes the remote accepted it, but the remote does not hold it: re-queued.
+        case missingAtRemote
+        /// The remote holds an older version than the one it accepted from the branch: re-queued.
+        case olderAtRemote
+        /// The remote holds an invoice of this branch the journal does not have.
+        case missingLocally
+        /// Same clock, different content: someone changed the remote's copy; a conflict.
+        case contentDiffers
+        /// The remote holds a newer version made elsewhere: applied here, or a conflict.
+        case newerAtRemote
+    }
+
+    public var kind: Kind
+    public var invoiceID: UUID
+    /// The invoice number, for a person reading the report on the phone.
+    public var number: String
+    /// The operation that re-sends the invoice, when one was queued.
+    public var operationID: UUID?
+    /// The conflict recorded, when one was.
+    public var conflictID: UUID?
+}
+
+/// What `fapiao reconcile` compared and found.
+public struct ReconcileReport: Hashable, Sendable {
+    /// The branch's invoices the remote holds.
+    public var remoteInvoices = 0
+    /// Of those, the ones that match the journal exactly (same clock, same content).
+    public var matching = 0
+    /// Invoices with changes still waiting to be pushed (not a discrepancy).
+    public var awaitingPush = 0
+    public var findings: [ReconcileFinding] = []
+    /// Whether anything was written (false for a dry run).
+    public var applied = true
+    var seen = Set<UUID>()
+
+    public init(applied: Bool = true) { self.applied = applied }
+
+    /// Findings of one kind.
+    public func count(_ kind: ReconcileFinding.Kind) -> Int { findings.count { $0.kind == kind } }
+
+    /// Whether the journal and the remote agree on everything.
+    public var isClean: Bool { findings.isEmpty }
+}
+
+extension Journal {
+    /// Compares a page of the remote's record of this branch (`ChangeScope.all`) with the
+    /// journal, record by record, in one transaction (nothing is written for a dry run).
+    ///
+    /// Same clock and content: matching. Same clock, other content: a `contentDiffers` conflict.
+    /// An older remote version: re-queued. A newer or concurrent one: applied or a conflict, as
+    /// a pull would. Not in the journal: reported.
+    public func reconcile(_ page: [ChangePage.Change], into report: inout ReconcileReport, actor: String) throws {
+        let instant = environment.now()
+        let apply = report.applied
+        try writeOrRead(apply) { db in
+            var audit = try AuditAppender(db: db)
+            for change in page {
+                let remote = change.version
+                let invoiceID = remote.invoice.id
+                guard report.seen.insert(invoiceID).inserted else { continue }
+                report.remoteInvoices += 1
+                guard
+                    let row = try Row.fetchOne(
+                        db,
+                        sql: "SELECT clock, content, content_hash FROM invoice WHERE id = ?",
+                        arguments: [invoiceID.uuidString]
+                    ),
+                    let localClock = VectorClock(parsing: row["clock"])
+                else {
+                    report.findings.append(finding(.missingLocally, remote.invoice))
+                    continue
+                }
+                let waiting = try hasUnansweredOperations(db, invoiceID: invoiceID)
+                switch remote.clock.compare(to: localClock) {
+                case .equal:
+                    if remote.invoice.contentHash == row["content_hash"] as String {
+                        report.matching += 1
+                        continue
+                    }
+                    var found = finding(.contentDiffers, remote.invoice)
+                    if apply, try !hasOpenConflict(db, invoiceID: invoiceID) {
+                        found.conflictID = try recordFoundConflict(
+                            db,
+                            kind: .contentDiffers,
+                            source: .reconcile,
+                            local: (row["content"], localClock),
+                            remote: remote,
+                            changedBy: nil,
+                            audit: &audit,
+                            actor: actor,
+                            at: instant
+                        )
+                    }
+                    report.findings.append(found)
+                case .before:
+                    if try waiting || hasOpenConflict(db, invoiceID: invoiceID) {
+                        report.awaitingPush += 1
+                        continue
+                    }
+                    var found = finding(.olderAtRemote, remote.invoice)
+                    if apply { found.operationID = try requeueCurrent(db, invoiceID, why: found.kind, audit: &audit, actor: actor, at: instant) }
+                    report.findings.append(found)
+                case .after, .concurrent:
+                    var found = finding(.newerAtRemote, remote.invoice)
+                    if apply, case .conflict(let id) = try applyRemoteChange(db, change, audit: &audit, actor: actor, at: instant) {
+                        found.conflictID = id
+                    }
+                    report.findings.append(found)
+                }
+            }
+        }
+    }
+
+    /// Finishes a reconcile: every invoice the branch believes the remote holds but the remote
+    /// did not list is missing there and is re-queued (unless a queued change will carry it);
+    /// one `reconciled` audit entry summarises the run.
+    public func finishReconcile(_ report: inout ReconcileReport, remote: String, actor: String) throws {
+        let instant = environment.now()
+        let apply = report.applied
+        try writeOrRead(apply) { db in
+            var audit = try AuditAppender(db: db)
+            let believed = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, content FROM invoice
+                    WHERE EXISTS (SELECT 1 FROM operation WHERE invoice_id = invoice.id
+                        AND status IN ('accepted', 'duplicate', 'stale'))
+                    OR EXISTS (SELECT 1 FROM audit_entry WHERE invoice_id = invoice.id AND event = 'pulled')
+                    ORDER BY captured_at, id
+                    """
+            )
+            for row in believed {
+                guard let invoiceID = UUID(uuidString: row["id"]), !report.seen.contains(invoiceID) else { continue }
+                let invoice = try Invoice(stored: try JSONValue.parse(row["content"] as String))
+                var found = finding(.missingAtRemote, invoice)
+                if apply, try !hasUnansweredOperations(db, invoiceID: invoiceID),
+                    try !hasOpenConflict(db, invoiceID: invoiceID)
+                {
+                    found.operationID = try requeueCurrent(db, invoiceID, why: found.kind, audit: &audit, actor: actor, at: instant)
+                }
+                report.findings.append(found)
+            }
+            guard apply else { return }
+            var counts: [String: CanonicalJSON] = [
+                "remote": .string(remote), "remoteInvoices": .integer(Int64(report.remoteInvoices)),
+                "matching": .integer(Int64(report.matching)),
+            ]
+            for kind in ReconcileFinding.Kind.allCases {
+                counts[kind.rawValue] = .integer(Int64(report.count(kind)))
+            }
+            try audit.append(
+                db,
+                wallTime: instant,
+                node: settings.node,
+                actor: actor,
+                event: .reconciled,
+                details: .object(counts)
+            )
+        }
+    }
+
+    private func finding(_ kind: ReconcileFinding.Kind, _ invoice: Invoice) -> ReconcileFinding {
+        ReconcileFinding(kind: kind, invoiceID: invoice.id, number: invoice.number)
+    }
+
+    /// Queues the invoice's current version again as a new `resolve` operation with the next
+    /// clock: the remote lost it, and the operation ids it saw before are still spent there.
+    private func requeueCurrent(
+        _ db: Database,
+        _ invoiceID: UUID,
+        why: ReconcileFinding.Kind,
+        audit: inout AuditAppender,
+        actor: String,
+        at instant: UTCTimestamp
+    ) throws -> UUID {
+        let now = instant.description
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT clock, content FROM invoice WHERE id = ?",
+                arguments: [invoiceID.uuidString]
+            ),
+            let clock = VectorClock(parsing: row["clock"])?.incremented(at: settings.node)
+        else { throw JournalError(code: .invoiceNotFound, message: "Invoice \(invoiceID) disappeared.") }
+        let content: String = row["content"]
+        let invoice = try Invoice(stored: try JSONValue.parse(content))
+        let operation = InvoiceOperation(
+            id: environment.newID(),
+            kind: .resolve,
+            clock: clock,
+            invoice: invoice,
+            canonicalPayload: Array(content.utf8)
+        )
+        try db.execute(
+            sql: "UPDATE invoice SET clock = ?, updated_at = ? WHERE id = ?",
+            arguments: [clock.description, now, invoiceID.uuidString]
+        )
+        try insertOperation(db, operation, payload: content, at: now)
+        try refreshSyncState(db, invoiceID: invoiceID, at: now)
+        try audit.append(
+            db,
+            wallTime: instant,
+            node: settings.node,
+            actor: actor,
+            event: .reconciled,
+            invoiceID: invoiceID,
+            operationID: operation.id,
+            clock: clock,
+            details: .object([
+                "finding": .string(why.rawValue), "requeued": .bool(true), "operationHash": .string(operation.hash),
+            ])
+        )
+        return operation.id
+    }
+
+    /// Runs `body` in a write transaction, or a read-only one when `write` is false.
+    private func writeOrRead(_ write: Bool, _ body: (Database) throws -> Void) throws {
+        if write { try self.write(body) } else { try read(body) }
+    }
+}
