@@ -27,6 +27,7 @@ public struct Reconciler: Sendable {
     /// - Parameters:
     ///   - apply: `false` to report only (nothing re-queued, no conflict recorded).
     ///   - progress: called with the number of remote invoices compared so far.
+    /// - Returns: what was compared and found, and what was re-queued or recorded.
     /// - Throws: ``RemoteError`` when the remote fails (nothing half-done is kept beyond whole
     ///   pages, each compared in one transaction), ``JournalError`` `.leaseHeld` while a sync runs.
     public func run(apply: Bool, progress: @Sendable (Int) -> Void = { _ in }) async throws -> ReconcileReport {

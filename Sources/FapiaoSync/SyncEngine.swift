@@ -194,7 +194,10 @@ public actor SyncEngine {
     /// Pulls, resolves what the policies allow and pushes the resolutions, until a round
     /// settles nothing more (at most ``maximumResolveRounds``): a resolution the remote answers
     /// with a new conflict (it changed again meanwhile) gets another round.
-    private func pullAndResolve(into summary: inout SyncSummary, progress: @Sendable (SyncProgress) -> Void)
+    private func pullAndResolve(
+        into summary: inout SyncSummary,
+        progress: @Sendable (SyncProgress) -> Void
+    )
         async throws
     {
         for _ in 0..<Self.maximumResolveRounds {

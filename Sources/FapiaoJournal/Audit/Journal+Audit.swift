@@ -124,7 +124,8 @@ extension Journal {
                 let clock: String = row["clock"]
                 // The current version is the last operation's, or a version pulled from the
                 // remote, whose clock and content hash the (chained) `pulled` entry recorded.
-                let matchesOperation = content == (row["last_payload"] as String?) && clock == (row["last_clock"] as String?)
+                let matchesOperation =
+                    content == (row["last_payload"] as String?) && clock == (row["last_clock"] as String?)
                 let matchesPull = (row["pulled"] as String?) == "\(clock) \(contentHash)"
                 guard contentHash == row["content_hash"], matchesOperation || matchesPull else {
                     result.problem =

@@ -196,7 +196,13 @@ extension Journal {
     ///
     /// The sync state is left to ``refreshSyncState(_:invoiceID:at:)``, which the caller runs
     /// once the operations are written.
-    func updateInvoiceRow(_ db: Database, _ invoice: Invoice, clock: VectorClock, content: String, at now: String)
+    func updateInvoiceRow(
+        _ db: Database,
+        _ invoice: Invoice,
+        clock: VectorClock,
+        content: String,
+        at now: String
+    )
         throws
     {
         try db.execute(

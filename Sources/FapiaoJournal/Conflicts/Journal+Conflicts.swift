@@ -11,6 +11,8 @@ extension Journal {
     /// Conflicts in the order they were found, which on one journal is their causal order.
     ///
     /// - Parameter includeResolved: `false` for the open ones only.
+    /// - Returns: the conflicts, oldest first.
+    /// - Throws: ``JournalError`` `.damaged` when a record cannot be read back.
     public func conflicts(includeResolved: Bool) throws -> [ConflictRecord] {
         try read { db in
             try Row.fetchAll(

@@ -3,9 +3,11 @@ import Foundation
 import GRDB
 
 extension Journal {
-    /// Settles a conflict as a person decided: a new `resolve` operation carries the chosen
-    /// version, with the merge of both clocks plus one on this branch, so it dominates both
-    /// and the remote accepts it (DESIGN §5). The conflict records who, how and why.
+    /// Settles a conflict as a person decided.
+    ///
+    /// A new `resolve` operation carries the chosen version, with the merge of both clocks
+    /// plus one on this branch, so it dominates both and the remote accepts it (DESIGN §5).
+    /// The conflict records who, how and why.
     ///
     /// - Parameters:
     ///   - reference: the conflict's id or prefix, or its invoice's id or number.
@@ -14,6 +16,7 @@ extension Journal {
     ///     it, the three-way merge, which must leave no field changed on both sides.
     ///   - reason: why, for the auditor (required).
     ///   - actor: who resolves it.
+    /// - Returns: the resolution and the resulting version.
     /// - Throws: ``ValidationFailure`` for an invalid version or an empty reason;
     ///   ``JournalError`` `.conflictNotFound`, or `.invalidChange` when the conflict is
     ///   resolved already or the choice cannot settle it.
@@ -220,7 +223,8 @@ extension Journal {
             throw JournalError(code: .invoiceNotFound, message: "Invoice of conflict \(short) disappeared.")
         }
         // A duplicate number's remote version is another invoice: its clock is not this invoice's history.
-        let base = record.kind == .duplicateNumber ? localClock : localClock.merged(with: record.remote?.clock ?? .init())
+        let base =
+            record.kind == .duplicateNumber ? localClock : localClock.merged(with: record.remote?.clock ?? .init())
         let clock = base.incremented(at: settings.node)
         let instant = environment.now()
         let now = instant.description
@@ -280,7 +284,9 @@ extension Journal {
             "conflictID": .string(record.id.uuidString), "conflictKind": .string(record.kind.rawValue),
             "take": .string(choice.rawValue), "reason": .string(reason), "localClock": localClock.canonicalJSON,
             "operationHash": .string(operation.hash),
-            "changedFields": .array(Self.changedFields(from: record.local.invoice, to: result).map(CanonicalJSON.string)),
+            "changedFields": .array(
+                Self.changedFields(from: record.local.invoice, to: result).map(CanonicalJSON.string)
+            ),
         ]
         if let remote = record.remote { details["remoteClock"] = remote.clock.canonicalJSON }
         if let policy { details["policy"] = .string(policy.rawValue) }
@@ -295,6 +301,11 @@ extension Journal {
             clock: clock,
             details: .object(details)
         )
-        return ResolutionReceipt(conflictID: record.id, invoiceID: record.invoiceID, resolution: resolution, invoice: result)
+        return ResolutionReceipt(
+            conflictID: record.id,
+            invoiceID: record.invoiceID,
+            resolution: resolution,
+            invoice: result
+        )
     }
 }

@@ -23,7 +23,8 @@ extension Journal {
         do {
             setting = try ResolverPolicies.validated(rule: rule, policy: policy)
         } catch {
-            throw ValidationFailure(issues: [ValidationIssue(field: "policy", rule: "resolver", message: error.message)])
+            throw ValidationFailure(issues: [ValidationIssue(field: "policy", rule: "resolver", message: error.message)]
+            )
         }
         let instant = environment.now()
         try write { db in

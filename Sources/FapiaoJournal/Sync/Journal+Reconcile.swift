@@ -105,11 +105,28 @@ extension Journal {
                         continue
                     }
                     var found = finding(.olderAtRemote, remote.invoice)
-                    if apply { found.operationID = try requeueCurrent(db, invoiceID, why: found.kind, audit: &audit, actor: actor, at: instant) }
+                    if apply {
+                        found.operationID = try requeueCurrent(
+                            db,
+                            invoiceID,
+                            why: found.kind,
+                            audit: &audit,
+                            actor: actor,
+                            at: instant
+                        )
+                    }
                     report.findings.append(found)
                 case .after, .concurrent:
                     var found = finding(.newerAtRemote, remote.invoice)
-                    if apply, case .conflict(let id) = try applyRemoteChange(db, change, audit: &audit, actor: actor, at: instant) {
+                    if apply,
+                        case .conflict(let id) = try applyRemoteChange(
+                            db,
+                            change,
+                            audit: &audit,
+                            actor: actor,
+                            at: instant
+                        )
+                    {
                         found.conflictID = id
                     }
                     report.findings.append(found)
@@ -143,7 +160,14 @@ extension Journal {
                 if apply, try !hasUnansweredOperations(db, invoiceID: invoiceID),
                     try !hasOpenConflict(db, invoiceID: invoiceID)
                 {
-                    found.operationID = try requeueCurrent(db, invoiceID, why: found.kind, audit: &audit, actor: actor, at: instant)
+                    found.operationID = try requeueCurrent(
+                        db,
+                        invoiceID,
+                        why: found.kind,
+                        audit: &audit,
+                        actor: actor,
+                        at: instant
+                    )
                 }
                 report.findings.append(found)
             }

@@ -47,7 +47,8 @@ extension Journal {
     static func storeSetting(_ db: Database, _ key: String, _ value: String?) throws {
         if let value {
             try db.execute(
-                sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                sql:
+                    "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 arguments: [key, value]
             )
         } else {

@@ -84,7 +84,9 @@ struct Reconcile: AsyncParsableCommand {
             lines.append("\(heading): \(found.count.grouped) — \(action(kind, applied: report.applied))")
             for finding in found.prefix(50) {
                 var line = "  number \(finding.number)  invoice \(finding.invoiceID.uuidString)"
-                if let operationID = finding.operationID { line += "  re-queued as \(operationID.uuidString.prefix(8))" }
+                if let operationID = finding.operationID {
+                    line += "  re-queued as \(operationID.uuidString.prefix(8))"
+                }
                 if let conflictID = finding.conflictID { line += "  conflict \(conflictID.uuidString.prefix(8))" }
                 lines.append(line)
             }

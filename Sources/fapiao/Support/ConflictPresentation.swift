@@ -74,9 +74,13 @@ enum ConflictPresentation {
         if let operationID = record.operationID { lines.append("Pushed operation  \(operationID.uuidString)") }
         lines.append("Local clock     \(record.local.clock)")
         if let remote = record.remote {
-            lines.append("Remote clock    \(remote.clock)  (\(remote.clock.compare(to: record.local.clock).rawValue) the local)")
+            lines.append(
+                "Remote clock    \(remote.clock)  (\(remote.clock.compare(to: record.local.clock).rawValue) the local)"
+            )
         }
-        lines.append("Ancestor clock  \(record.ancestor?.clock.description ?? "none: the remote never accepted a version from this branch")")
+        lines.append(
+            "Ancestor clock  \(record.ancestor?.clock.description ?? "none: the remote never accepted a version from this branch")"
+        )
         if record.kind == .duplicateNumber, let owner = record.remote {
             lines.append(
                 "The remote's invoice \(owner.invoice.id.uuidString) (branch \(owner.invoice.branch)) already holds \(owner.invoice.numberKey)."
@@ -122,7 +126,11 @@ enum ConflictPresentation {
         guard let remote = record.remote, record.kind != .duplicateNumber else {
             return "A duplicate number needs a corrected version (--take merged --json FILE)."
         }
-        switch ThreeWayMerge.merge(local: record.local.invoice, remote: remote.invoice, ancestor: record.ancestor?.invoice) {
+        switch ThreeWayMerge.merge(
+            local: record.local.invoice,
+            remote: remote.invoice,
+            ancestor: record.ancestor?.invoice
+        ) {
         case .merged:
             return "--take merged would keep each side's changes."
         case .needsPerson(let fields, let reason):
@@ -147,7 +155,8 @@ enum ConflictPresentation {
         }
     }
 
-    static func json(_ record: ConflictRecord, policies: ResolverPolicies, withVersions: Bool = false) -> CanonicalJSON {
+    static func json(_ record: ConflictRecord, policies: ResolverPolicies, withVersions: Bool = false) -> CanonicalJSON
+    {
         func version(_ version: RemoteVersion?) -> CanonicalJSON {
             guard let version else { return .null }
             var members: [String: CanonicalJSON] = ["clock": version.clock.canonicalJSON]

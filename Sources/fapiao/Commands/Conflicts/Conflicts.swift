@@ -86,7 +86,9 @@ struct ConflictsShow: ParsableCommand {
     )
 
     @OptionGroup var journalOptions: JournalOptions
-    @Argument(help: ArgumentHelp("Conflict id or prefix (4+ characters), or the invoice's id or number.", valueName: "id"))
+    @Argument(
+        help: ArgumentHelp("Conflict id or prefix (4+ characters), or the invoice's id or number.", valueName: "id")
+    )
     var reference: String
     @Flag(help: "List every field, not only those that differ.")
     var all = false
@@ -134,8 +136,10 @@ struct ConflictsHistory: ParsableCommand {
             switch format {
             case .json:
                 emit(
-                    CanonicalJSON.array(records.map { ConflictPresentation.json($0, policies: policies, withVersions: true) })
-                        .text
+                    CanonicalJSON.array(
+                        records.map { ConflictPresentation.json($0, policies: policies, withVersions: true) }
+                    )
+                    .text
                 )
             case .text:
                 if records.isEmpty {
@@ -175,11 +179,18 @@ struct ConflictsResolve: ParsableCommand {
 
     @OptionGroup var journalOptions: JournalOptions
     @OptionGroup var actorOptions: ActorOptions
-    @Argument(help: ArgumentHelp("Conflict id or prefix (4+ characters), or the invoice's id or number.", valueName: "id"))
+    @Argument(
+        help: ArgumentHelp("Conflict id or prefix (4+ characters), or the invoice's id or number.", valueName: "id")
+    )
     var reference: String
     @Option(help: ArgumentHelp("Which version to keep: local, remote or merged.", valueName: "side"))
     var take: ConflictChoice
-    @Option(help: ArgumentHelp("With --take merged: the version to keep, as JSON (a file, or - for standard input).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "With --take merged: the version to keep, as JSON (a file, or - for standard input).",
+            valueName: "file"
+        )
+    )
     var json: String?
     @Option(help: ArgumentHelp("Why, for the auditor (required).", valueName: "text"))
     var reason: String
@@ -254,7 +265,9 @@ struct ConflictsPolicy: ParsableCommand {
     var format: ReportFormat = .text
 
     func validate() throws {
-        if rule != nil, policy == nil { throw ValidationError("Give a policy after the rule, e.g. `concurrentEdit merge`.") }
+        if rule != nil, policy == nil {
+            throw ValidationError("Give a policy after the rule, e.g. `concurrentEdit merge`.")
+        }
     }
 
     func run() throws {
@@ -262,12 +275,20 @@ struct ConflictsPolicy: ParsableCommand {
             let journal = try journalOptions.open()
             var policies = try journal.resolverPolicies()
             if let rule, let policy {
-                policies = try journal.setResolverPolicy(rule: rule, policy: policy, actor: actorOptions.actor(for: journal))
+                policies = try journal.setResolverPolicy(
+                    rule: rule,
+                    policy: policy,
+                    actor: actorOptions.actor(for: journal)
+                )
             }
             let pairs = policies.settingPairs.map { (String($0.0.dropFirst("resolver.".count)), $0.1) }
             switch format {
             case .json:
-                emit(CanonicalJSON.object(Dictionary(uniqueKeysWithValues: pairs.map { ($0.0, CanonicalJSON.string($0.1)) })).text)
+                emit(
+                    CanonicalJSON.object(
+                        Dictionary(uniqueKeysWithValues: pairs.map { ($0.0, CanonicalJSON.string($0.1)) })
+                    ).text
+                )
             case .text:
                 emit(table(["RULE", "POLICY"], pairs.map { [$0.0, $0.1] }))
             }
