@@ -10,7 +10,9 @@ import Testing
 /// the resolver settles what its policies allow, and a person settles the rest (DESIGN §4–§6).
 @Suite struct ConflictSync {
     /// When HQ edits, by HQ's own clock: the branch's clock may be skewed from it.
-    static let hqTime = UTCTimestamp(millisecondsSinceEpoch: ManualClock.defaultStart.millisecondsSinceEpoch + 3_600_000)
+    static let hqTime = UTCTimestamp(
+        millisecondsSinceEpoch: ManualClock.defaultStart.millisecondsSinceEpoch + 3_600_000
+    )
     /// Whole days the branch's wall clock is off from HQ's: none, a day behind, a day ahead.
     static let skews = [0, -1, 1]
 
@@ -25,7 +27,7 @@ import Testing
         #expect(try await harness.engine().run().tally.accepted == 1)
 
         let hq = try await harness.hqAmend(id, ["buyer.name": "上海新买方有限公司"])
-        let local = try harness.amend(id, ["note": "月底结算"])
+        let local = try harness.branchAmend(id, ["note": "月底结算"])
         #expect(hq.clock.compare(to: local.clock) == .concurrent)
 
         let summary = try await harness.engine().run()
@@ -62,7 +64,7 @@ import Testing
         #expect(resolution.clock == centre.clock)
         let resolveOperation = try #require(resolution.operationID)
         #expect(harness.remote.remoteAnswerCounts("accepted")[resolveOperation] == 1)
-        #expect(try harness.status(of: local.operationID, invoice: id) == "superseded")
+        #expect(try harness.operationStatus(of: local.operationID, invoice: id) == "superseded")
         #expect(try harness.journal.openConflictCount() == 0)
 
         let events = try harness.journal.auditEntries(invoiceID: id)
@@ -100,7 +102,7 @@ import Testing
         #expect(try await harness.engine().run().tally.accepted == 1)
 
         let hq = try await harness.hqAmend(id, ["note": "总部备注"])
-        let local = try harness.amend(id, ["note": "分行备注"])
+        let local = try harness.branchAmend(id, ["note": "分行备注"])
 
         let summary = try await harness.engine().run()
 
@@ -124,14 +126,14 @@ import Testing
         #expect(try harness.journal.invoice(id.uuidString).syncState == .conflict)
 
         // A later change of the invoice waits behind the open conflict.
-        let later = try harness.amend(id, ["buyer.name": "北京后改买方有限公司"])
+        let later = try harness.branchAmend(id, ["buyer.name": "北京后改买方有限公司"])
         let held = try await harness.engine().run()
         #expect(held.stop == nil)
         #expect(held.sent == 0)
         #expect(held.blocked == 1)
         #expect(held.openConflicts == 1)
         #expect(!harness.remote.pushedOperationIDs.contains(later.operationID))
-        #expect(try harness.status(of: later.operationID, invoice: id) == "pending")
+        #expect(try harness.operationStatus(of: later.operationID, invoice: id) == "pending")
         #expect(try harness.journal.invoice(id.uuidString).syncState == .conflict)
         #expect(try await harness.centreVersion(id) == hq)
 
@@ -166,7 +168,7 @@ import Testing
         #expect(settled.resolution?.policy == nil)
         #expect(settled.resolution?.operationID == receipt.resolution.operationID)
         // The held amend was replaced by the resolution, never sent on its own.
-        #expect(try harness.status(of: later.operationID, invoice: id) == "superseded")
+        #expect(try harness.operationStatus(of: later.operationID, invoice: id) == "superseded")
         #expect(!harness.remote.pushedOperationIDs.contains(later.operationID))
         let record = try harness.journal.invoice(id.uuidString)
         #expect(record.syncState == .accepted)
@@ -222,13 +224,71 @@ import Testing
         #expect(try harness.journal.auditEntries(invoiceID: voidedID).count { $0.event == .pulled } == 1)
     }
 
+    @Test func aBranchChangeAfterAPulledHQAmendDescendsFromItAndIsAccepted() async throws {
+        let harness = try SyncHarness()
+        let id = try harness.capture(1).invoice.id
+        #expect(try await harness.engine().run().tally.accepted == 1)
+        let hq = try await harness.hqAmend(id, ["buyer.name": "上海新买方有限公司"])
+        #expect(try await harness.engine().run().pulled.applied == 1)
+        #expect(try harness.journal.invoice(id.uuidString).clock == hq.clock)
+
+        let local = try harness.branchAmend(id, ["note": "月底结算"])
+        #expect(local.clock.dominates(hq.clock))
+        let summary = try await harness.engine().run()
+
+        #expect(summary.tally.accepted == 1)
+        #expect(summary.tally.conflicts == 0)
+        #expect(summary.openConflicts == 0)
+        let centre = try await harness.centreVersion(id)
+        #expect(centre.invoice.buyer.name == "上海新买方有限公司")
+        #expect(centre.invoice.note == "月底结算")
+        #expect(centre.clock == local.clock)
+        #expect(try harness.journal.conflicts(includeResolved: true).isEmpty)
+        #expect(try harness.journal.verifyAudit().isIntact)
+    }
+
+    /// HQ gives an invoice a number the branch has meanwhile captured for another, unsent one.
+    ///
+    /// The merge of the pulled version cannot be written here (the number is taken locally):
+    /// that conflict needs a person, like the duplicate itself, and the run must go on and
+    /// settle the conflicts it can.
+    @Test func aResolutionThatCannotBeWrittenLeavesItsConflictOpenAndTheRunGoesOn() async throws {
+        let harness = try SyncHarness()
+        let renumbered = try harness.capture(1)
+        #expect(try await harness.engine().run().tally.accepted == 1)
+        let taken = try harness.capture(2)
+        let other = try harness.capture(3)
+        _ = try await harness.hqAmend(renumbered.invoice.id, ["number": InvoiceFixtures.number(2)])
+
+        let summary = try await harness.engine().run()
+        #expect(summary.stop == nil)
+        #expect(summary.openConflicts == 2)
+        let open = try harness.journal.conflicts(includeResolved: false)
+        #expect(Set(open.map(\.invoiceID)) == [renumbered.invoice.id, taken.invoice.id])
+        #expect(open.first { $0.invoiceID == taken.invoice.id }?.kind == .duplicateNumber)
+        #expect(try harness.journal.invoice(renumbered.invoice.id.uuidString).invoice == renumbered.invoice)
+        #expect(try harness.journal.invoice(other.invoice.id.uuidString).syncState == .accepted)
+        #expect(try harness.journal.syncLeaseHolder() == nil)
+
+        // A later conflict the merge policy can settle must not be stuck behind that one.
+        _ = try await harness.hqAmend(other.invoice.id, ["buyer.name": "上海新买方有限公司"])
+        _ = try harness.branchAmend(other.invoice.id, ["note": "月底结算"])
+        let later = try await harness.engine().run()
+        #expect(later.resolved == 1)
+        #expect(later.openConflicts == 2)
+        let settled = try harness.journal.conflict(other.invoice.id.uuidString)
+        let centre = try await harness.centreVersion(other.invoice.id)
+        #expect(settled.resolution?.resolvedBy == "resolver:merge")
+        #expect(centre.invoice.note == "月底结算")
+    }
+
     @Test func anAmendOfAnInvoiceHQVoidedIsAConflictAndTheCentreStaysVoided() async throws {
         let harness = try SyncHarness()
         let id = try harness.capture(1).invoice.id
         #expect(try await harness.engine().run().tally.accepted == 1)
 
         let hq = try await harness.store.edit(id, CentralEdit(.void(reason: "重复开具"), actor: "hq", at: Self.hqTime))
-        let local = try harness.amend(id, ["note": "补充备注"])
+        let local = try harness.branchAmend(id, ["note": "补充备注"])
         let summary = try await harness.engine().run()
 
         #expect(summary.stop == nil)
@@ -267,7 +327,7 @@ import Testing
 
     @Test func aNumberTwoBranchesCapturedIsADuplicateForTheSecondAndIsFixedByARenumbering() async throws {
         let beijing = try SyncHarness()
-        let shanghai = try OtherBranch(node: "sh-01", store: beijing.store)
+        let shanghai = try ConflictSyncBranch(node: "sh-01", store: beijing.store)
         let first = try beijing.capture(1)
         let second = try shanghai.journal.capture(shanghai.input(1), options: SyncHarness.options)
         #expect(first.invoice.id != second.invoice.id)
@@ -290,11 +350,11 @@ import Testing
         #expect(lookup.missing == [second.invoice.id])
 
         // The other invoice cannot stand in for this one, nor can this one keep the number.
-        let takeRemote = journalError {
+        let takeRemote = thrownJournalError {
             try shanghai.journal.resolveConflict(conflict.id.uuidString, choice: .remote, reason: "试试", actor: "张会计")
         }
         #expect(takeRemote?.code == .invalidChange)
-        let takeLocal = journalError {
+        let takeLocal = thrownJournalError {
             try shanghai.journal.resolveConflict(conflict.id.uuidString, choice: .local, reason: "试试", actor: "张会计")
         }
         #expect(takeLocal?.code == .invalidChange)
@@ -335,7 +395,7 @@ import Testing
         let kept = try harness.capture(2)
         #expect(try await harness.engine().run().tally.accepted == 2)
         harness.store.removeInvoice(lost.invoice.id)
-        let reconciler = harness.reconciler()
+        let reconciler = harness.makeReconciler()
 
         let countsBefore = try harness.journal.operationCounts()
         let auditBefore = try harness.journal.auditEntries()
@@ -358,7 +418,7 @@ import Testing
         #expect(report.findings.count == 1)
         let requeued = try #require(report.findings.only?.operationID)
         #expect(try harness.journal.operationCounts()[.pending] == 1)
-        #expect(try harness.status(of: requeued, invoice: lost.invoice.id) == "pending")
+        #expect(try harness.operationStatus(of: requeued, invoice: lost.invoice.id) == "pending")
         #expect(try harness.journal.invoice(lost.invoice.id.uuidString).syncState == .pending)
         #expect(try harness.journal.auditEntries().contains { $0.event == .reconciled && $0.operationID == requeued })
 
@@ -395,7 +455,7 @@ import Testing
             from: SyncHarness.node
         )
         #expect(answers.map(\.outcome) == [.accepted])
-        let reconciler = harness.reconciler()
+        let reconciler = harness.makeReconciler()
 
         let dryRun = try await reconciler.run(apply: false)
         #expect(dryRun.findings.map(\.kind) == [.contentDiffers])
@@ -416,7 +476,7 @@ import Testing
         #expect(try harness.journal.invoice(id.uuidString).syncState == .conflict)
 
         // Only the open conflict record holds this amend back: no earlier operation is in conflict.
-        let later = try harness.amend(id, ["note": "对账后补充"])
+        let later = try harness.branchAmend(id, ["note": "对账后补充"])
         let held = try await harness.engine().run()
         #expect(held.sent == 0)
         #expect(held.blocked == 1)
@@ -431,7 +491,7 @@ import Testing
         #expect(centre.invoice.buyer.name == local.invoice.buyer.name)
         #expect(centre.invoice.note == "对账后补充")
         #expect(centre.clock.dominates(local.clock))
-        #expect(try harness.status(of: later.operationID, invoice: id) == "superseded")
+        #expect(try harness.operationStatus(of: later.operationID, invoice: id) == "superseded")
         #expect(try harness.journal.verifyAudit().isIntact)
     }
 
@@ -441,14 +501,18 @@ import Testing
         let harness = try SyncHarness()
         let auditBefore = try harness.journal.auditEntries()
         for policy in ["merge", "remote-wins", "local-wins"] {
-            let failure = validationFailure {
+            let failure = thrownValidationFailure {
                 try harness.journal.setResolverPolicy(rule: "duplicateNumber", policy: policy, actor: "李会计")
             }
             #expect(failure != nil, "duplicateNumber \(policy)")
         }
-        #expect(validationFailure { try harness.journal.setResolverPolicy(rule: "bogus", policy: "merge", actor: "李会计") } != nil)
         #expect(
-            validationFailure {
+            thrownValidationFailure {
+                try harness.journal.setResolverPolicy(rule: "bogus", policy: "merge", actor: "李会计")
+            } != nil
+        )
+        #expect(
+            thrownValidationFailure {
                 try harness.journal.setResolverPolicy(rule: "concurrentEdit", policy: "coin-toss", actor: "李会计")
             } != nil
         )
@@ -470,7 +534,7 @@ import Testing
         let id = try harness.capture(1).invoice.id
         #expect(try await harness.engine().run().tally.accepted == 1)
         let hq = try await harness.hqAmend(id, ["note": "总部备注"])
-        let local = try harness.amend(id, ["note": "分行备注"])
+        let local = try harness.branchAmend(id, ["note": "分行备注"])
 
         let summary = try await harness.engine().run()
 
@@ -499,7 +563,7 @@ import Testing
         #expect(try await harness.engine().run().tally.accepted == 1)
         // Disjoint fields would merge, but the buyer's taxpayer ID counts as an amount.
         let hq = try await harness.hqAmend(id, ["buyer.taxID": InvoiceFixtures.sellerTaxID])
-        _ = try harness.amend(id, ["note": "分行备注"])
+        _ = try harness.branchAmend(id, ["note": "分行备注"])
 
         let summary = try await harness.engine().run()
 
@@ -521,7 +585,7 @@ import Testing
 // MARK: - Helpers
 
 /// A second branch on the same central store, with its own journal, ids, clock and engine.
-private struct OtherBranch {
+private struct ConflictSyncBranch {
     let directory: TemporaryDirectory
     let clock = ManualClock()
     let journal: Journal
@@ -561,7 +625,7 @@ extension SyncHarness {
 
     /// The branch amends the named fields.
     @discardableResult
-    fileprivate func amend(_ id: UUID, _ fields: [String: String]) throws -> ChangeReceipt {
+    fileprivate func branchAmend(_ id: UUID, _ fields: [String: String]) throws -> ChangeReceipt {
         try journal.amend(id.uuidString, changes: InvoiceInput(fields: fields), options: Self.options)
     }
 
@@ -574,17 +638,17 @@ extension SyncHarness {
     }
 
     /// An operation's status in the journal.
-    fileprivate func status(of operationID: UUID, invoice: UUID) throws -> String? {
+    fileprivate func operationStatus(of operationID: UUID, invoice: UUID) throws -> String? {
         try journal.operations(of: invoice).first { $0.id == operationID.uuidString }?.status
     }
 
-    fileprivate func reconciler() -> Reconciler {
+    fileprivate func makeReconciler() -> Reconciler {
         Reconciler(journal: journal, remote: remote, owner: "test/reconcile", actor: "reconcile")
     }
 }
 
 /// The error `body` throws as a ``JournalError``, or `nil` when it throws nothing or something else.
-private func journalError<T>(_ body: () throws -> T) -> JournalError? {
+private func thrownJournalError<T>(_ body: () throws -> T) -> JournalError? {
     do {
         _ = try body()
         return nil
@@ -594,7 +658,7 @@ private func journalError<T>(_ body: () throws -> T) -> JournalError? {
 }
 
 /// The error `body` throws as a ``ValidationFailure``, or `nil` when it throws nothing or something else.
-private func validationFailure<T>(_ body: () throws -> T) -> ValidationFailure? {
+private func thrownValidationFailure<T>(_ body: () throws -> T) -> ValidationFailure? {
     do {
         _ = try body()
         return nil

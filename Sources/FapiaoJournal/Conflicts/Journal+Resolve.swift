@@ -60,7 +60,8 @@ extension Journal {
     }
 
     /// Settles every open conflict whose policy (the journal's `resolver.*` settings) allows
-    /// it without a person; a merge that meets a field changed on both sides stays open.
+    /// it without a person; a merge that meets a field changed on both sides, or a version
+    /// that cannot be written here, stays open.
     ///
     /// - Returns: the resolutions made, in the order the conflicts were found.
     public func resolveAutomatically() throws -> [ResolutionReceipt] {
@@ -90,18 +91,26 @@ extension Journal {
                 else { continue }
                 (choice, result) = (.merged, merged)
             }
-            let receipt = try write { db in
-                try resolve(
-                    db,
-                    record,
-                    choice: choice,
-                    result: result,
-                    resolvedBy: "resolver:\(policy.rawValue)",
-                    policy: policy,
-                    reason: "\(record.kind.rawValue) settled by the journal's \(policy.rawValue) policy"
-                )
+            do {
+                let receipt = try write { db in
+                    try resolve(
+                        db,
+                        record,
+                        choice: choice,
+                        result: result,
+                        resolvedBy: "resolver:\(policy.rawValue)",
+                        policy: policy,
+                        reason: "\(record.kind.rawValue) settled by the journal's \(policy.rawValue) policy"
+                    )
+                }
+                receipts.append(receipt)
+            } catch is ValidationFailure {
+                // The chosen version cannot be written here (its number belongs to another
+                // invoice of this journal): the conflict stays open for a person.
+                continue
+            } catch let error as JournalError where error.code == .invalidChange {
+                continue
             }
-            receipts.append(receipt)
         }
         return receipts
     }

@@ -83,6 +83,19 @@ extension Journal {
         switch remote.clock.compare(to: localClock) {
         case .equal, .before:
             return .unchanged
+        case .after where try hasOpenConflict(db, invoiceID: invoiceID),
+            .concurrent where try hasOpenConflict(db, invoiceID: invoiceID):
+            // A person (or the resolver) decides against the remote's newest version, so the
+            // resolution's clock dominates it.
+            try refreshOpenConflict(
+                db,
+                remote: remote,
+                changedBy: change.changedBy,
+                audit: &audit,
+                actor: actor,
+                at: instant
+            )
+            return .unchanged
         case .after where try uniquenessFailure(db, remote.invoice, ignoring: invoiceID) == nil:
             let local = try Invoice(stored: try JSONValue.parse(localContent))
             let content = remote.invoice.canonicalJSON.text
@@ -108,9 +121,7 @@ extension Journal {
             return .applied
         case .after, .concurrent:
             // (A dominating version whose number another invoice here holds is a conflict too.)
-            if try hasOpenConflict(db, invoiceID: invoiceID) || hasUnansweredOperations(db, invoiceID: invoiceID) {
-                return .unchanged
-            }
+            if try hasUnansweredOperations(db, invoiceID: invoiceID) { return .unchanged }
             let local = try Invoice(stored: try JSONValue.parse(localContent))
             let kind: ConflictKind = remote.invoice.void != nil && local.void == nil ? .editOfVoided : .concurrentEdit
             let conflictID = try recordFoundConflict(
@@ -125,6 +136,46 @@ extension Journal {
                 at: instant
             )
             return .conflict(conflictID)
+        }
+    }
+
+    /// Replaces the remote version of an invoice's open conflicts with a newer one that
+    /// arrived meanwhile (audit `conflict` with `"updated": true`).
+    func refreshOpenConflict(
+        _ db: Database,
+        remote: RemoteVersion,
+        changedBy: String,
+        audit: inout AuditAppender,
+        actor: String,
+        at instant: UTCTimestamp
+    ) throws {
+        let invoiceID = remote.invoice.id
+        let open = try String.fetchAll(
+            db,
+            sql: """
+                SELECT id FROM conflict
+                WHERE invoice_id = ? AND resolved_at IS NULL AND kind != 'duplicateNumber' AND remote_clock IS NOT ?
+                """,
+            arguments: [invoiceID.uuidString, remote.clock.description]
+        )
+        for conflictID in open {
+            try db.execute(
+                sql: "UPDATE conflict SET remote_content = ?, remote_clock = ? WHERE id = ?",
+                arguments: [remote.invoice.canonicalJSON.text, remote.clock.description, conflictID]
+            )
+            try audit.append(
+                db,
+                wallTime: instant,
+                node: settings.node,
+                actor: actor,
+                event: .conflict,
+                invoiceID: invoiceID,
+                clock: remote.clock,
+                details: .object([
+                    "conflictID": .string(conflictID), "updated": .bool(true),
+                    "remoteClock": remote.clock.canonicalJSON, "changedBy": .string(changedBy),
+                ])
+            )
         }
     }
 
