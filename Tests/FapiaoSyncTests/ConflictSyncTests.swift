@@ -501,18 +501,18 @@ import Testing
         let harness = try SyncHarness()
         let auditBefore = try harness.journal.auditEntries()
         for policy in ["merge", "remote-wins", "local-wins"] {
-            let failure = thrownValidationFailure {
+            let failure = thrownSettingError {
                 try harness.journal.setResolverPolicy(rule: "duplicateNumber", policy: policy, actor: "李会计")
             }
             #expect(failure != nil, "duplicateNumber \(policy)")
         }
         #expect(
-            thrownValidationFailure {
+            thrownSettingError {
                 try harness.journal.setResolverPolicy(rule: "bogus", policy: "merge", actor: "李会计")
             } != nil
         )
         #expect(
-            thrownValidationFailure {
+            thrownSettingError {
                 try harness.journal.setResolverPolicy(rule: "concurrentEdit", policy: "coin-toss", actor: "李会计")
             } != nil
         )
@@ -657,12 +657,14 @@ private func thrownJournalError<T>(_ body: () throws -> T) -> JournalError? {
     }
 }
 
-/// The error `body` throws as a ``ValidationFailure``, or `nil` when it throws nothing or something else.
-private func thrownValidationFailure<T>(_ body: () throws -> T) -> ValidationFailure? {
+/// The error `body` throws when it is a ``JournalError`` `.invalidSetting`, else `nil`.
+private func thrownSettingError<T>(_ body: () throws -> T) -> JournalError? {
     do {
         _ = try body()
         return nil
+    } catch let error as JournalError where error.code == .invalidSetting {
+        return error
     } catch {
-        return error as? ValidationFailure
+        return nil
     }
 }

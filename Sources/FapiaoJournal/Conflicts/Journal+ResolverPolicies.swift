@@ -15,16 +15,15 @@ extension Journal {
 
     /// Sets the policy for one conflict kind, or for conflicts touching amounts (`amounts`).
     ///
-    /// - Throws: ``ValidationFailure`` naming the rule or the policy when either is unknown, or
-    ///   when a duplicate number is given an automatic policy.
+    /// - Throws: ``JournalError`` `.invalidSetting` naming the rule or the policy when either is
+    ///   unknown, or when a duplicate number is given an automatic policy.
     @discardableResult
     public func setResolverPolicy(rule: String, policy: String, actor: String) throws -> ResolverPolicies {
         let setting: (key: String, policy: ResolverPolicy)
         do {
             setting = try ResolverPolicies.validated(rule: rule, policy: policy)
         } catch {
-            throw ValidationFailure(issues: [ValidationIssue(field: "policy", rule: "resolver", message: error.message)]
-            )
+            throw JournalError(code: .invalidSetting, message: "Resolver policy not changed: \(error.message).")
         }
         let instant = environment.now()
         try write { db in
