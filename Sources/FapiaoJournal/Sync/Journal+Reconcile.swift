@@ -77,7 +77,6 @@ extension Journal {
                     report.findings.append(finding(.missingLocally, remote.invoice))
                     continue
                 }
-                let waiting = try hasUnansweredOperations(db, invoiceID: invoiceID)
                 switch remote.clock.compare(to: localClock) {
                 case .equal:
                     if remote.invoice.contentHash == row["content_hash"] as String {
@@ -100,7 +99,9 @@ extension Journal {
                     }
                     report.findings.append(found)
                 case .before:
-                    if try waiting || hasOpenConflict(db, invoiceID: invoiceID) {
+                    if try hasUnansweredOperations(db, invoiceID: invoiceID)
+                        || hasOpenConflict(db, invoiceID: invoiceID)
+                    {
                         report.awaitingPush += 1
                         continue
                     }

@@ -32,6 +32,26 @@ enum ConflictPresentation {
         return policies.policy(for: record.kind, local: record.local.invoice, remote: remote.invoice).rawValue
     }
 
+    /// Prints the open conflicts (`conflicts list`) or every conflict with its resolution
+    /// (`conflicts history`), as a table or JSON.
+    static func report(_ journal: Journal, history: Bool, format: ReportFormat) throws {
+        let records = try journal.conflicts(includeResolved: history)
+        let policies = try journal.resolverPolicies()
+        switch format {
+        case .json:
+            emit(CanonicalJSON.array(records.map { json($0, policies: policies, withVersions: history) }).text)
+        case .text where records.isEmpty:
+            emit(history ? "no conflicts recorded" : "no open conflicts")
+        case .text:
+            emit(listing(records, policies: policies, history: history))
+            emit(
+                history
+                    ? "\(records.count.grouped) conflicts, \(records.count { $0.isOpen }.grouped) open"
+                    : "\(records.count.grouped) open; `fapiao conflicts show ID` compares the versions field by field"
+            )
+        }
+    }
+
     static func listing(_ records: [ConflictRecord], policies: ResolverPolicies, history: Bool) -> String {
         let header =
             history

@@ -55,20 +55,7 @@ struct ConflictsList: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let journal = try journalOptions.open()
-            let records = try journal.conflicts(includeResolved: false)
-            let policies = try journal.resolverPolicies()
-            switch format {
-            case .json:
-                emit(CanonicalJSON.array(records.map { ConflictPresentation.json($0, policies: policies) }).text)
-            case .text:
-                if records.isEmpty {
-                    emit("no open conflicts")
-                    return
-                }
-                emit(ConflictPresentation.listing(records, policies: policies, history: false))
-                emit("\(records.count.grouped) open; `fapiao conflicts show ID` compares the versions field by field")
-            }
+            try ConflictPresentation.report(try journalOptions.open(), history: false, format: format)
         }
     }
 }
@@ -130,26 +117,7 @@ struct ConflictsHistory: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let journal = try journalOptions.open()
-            let records = try journal.conflicts(includeResolved: true)
-            let policies = try journal.resolverPolicies()
-            switch format {
-            case .json:
-                emit(
-                    CanonicalJSON.array(
-                        records.map { ConflictPresentation.json($0, policies: policies, withVersions: true) }
-                    )
-                    .text
-                )
-            case .text:
-                if records.isEmpty {
-                    emit("no conflicts recorded")
-                    return
-                }
-                emit(ConflictPresentation.listing(records, policies: policies, history: true))
-                let open = records.count { $0.isOpen }
-                emit("\(records.count.grouped) conflicts, \(open.grouped) open")
-            }
+            try ConflictPresentation.report(try journalOptions.open(), history: true, format: format)
         }
     }
 }
