@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "FapiaoJournal", targets: ["FapiaoJournal"]),
         .library(name: "FapiaoSync", targets: ["FapiaoSync"]),
         .library(name: "FapiaoCentral", targets: ["FapiaoCentral"]),
+        .library(name: "FapiaoPostgres", targets: ["FapiaoPostgres"]),
         .library(name: "FapiaoHTTP", targets: ["FapiaoHTTP"]),
         .library(name: "FapiaoTesting", targets: ["FapiaoTesting"]),
         .executable(name: "fapiao", targets: ["fapiao"]),
@@ -29,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -74,6 +76,19 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "FapiaoPostgres",
+            dependencies: [
+                "FapiaoCore",
+                "FapiaoCentral",
+                "Schema",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
@@ -147,8 +162,10 @@ let package = Package(
         .testTarget(
             name: "FapiaoCentralTests",
             dependencies: [
-                "FapiaoCore", "FapiaoJournal", "FapiaoSync", "FapiaoCentral", "FapiaoHTTP", "FapiaoTesting",
+                "FapiaoCore", "FapiaoJournal", "FapiaoSync", "FapiaoCentral", "FapiaoHTTP", "FapiaoPostgres",
+                "FapiaoTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming

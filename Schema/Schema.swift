@@ -20,5 +20,13 @@ public enum Schema {
         Migration(id: "0001_create_central_store", sql: text(PackageResources._001_create_central_store_sql))
     ]
 
+    /// The central store's migrations in PostgreSQL's dialect, in order; append only.
+    public static let postgresCentral: [Migration] = [
+        Migration(
+            id: "pg_0001_create_central_store",
+            sql: text(PackageResources.pg_0001_create_central_store_sql)
+        )
+    ]
+
     private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 }

@@ -6,7 +6,8 @@ import Foundation
 ///
 /// A branch writing directly into a central PostgreSQL uses it, and so do tests and the
 /// demo with an SQLite or in-memory store. Store failures become ``RemoteError``s: an
-/// unavailable store is `busy` (nothing was applied, try later); any other failure of a
+/// unavailable store is `busy` (nothing was applied, try later), an unreachable database
+/// server `unreachable`, refused credentials `authenticationRefused`; any other failure of a
 /// push is `inDoubt`, since the adapter cannot tell whether the store's transaction committed.
 public struct StoreRemote: RemoteAdapter {
     public let endpoint: String
@@ -67,6 +68,10 @@ public struct StoreRemote: RemoteAdapter {
             throw error
         } catch let error as CentralStoreError where error.code == .unavailable {
             throw RemoteError(.busy, "\(endpoint): \(error.message)")
+        } catch let error as CentralStoreError where error.code == .unreachable {
+            throw RemoteError(.unreachable, "\(endpoint): \(error.message)")
+        } catch let error as CentralStoreError where error.code == .authenticationRefused {
+            throw RemoteError(.authenticationRefused, "\(endpoint): \(error.message)")
         } catch {
             let reason = (error as? CentralStoreError)?.message ?? String(describing: error)
             if mayHaveApplied {

@@ -35,6 +35,9 @@ enum ExitStatus {
             case .notACentralStore, .newerVersion, .nodeMismatch: configuration
             case .invalidEdit: invalidData
             case .unavailable: ioError
+            case .unreachable, .inDoubt: unavailable
+            case .invalidLocation: usage
+            case .authenticationRefused: permission
             default: damaged
             }
         default:

@@ -1,5 +1,6 @@
 import FapiaoCentral
 import FapiaoCore
+import FapiaoPostgres
 import FapiaoTesting
 import Foundation
 import Testing
@@ -8,7 +9,7 @@ import Testing
 struct StoreFactory: Sendable, CustomTestStringConvertible {
     let name: String
     let make:
-        @Sendable (_ directory: TemporaryDirectory, _ now: @escaping @Sendable () -> UTCTimestamp) throws ->
+        @Sendable (_ directory: TemporaryDirectory, _ now: @escaping @Sendable () -> UTCTimestamp) async throws ->
             any CentralStore
 
     var testDescription: String { name }
@@ -18,8 +19,17 @@ struct StoreFactory: Sendable, CustomTestStringConvertible {
         try SQLiteCentralStore(path: directory.file("central/central.sqlite"), now: now)
     }
 
+    /// A store in a database of its own on the test PostgreSQL server (``PostgresTestServer``).
+    static let postgres = StoreFactory(name: "postgres") { _, now in
+        let location = try await PostgresTestServer.newDatabase()
+        return try await PostgresCentralStore(location: location, maximumConnections: 4, now: now)
+    }
+
     /// Every store the conformance suite checks; a new store is one more entry.
-    static let all: [StoreFactory] = [.memory, .sqlite]
+    ///
+    /// PostgreSQL is checked whenever a test server is configured, which `Tools/test` always does.
+    static let all: [StoreFactory] =
+        PostgresTestServer.isConfigured ? [.memory, .sqlite, .postgres] : [.memory, .sqlite]
 }
 
 /// A store in its own temporary directory, with a manual clock, and invoices to push to it.
@@ -31,10 +41,10 @@ struct CentralFixture {
     let clock = ManualClock()
     let store: any CentralStore
 
-    init(_ factory: StoreFactory) throws {
+    init(_ factory: StoreFactory) async throws {
         directory = try TemporaryDirectory(prefix: "fapiao-central-tests")
         let clock = clock
-        store = try factory.make(directory) { clock.now }
+        store = try await factory.make(directory) { clock.now }
     }
 
     /// The fixture invoice numbered `InvoiceFixtures.number(sequence)` with id `SequentialIDSource.id(id)`.
@@ -95,7 +105,7 @@ func centralStoreError<T>(_ body: () async throws -> T) async -> CentralStoreErr
 
     @Test(arguments: StoreFactory.all)
     func aNewInvoiceIsAcceptedAndCanBeLookedUp(factory: StoreFactory) async throws {
-        let fixture = try Fixture(factory)
+        let fixture = try await Fixture(factory)
         let invoice = try fixture.invoice(1)
         let create = fixture.create(invoice)
         #expect(try await fixture.push([create]) == [.accepted])
@@ -110,7 +120,7 @@ func centralStoreError<T>(_ body: () async throws -> T) async -> CentralStoreErr
 
     @Test(arguments: StoreFactory.all)
     func theSameOperationAgainIsADuplicateAndAReusedIdIsRejected(factory: StoreFactory) async throws {
-        let fixture = try Fixture(factory)
+        let fixture = try await Fixture(factory)
         let invoice = try fixture.invoice(1)
         let create = fixture.create(invoice)
         #expect(try await fixture.push([create]) == [.accepted])
@@ -129,7 +139,7 @@ func centralStoreError<T>(_ body: () async throws -> T) async -> CentralStoreErr
 
     @Test(arguments: StoreFactory.all)
     func anInvalidInvoiceIsRejectedAndNotStored(factory: StoreFactory) async throws {
-        let fixture = try Fixture(factory)
+        let fixture = try await Fixture(factory)
         var invoice = try fixture.invoice(1)
         invoice.tax = Money(minorUnits: invoice.tax.minorUnits + 1)
         let outcomes = try await fixture.push([fixture.create(invoice)])
@@ -146,7 +156,7 @@ func centralStoreError<T>(_ body: () async throws -> T) async -> CentralStoreErr
 
     @Test(arguments: StoreFactory.all)
     func aDominatingClockIsAcceptedAndAnEqualOrOlderOneIsStale(factory: StoreFactory) async throws {
-        let fixture = try Fixture(factory)
+        let fixture = try await Fixture(factory)
         let invoice = try fixture.invoice(1)
         var amended = invoice
         amended.buyer.name = "北京新客户有限公司"
@@ -163,7 +173,7 @@ func centralStoreError<T>(_ body: () async throws -> T) async -> CentralStoreErr
 
     @Test(arguments: StoreFactory.all)
     func concurrentEditsAreConflictsCarryingTheCentresVersion(factory: StoreFactory) async throws {
-        let fixture = try Fixture(factory)
+        let fixture = try await Fixture(factory)
         let invoice = try fixture.invoice(1)
         #expect(try await fixture.push([fixture.create(invoice)]) == [.accepted])
         let central = try await fixture.edit(invoice, .amend(["note": "总部备注"]), operation: 50)
@@ -191,7 +201,7 @@ func centralStoreError<T>(_ body: () async throws -> T) async -> CentralStoreErr
 
     @Test(arguments: StoreFactory.all)
     func aDuplicateNumberFromAnotherBranchLeavesTheFirstUntouched(factory: StoreFactory) async throws {
-        let fixture = try Fixture(factory)
+        let fixture = try await Fixture(factory)
         let first = try fixture.invoice(1, number: 7)
         let second = try fixture.invoice(2, number: 7, branch: Fixture.otherBranch)
         let firstCreate = fixture.operation(11, .create, first, [Fixture.branch: 1])
@@ -222,7 +232,7 @@ func centralStoreError<T>(_ body: () async throws -> T) async -> CentralStoreErr
 
     @Test(arguments: StoreFactory.all)
     func aBatchWithMixedOutcomesAnswersEachItemInOrder(factory: StoreFactory) async throws {
-        let fixture = try Fixture(factory)
+        let fixture = try await Fixture(factory)
         let a = try fixture.invoice(1)
         let b = try fixture.invoice(2)
         let clash = try fixture.invoice(3, number: 1)
@@ -257,8 +267,41 @@ func centralStoreError<T>(_ body: () async throws -> T) async -> CentralStoreErr
     }
 
     @Test(arguments: StoreFactory.all)
+    func numbersFreedAndTakenWithinOneBatchFollowTheBatchsOrder(factory: StoreFactory) async throws {
+        let fixture = try await Fixture(factory)
+        let a = try fixture.invoice(1, number: 1)
+        let b = try fixture.invoice(2, number: 2)
+        #expect(try await fixture.push([fixture.create(a), fixture.create(b)]) == [.accepted, .accepted])
+        // One batch swaps A's and B's numbers through a spare one, then a new invoice C takes
+        // the spare number back: every step is valid only after the one before it.
+        func renumbered(_ invoice: Invoice, _ sequence: Int) -> Invoice {
+            var copy = invoice
+            copy.number = InvoiceFixtures.number(sequence)
+            return copy
+        }
+        let aToSpare = fixture.operation(61, .amend, renumbered(a, 9), [Fixture.branch: 2])
+        let bToOne = fixture.operation(62, .amend, renumbered(b, 1), [Fixture.branch: 2])
+        let aToTwo = fixture.operation(63, .amend, renumbered(a, 2), [Fixture.branch: 3])
+        let c = try fixture.invoice(3, number: 9)
+        let takeTwo = fixture.create(try fixture.invoice(4, number: 2))
+        let outcomes = try await fixture.push([aToSpare, bToOne, aToTwo, fixture.create(c), takeTwo])
+        #expect(outcomes.map(\.name) == ["accepted", "accepted", "accepted", "accepted", "conflict"])
+        #expect(
+            outcomes[4]
+                == .conflict(.duplicateNumber, remote: RemoteVersion(invoice: aToTwo.invoice, clock: aToTwo.clock))
+        )
+        let lookup = try await fixture.store.lookup([a.id, b.id, c.id])
+        #expect(lookup.found.map(\.invoice.number) == [2, 1, 9].map { InvoiceFixtures.number($0) })
+        #expect(try await fixture.store.invoiceCount() == 3)
+        // The whole batch again: every operation a duplicate, nothing moved.
+        let replay = try await fixture.push([aToSpare, bToOne, aToTwo, fixture.create(c)])
+        #expect(replay == Array(repeating: .duplicate, count: 4))
+        #expect(try await fixture.store.lookup([a.id, b.id, c.id]) == lookup)
+    }
+
+    @Test(arguments: StoreFactory.all)
     func replayingAWholeBatchGivesDuplicatesAndChangesNothing(factory: StoreFactory) async throws {
-        let fixture = try Fixture(factory)
+        let fixture = try await Fixture(factory)
         let invoices = try (1...5).map { try fixture.invoice(UInt64($0)) }
         var batch = invoices.map(fixture.create)
         var amended = invoices[0]
@@ -281,7 +324,7 @@ func centralStoreError<T>(_ body: () async throws -> T) async -> CentralStoreErr
 
     @Test(arguments: StoreFactory.all)
     func theChangesFeedPagesThroughOtherNodesChangesToABranchsInvoices(factory: StoreFactory) async throws {
-        let fixture = try Fixture(factory)
+        let fixture = try await Fixture(factory)
         let mine = try (1...3).map { try fixture.invoice(UInt64($0)) }
         let theirs = try fixture.invoice(4, branch: Fixture.otherBranch)
         #expect(try await fixture.push(mine.map(fixture.create)) == [.accepted, .accepted, .accepted])
@@ -336,7 +379,7 @@ func centralStoreError<T>(_ body: () async throws -> T) async -> CentralStoreErr
 
     @Test(arguments: StoreFactory.all)
     func theWholeScopeListsTheBranchsOwnChangesTooButNeverAnotherBranchs(factory: StoreFactory) async throws {
-        let fixture = try Fixture(factory)
+        let fixture = try await Fixture(factory)
         let mine = try (1...3).map { try fixture.invoice(UInt64($0)) }
         let theirs = try fixture.invoice(4, branch: Fixture.otherBranch)
         let creates = mine.map(fixture.create)
@@ -406,7 +449,7 @@ func centralStoreError<T>(_ body: () async throws -> T) async -> CentralStoreErr
 
     @Test(arguments: StoreFactory.all)
     func centralEditsTickTheCentresClockEntry(factory: StoreFactory) async throws {
-        let fixture = try Fixture(factory)
+        let fixture = try await Fixture(factory)
         let invoice = try fixture.invoice(1)
         #expect(try await fixture.push([fixture.create(invoice)]) == [.accepted])
 
@@ -430,7 +473,7 @@ func centralStoreError<T>(_ body: () async throws -> T) async -> CentralStoreErr
 
     @Test(arguments: StoreFactory.all)
     func centralEditsThatBreakARuleAreRefused(factory: StoreFactory) async throws {
-        let fixture = try Fixture(factory)
+        let fixture = try await Fixture(factory)
         let invoice = try fixture.invoice(1)
         let other = try fixture.invoice(2)
         #expect(try await fixture.push([fixture.create(invoice), fixture.create(other)]) == [.accepted, .accepted])
@@ -472,7 +515,7 @@ func centralStoreError<T>(_ body: () async throws -> T) async -> CentralStoreErr
 
     @Test(arguments: StoreFactory.all)
     func aLargeBatchIsAppliedInOrder(factory: StoreFactory) async throws {
-        let fixture = try Fixture(factory)
+        let fixture = try await Fixture(factory)
         let invoices = try (1...700).map { index in
             var invoice = try fixture.invoice(UInt64(index))
             invoice.note = "第\(index)张"
@@ -487,7 +530,7 @@ func centralStoreError<T>(_ body: () async throws -> T) async -> CentralStoreErr
 
     @Test(arguments: StoreFactory.all)
     func concurrentPushesApplyEachOperationExactlyOnce(factory: StoreFactory) async throws {
-        let fixture = try Fixture(factory)
+        let fixture = try await Fixture(factory)
         let tasks = 8
         let perTask = 200
         var groups: [[InvoiceOperation]] = []

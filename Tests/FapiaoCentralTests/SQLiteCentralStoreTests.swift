@@ -16,8 +16,8 @@ import Darwin
     let fixture: CentralFixture
     let path: String
 
-    init() throws {
-        fixture = try CentralFixture(.sqlite)
+    init() async throws {
+        fixture = try await CentralFixture(.sqlite)
         path = fixture.directory.file("central/central.sqlite")
     }
 

@@ -37,7 +37,7 @@ private func remoteError<T>(_ body: () async throws -> T) async -> RemoteError? 
 @Suite struct StoreRemoteTests {
     @Test(arguments: StoreFactory.all)
     func itForwardsEveryCallToTheStore(factory: StoreFactory) async throws {
-        let fixture = try CentralFixture(factory)
+        let fixture = try await CentralFixture(factory)
         let remote = StoreRemote(store: fixture.store, endpoint: "\(factory.name):test")
         #expect(remote.endpoint == "\(factory.name):test")
         #expect(
@@ -91,7 +91,7 @@ private func remoteError<T>(_ body: () async throws -> T) async -> RemoteError? 
     }
 
     @Test func aClosedStoreMakesTheRemoteBusy() async throws {
-        let fixture = try CentralFixture(.sqlite)
+        let fixture = try await CentralFixture(.sqlite)
         let remote = StoreRemote(store: fixture.store, endpoint: "sqlite:test")
         await remote.shutdown()
         let error = await remoteError {

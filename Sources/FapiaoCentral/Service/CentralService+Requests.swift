@@ -62,19 +62,29 @@ extension CentralService {
 
     /// Runs a store call, turning its failures into API errors.
     ///
-    /// An unavailable store is 503 with `Retry-After` (nothing was applied); an unknown
-    /// invoice 404; an edit that breaks a rule 422; anything else 500, logged.
+    /// An unavailable or unreachable store is 503 with `Retry-After` (nothing was applied);
+    /// a commit in doubt 500 (the client sends the same operations again); an unknown invoice 404; an edit that breaks a rule 422; anything else 500, logged.
     func storeCall<T>(_ action: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as CentralStoreError {
             switch error.code {
-            case .unavailable:
+            case .unavailable, .unreachable:
                 logger.warning("store unavailable", metadata: ["action": "\(action)", "reason": "\(error.message)"])
                 throw APIError(
                     .serviceUnavailable,
                     "The central store cannot \(action) now; nothing was changed, try again later.",
                     retryAfter: limits.unavailableRetryAfter
+                )
+            case .inDoubt:
+                logger.warning(
+                    "store commit in doubt",
+                    metadata: ["action": "\(action)", "reason": "\(error.message)"]
+                )
+                throw APIError(
+                    .internalServerError,
+                    "The central store lost its connection while committing; the change may or may not have been "
+                        + "applied. Send it again: operation ids make a replay safe."
                 )
             case .invoiceNotFound:
                 throw APIError.notFound(error.message)

@@ -76,6 +76,10 @@ public struct CentralStoreError: Error, Hashable, Sendable, CustomStringConverti
             case notACentralStore
             case newerVersion
             case nodeMismatch
+            case unreachable
+            case inDoubt
+            case invalidLocation
+            case authenticationRefused
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -97,6 +101,17 @@ public struct CentralStoreError: Error, Hashable, Sendable, CustomStringConverti
         public static let newerVersion = Code(.newerVersion)
         /// The store was created for another central node id.
         public static let nodeMismatch = Code(.nodeMismatch)
+        /// The store's database server cannot be reached, or the connection broke before the
+        /// transaction was committed: nothing was changed.
+        public static let unreachable = Code(.unreachable)
+        /// The connection broke while the transaction was being committed.
+        ///
+        /// It may or may not have been applied. Sending the same operations again is safe (operation ids).
+        public static let inDoubt = Code(.inDoubt)
+        /// The store's location (a `postgres://` URL, its options) is malformed.
+        public static let invalidLocation = Code(.invalidLocation)
+        /// The database server refused the store's credentials.
+        public static let authenticationRefused = Code(.authenticationRefused)
 
         public var description: String { value.rawValue }
     }

@@ -108,7 +108,7 @@ struct CentralTransaction {
         }
         var situation = CentralRules.Situation()
         for row in stored {
-            let version = try Self.version(id: row.id, clock: row.clock, content: row.content)
+            let version = try StoredContent.version(id: row.id, clock: row.clock, content: row.content)
             if row.id == invoiceID { situation.current = version } else { situation.numberOwner = version }
         }
         return situation
@@ -118,7 +118,7 @@ struct CentralTransaction {
     func current(_ id: UUID) throws -> RemoteVersion? {
         let invoiceID = id.uuidString
         guard let row = try Row.fetchOne(currentStatement, arguments: [invoiceID]) else { return nil }
-        return try Self.version(id: invoiceID, clock: row[0], content: row[1])
+        return try StoredContent.version(id: invoiceID, clock: row[0], content: row[1])
     }
 
     /// The id of the invoice that owns `key`, if any.
@@ -161,20 +161,5 @@ struct CentralTransaction {
                 ON CONFLICT (key) DO UPDATE SET value = excluded.value
                 """
         ).execute(arguments: [Self.lastChangeKey, String(lastSequence)])
-    }
-
-    /// Reads a stored version back.
-    /// - Throws: ``CentralStoreError`` `.damaged` when the row cannot be read.
-    static func version(id: String, clock: String, content: String) throws(CentralStoreError) -> RemoteVersion {
-        guard let vector = VectorClock(parsing: clock) else {
-            throw CentralStoreError(.damaged, "The central store's clock of invoice \(id) is unreadable.")
-        }
-        let invoice: Invoice
-        do {
-            invoice = try Invoice(stored: try JSONValue.parse(content))
-        } catch {
-            throw CentralStoreError(.damaged, "The central store's version of invoice \(id) is unreadable.")
-        }
-        return RemoteVersion(invoice: invoice, clock: vector)
     }
 }

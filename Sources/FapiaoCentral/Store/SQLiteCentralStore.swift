@@ -203,7 +203,7 @@ public final class SQLiteCentralStore: CentralStore {
             for id in ids {
                 let text = id.uuidString
                 if let row = try Row.fetchOne(statement, arguments: [text]) {
-                    found.append(try CentralTransaction.version(id: text, clock: row[0], content: row[1]))
+                    found.append(try StoredContent.version(id: text, clock: row[0], content: row[1]))
                 } else {
                     missing.append(id)
                 }
@@ -252,7 +252,7 @@ public final class SQLiteCentralStore: CentralStore {
                 changes.append(
                     ChangePage.Change(
                         sequence: row[1],
-                        version: try CentralTransaction.version(id: row[0], clock: row[3], content: row[4]),
+                        version: try StoredContent.version(id: row[0], clock: row[3], content: row[4]),
                         changedBy: row[2]
                     )
                 )

@@ -5,18 +5,18 @@ import Foundation
 ///
 /// Encoding is pure and costs as much as the rest of applying an operation, so a store
 /// encodes a batch before it takes the write lock, on every core (``encode(_:)``).
-struct StoredContent: Sendable {
+package struct StoredContent: Sendable {
     /// The canonical JSON of the invoice (``FapiaoCore/Invoice/canonicalJSON``).
-    var text: String
+    package var text: String
     /// The SHA-256 of `text`, in hexadecimal (``FapiaoCore/Invoice/contentHash``).
-    var hash: String
+    package var hash: String
 
-    init(_ invoice: Invoice) {
+    package init(_ invoice: Invoice) {
         self.init(canonical: invoice.canonicalJSON.bytes)
     }
 
     /// The content of an operation's invoice, from the bytes the operation was hashed over.
-    init(_ operation: InvoiceOperation) {
+    package init(_ operation: InvoiceOperation) {
         self.init(canonical: operation.payloadBytes)
     }
 
@@ -26,7 +26,7 @@ struct StoredContent: Sendable {
     }
 
     /// The stored content of every operation's invoice, in order.
-    static func encode(_ operations: [InvoiceOperation]) async -> [StoredContent] {
+    package static func encode(_ operations: [InvoiceOperation]) async -> [StoredContent] {
         await prepare(operations) { StoredContent($0) }
     }
 
@@ -34,7 +34,7 @@ struct StoredContent: Sendable {
     ///
     /// This is the pure work of a push (encoding, validation), done before the write lock is
     /// taken. Large batches are split across the processor's cores; small ones are done in place.
-    static func prepare<T: Sendable>(
+    package static func prepare<T: Sendable>(
         _ operations: [InvoiceOperation],
         _ transform: @escaping @Sendable (InvoiceOperation) -> T
     ) async -> [T] {
@@ -54,4 +54,19 @@ struct StoredContent: Sendable {
 
     /// Below this many operations per core, splitting costs more than it saves.
     private static let minimumPerWorker = 128
+
+    /// Reads a stored version back.
+    /// - Throws: ``CentralStoreError`` `.damaged` when the row cannot be read.
+    package static func version(id: String, clock: String, content: String) throws(CentralStoreError) -> RemoteVersion {
+        guard let vector = VectorClock(parsing: clock) else {
+            throw CentralStoreError(.damaged, "The central store's clock of invoice \(id) is unreadable.")
+        }
+        let invoice: Invoice
+        do {
+            invoice = try Invoice(stored: try JSONValue.parse(content))
+        } catch {
+            throw CentralStoreError(.damaged, "The central store's version of invoice \(id) is unreadable.")
+        }
+        return RemoteVersion(invoice: invoice, clock: vector)
+    }
 }

@@ -30,7 +30,9 @@ enum ExitStatus {
             switch error.code {
             case .invoiceNotFound, .notFound: return notFound
             case .invalidEdit: return invalidData
-            case .unavailable: return unavailable
+            case .unavailable, .unreachable, .inDoubt: return unavailable
+            case .invalidLocation: return usage
+            case .authenticationRefused: return permission
             case .notACentralStore, .newerVersion, .nodeMismatch: return notAJournal
             default: return damaged
             }
