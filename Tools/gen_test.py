@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import traceback
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -41,7 +42,7 @@ RULE_OF = {
 }
 KEY_ORDER = [
     "type", "code", "number", "issueDate", "seller", "buyer", "net", "taxRate", "tax",
-    "gross", "currency", "lines", "checkCode", "note", "operator", "_defect",
+    "gross", "currency", "lines", "checkCode", "note", "operator", "_defect", "_planted",
 ]
 CSV_HEADER = (
     "type,code,number,issueDate,seller.name,seller.taxID,buyer.name,buyer.taxID,"
@@ -248,6 +249,17 @@ def gen_csv(*args):
     assert "\r" not in out, "CSV must use \\n line ends"
     assert out.split("\n", 1)[0] == CSV_HEADER, "CSV header row"
     return [csv_to_record(row) for row in csv.DictReader(io.StringIO(out, newline=""))]
+
+
+def key_of(r):
+    return (r["seller"]["taxID"], r.get("code", ""), r["number"])
+
+
+def write_gen(path, *args):
+    """Run gen with --out path and return its records."""
+    run_gen("--today", TODAY_S, *args, "--out", path)
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
 
 
 def load_gen_module():
@@ -472,6 +484,162 @@ def bad_arguments_exit_64():
         assert p.stdout == b""
     p = run_gen("--help")
     assert p.returncode == 0 and b"examples" in p.stdout and b"bad-number-format" in p.stdout
+
+
+# ---------------------------------------------------------------------------
+# --duplicates-of / --duplicates
+# ---------------------------------------------------------------------------
+
+COPIED = ("type", "code", "number", "seller")
+
+
+@test
+def duplicates_collide_exactly_n():
+    with tempfile.TemporaryDirectory() as tmp:
+        a_path = os.path.join(tmp, "a.jsonl")
+        a = write_gen(a_path, "--count", "600", "--seed", "1", "--start-number", "1")
+        dup = ["--duplicates-of", a_path, "--duplicates", "25"]
+        b_args = ["--count", "500", "--seed", "2", "--start-number", "1001"]
+        b = gen_jsonl(*b_args, *dup, "--label")
+        plain = gen_jsonl(*b_args)
+        assert len(b) == len(plain) == 500
+        a_keys, b_keys = [key_of(r) for r in a], [key_of(r) for r in b]
+        shared = set(a_keys) & set(b_keys)
+        assert len(shared) == 25, len(shared)
+        assert all(a_keys.count(k) == 1 and b_keys.count(k) == 1 for k in shared), "one record each side"
+        assert len(set(b_keys)) == 500 and len({r["number"] for r in b}) == 500, "b numbers unique"
+        planted = [i for i, r in enumerate(b) if "_planted" in r]
+        assert {b_keys[i] for i in planted} == shared and len(planted) == 25
+        gaps = [j - i for i, j in zip([-1] + planted, planted + [500])]
+        assert max(gaps) <= 2 * 500 // 25, f"planted records not spread evenly: {planted}"
+        a_by_key = {key_of(r): r for r in a}
+        v = Validator()
+        for i, (r, o) in enumerate(zip(b, plain)):
+            bad = v.check(r)
+            assert not bad, f"b record {i} breaks {sorted(bad)}: {r}"
+            keys = list(r)
+            assert keys == [k for k in KEY_ORDER if k in r], f"key order {keys}"
+            if i not in planted:
+                assert r == o, f"unplanted record {i} changed"
+                continue
+            assert r["_planted"] == "duplicate-number" and "_defect" not in r
+            src = a_by_key[key_of(r)]
+            for f in COPIED:
+                assert r.get(f) == src.get(f), (f, r, src)
+            for f in o:
+                if f not in COPIED and not (f == "checkCode" and r["type"] in ("special", "digitalSpecial")):
+                    assert r[f] == o[f], f"planted record {i} lost its {f}"
+            assert set(r) - {"_planted", "code", "checkCode"} == set(o) - {"code", "checkCode"}
+            if r["type"] in ("digitalSpecial", "digitalOrdinary"):
+                assert r["number"][:2] == r["issueDate"][2:4], "digital number starts with the issue year"
+        assert {r["type"] for i, r in enumerate(b) if i in planted} == {
+            "special", "ordinary", "digitalSpecial", "digitalOrdinary"}, "all types planted"
+        for r in a:
+            assert not Validator().check(r)
+        unlabelled = gen_jsonl(*b_args, *dup)
+        assert unlabelled == [{k: x for k, x in r.items() if k != "_planted"} for r in b]
+        assert gen_jsonl(*b_args, "--duplicates-of", a_path, "--duplicates", "0") == plain
+
+
+@test
+def duplicates_deterministic():
+    with tempfile.TemporaryDirectory() as tmp:
+        a_path, out_path = os.path.join(tmp, "a.jsonl"), os.path.join(tmp, "b.jsonl")
+        write_gen(a_path, "--count", "300", "--seed", "4", "--invalid", "0.2")
+        args = ["--count", "300", "--seed", "5", "--start-number", "301", "--today", TODAY_S,
+                "--invalid", "0.2", "--duplicates-of", a_path, "--duplicates", "12"]
+        first, second = run_gen(*args).stdout, run_gen(*args).stdout
+        assert first == second, "output differs between identical runs"
+        run_gen(*args, "--out", out_path)
+        with open(out_path, "rb") as f:
+            assert f.read() == first, "--out differs from stdout"
+        other = run_gen(*args[:3], "6", *args[4:]).stdout
+        assert other != first, "identical output for different seeds"
+
+
+@test
+def duplicates_skip_invalid_sources():
+    with tempfile.TemporaryDirectory() as tmp:
+        labelled, unlabelled = os.path.join(tmp, "l.jsonl"), os.path.join(tmp, "u.jsonl")
+        a_args = ["--count", "400", "--seed", "7", "--invalid", "0.5"]
+        a = write_gen(labelled, *a_args, "--label")
+        write_gen(unlabelled, *a_args)
+        numbers = [r["number"] for r in a]
+        usable = [r for r in a if "_defect" not in r and numbers.count(r["number"]) == 1]
+        assert {r["_defect"] for r in a if "_defect" in r} == set(KINDS)
+        assert 150 < len(usable) < 200, len(usable)
+        b_args = ["--count", "400", "--seed", "8", "--start-number", "401", "--invalid", "0.1", "--label"]
+        for path in (labelled, unlabelled):  # unlabelled defects are caught by gen's own check
+            b = gen_jsonl(*b_args, "--duplicates-of", path, "--duplicates", str(len(usable)))
+            planted = {key_of(r) for r in b if "_planted" in r}
+            assert planted == {key_of(r) for r in usable}, "every usable record lent its number once"
+            v = Validator()
+            for i, r in enumerate(b):
+                bad = v.check(r)
+                want = {RULE_OF[r["_defect"]]} if "_defect" in r else set()
+                assert bad == want, f"record {i} broke {sorted(bad)}, want {want}: {r}"
+                assert not ("_defect" in r and "_planted" in r)
+            p = run_gen("--today", TODAY_S, *b_args, "--duplicates-of", path,
+                        "--duplicates", str(len(usable) + 1), check=False)
+            err = p.stderr.decode()
+            assert p.returncode == 64 and f"the {len(usable)} usable records" in err, err
+
+
+@test
+def duplicates_across_new_year():
+    with tempfile.TemporaryDirectory() as tmp:
+        a_path = os.path.join(tmp, "a.jsonl")
+        run_gen("--today", "2027-01-12", "--count", "400", "--seed", "3", "--out", a_path)
+        b = gen_jsonl("--today", "2027-01-12", "--count", "400", "--seed", "4", "--start-number", "401",
+                      "--duplicates-of", a_path, "--duplicates", "60", "--label")
+        b = [r for r in b if "_planted" in r]
+        digital = [r for r in b if "code" not in r]
+        assert len(b) == 60 and {r["number"][:2] for r in digital} == {"26", "27"}
+        assert all(r["number"][:2] == r["issueDate"][2:4] for r in digital), "year prefix kept"
+        assert all(r["issueDate"] <= "2027-01-12" for r in b)
+
+
+@test
+def duplicates_bad_arguments_exit_64():
+    with tempfile.TemporaryDirectory() as tmp:
+        a_path = os.path.join(tmp, "a.jsonl")
+        write_gen(a_path, "--count", "20", "--seed", "1")
+        csv_path, arr_path, bin_path = (os.path.join(tmp, n) for n in ("a.csv", "arr.jsonl", "bin.jsonl"))
+        with open(csv_path, "wb") as f:
+            f.write(run_gen("--count", "5", "--format", "csv", "--today", TODAY_S).stdout)
+        with open(arr_path, "w") as f:
+            f.write('{"type":"special"}\n[1, 2]\n')
+        with open(bin_path, "wb") as f:
+            f.write(b'{"note":"\xff"}\n')
+        a_2025 = os.path.join(tmp, "a2025.jsonl")
+        run_gen("--today", "2025-06-01", "--count", "50", "--seed", "1", "--only", "valid", "--out", a_2025)
+        base = ["--count", "30", "--seed", "2", "--start-number", "1001"]
+        cases = [
+            (["--duplicates-of", a_path], "together"),
+            (["--duplicates", "3"], "together"),
+            (["--duplicates-of", a_path, "--duplicates", "3", "--format", "csv"], "JSONL"),
+            (["--duplicates-of", a_path, "--duplicates", "31"], "--count"),
+            (["--duplicates-of", a_path, "--duplicates", "21"], "usable records"),
+            (["--duplicates-of", a_path, "--duplicates", "1", "--only", "bad-rate"], "valid records"),
+            (["--duplicates-of", a_path, "--duplicates", "-1"], "--duplicates"),
+            (["--duplicates-of", a_path, "--duplicates", "x"], "--duplicates"),
+            (["--duplicates-of", os.path.join(tmp, "missing.jsonl"), "--duplicates", "1"], "cannot read"),
+            (["--duplicates-of", tmp, "--duplicates", "1"], "cannot read"),
+            (["--duplicates-of", csv_path, "--duplicates", "1"], "line 1 is not valid JSON"),
+            (["--duplicates-of", arr_path, "--duplicates", "1"], "line 2 is not a JSON object"),
+            (["--duplicates-of", bin_path, "--duplicates", "1"], "not UTF-8"),
+            (["--duplicates-of", a_2025, "--duplicates", "20"], "issued in 2025"),
+        ]
+        out_path = os.path.join(tmp, "out.jsonl")
+        for args, words in cases:
+            p = run_gen("--today", TODAY_S, *base, *args, "--out", out_path, check=False)
+            err = p.stderr.decode()
+            assert p.returncode == 64, f"{args}: exit {p.returncode} {err}"
+            assert err.count("\n") == 1 and err.startswith("gen: error:"), f"{args}: stderr {err!r}"
+            assert "--duplicates" in err and words in err, f"{args}: {err!r} should mention {words!r}"
+            assert p.stdout == b"" and not os.path.exists(out_path), f"{args}: wrote output"
+    p = run_gen("--help")
+    assert b"--duplicates-of FILE" in p.stdout and b"--duplicates 25" in p.stdout
 
 
 def main():
