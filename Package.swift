@@ -119,6 +119,7 @@ let package = Package(
                 "FapiaoSync",
                 "FapiaoCentral",
                 "FapiaoHTTP",
+                "FapiaoPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -129,6 +130,7 @@ let package = Package(
             dependencies: [
                 "FapiaoCore",
                 "FapiaoCentral",
+                "FapiaoPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

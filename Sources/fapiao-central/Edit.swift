@@ -52,7 +52,7 @@ struct AmendInvoice: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try storeOptions.open(create: false)
+            let store = try await storeOptions.open(create: false)
             let change = CentralEdit.Change.amend(try fields())
             try await applyEdit(
                 change,
@@ -99,7 +99,7 @@ struct VoidInvoice: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try storeOptions.open(create: false)
+            let store = try await storeOptions.open(create: false)
             try await applyEdit(
                 .void(reason: reason),
                 to: id,

@@ -24,8 +24,18 @@ struct Serve: AsyncParsableCommand {
             then close the connection without answering); delay=200ms waits before every push; seed=N \
             makes the draws repeatable.
 
+            A PostgreSQL store (postgres://USER@HOST[:PORT]/DB[?sslmode=disable|prefer|require|verify-ca|\
+            verify-full&sslrootcert=FILE]) is shared: any number of instances may serve one database, and \
+            branches may write into it directly (`fapiao init --remote postgres://…`). The database must \
+            exist; its tables are created on first use. The password never goes on the command line (ps \
+            shows it): give it in $PGPASSWORD, or the whole URL in a 0600 --store-file or in \
+            $FAPIAO_CENTRAL_STORE.
+
             Examples:
               fapiao-central serve --store sqlite:/srv/fapiao/central.sqlite --tokens /etc/fapiao/tokens
+              PGPASSWORD=… fapiao-central serve --store 'postgres://fapiao@db.hq.example/fapiao?sslmode=require' \\
+                  --tokens /etc/fapiao/tokens --listen 0.0.0.0:8080
+              fapiao-central serve --store-file /etc/fapiao/store-url --tokens /etc/fapiao/tokens
               FAPIAO_CENTRAL_TOKENS=/etc/fapiao/tokens fapiao-central serve --store sqlite:central.sqlite --listen 0.0.0.0:8080
               fapiao-central serve --store sqlite:demo.sqlite --tokens tokens --listen 127.0.0.1:0 \\
                   --fault drop-reply=0.3,http503=0.1,retry-after=2,seed=7
@@ -70,7 +80,9 @@ struct Serve: AsyncParsableCommand {
             let tokens = try TokenSource(path: try tokensOptions.path()) { problem in
                 tokenLogger.error("\(problem)")
             }
-            let store = try storeOptions.open(create: true, policy: try policy())
+            let store = try await storeOptions.open(create: true, policy: try policy(), logger: logger)
+            let display = try storeOptions.location().display
+            logger.info("store open", metadata: ["store": "\(display)", "kind": "\(store.kind)"])
             let service = CentralService(store: store, tokenSource: tokens, faults: faults, logger: logger)
             let listening = Atomic(false)
             let app = service.application(host: host, port: port) { address in

@@ -20,7 +20,7 @@ struct Stats: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try storeOptions.open(create: false)
+            let store = try await storeOptions.open(create: false)
             let count: Int64
             do {
                 count = try await store.invoiceCount()
@@ -32,12 +32,12 @@ struct Stats: AsyncParsableCommand {
             switch format {
             case .json:
                 let report = CanonicalJSON.object([
-                    "store": .string(storeOptions.store), "node": .string(store.node), "kind": .string(store.kind),
+                    "store": .string(try storeOptions.location().display), "node": .string(store.node), "kind": .string(store.kind),
                     "invoices": .integer(count),
                 ])
                 emit(report.text)
             case .text:
-                emit("store     \(storeOptions.store)")
+                emit("store     \(try storeOptions.location().display)")
                 emit("node      \(store.node)")
                 emit("invoices  \(count)")
             }

@@ -13,9 +13,13 @@ struct Init: ParsableCommand {
               fapiao init --node bj-chaoyang-01 --operator 王芳
               fapiao init --node sh-pudong-02 --journal /srv/fapiao/journal.sqlite --offline-window-days 30
               fapiao init --node bj-chaoyang-01 --remote http://hq.example:8080 --token-file /etc/fapiao/token
+              fapiao init --node bj-chaoyang-01 --remote 'postgres://bj01@db.hq.example/fapiao?sslmode=verify-full' \\
+                  --token-file /etc/fapiao/pg-password
 
             The token itself is never stored in the journal: sync reads $FAPIAO_TOKEN, else the \
-            token file (which must be mode 0600).
+            token file (which must be mode 0600). A postgres:// remote writes straight into the \
+            central PostgreSQL store (no service in between); its URL must carry no password: the \
+            token is the database password ($FAPIAO_TOKEN, the token file, else $PGPASSWORD).
             """
     )
 
@@ -40,7 +44,7 @@ struct Init: ParsableCommand {
     var offlineWindowDays: Int = ValidationPolicy.standard.offlineWindowDays
 
     @Option(
-        help: ArgumentHelp("The central system to sync with: http(s)://HOST:PORT or sqlite:PATH.", valueName: "url")
+        help: ArgumentHelp("The central system to sync with: http(s)://HOST:PORT, sqlite:PATH or postgres://USER@HOST/DB.", valueName: "url")
     )
     var remote: String?
 
@@ -54,8 +58,18 @@ struct Init: ParsableCommand {
         guard (1...3650).contains(offlineWindowDays) else {
             throw ValidationError("--offline-window-days must be between 1 and 3650.")
         }
-        if let remote, !(remote.hasPrefix("http://") || remote.hasPrefix("https://") || remote.hasPrefix("sqlite:")) {
-            throw ValidationError("--remote must start with http://, https:// or sqlite:, not \"\(remote)\".")
+        if let remote, remote.hasPrefix("postgres://") || remote.hasPrefix("postgresql://") {
+            do {
+                _ = try RemoteConnection.postgresLocation(remote)
+            } catch {
+                throw ValidationError("--remote: \(error)")
+            }
+        } else if let remote,
+            !(remote.hasPrefix("http://") || remote.hasPrefix("https://") || remote.hasPrefix("sqlite:"))
+        {
+            throw ValidationError(
+                "--remote must start with http://, https://, sqlite: or postgres://, not \"\(remote)\"."
+            )
         }
     }
 

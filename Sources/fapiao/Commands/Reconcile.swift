@@ -45,7 +45,7 @@ struct Reconcile: AsyncParsableCommand {
     func run() async throws {
         let exitCode = try await reportingAsyncErrors {
             let journal = try journalOptions.open()
-            let adapter = try RemoteConnection.open(url: remote, tokenFile: tokenFile, journal: journal)
+            let adapter = try await RemoteConnection.open(url: remote, tokenFile: tokenFile, journal: journal)
             let report = try await RemoteConnection.using(adapter) {
                 let progress = Progress(label: "compared")
                 defer { progress.finish() }

@@ -70,7 +70,7 @@ struct Sync: AsyncParsableCommand {
     func run() async throws {
         let exitCode = try await reportingAsyncErrors {
             let journal = try journalOptions.open()
-            let adapter = try RemoteConnection.open(url: remote, tokenFile: tokenFile, journal: journal)
+            let adapter = try await RemoteConnection.open(url: remote, tokenFile: tokenFile, journal: journal)
             return try await RemoteConnection.using(adapter) {
                 dryRun
                     ? try await DryRun(journal: journal, remote: adapter, format: format).run()

@@ -2,6 +2,7 @@ import FapiaoCentral
 import FapiaoCore
 import FapiaoHTTP
 import FapiaoJournal
+import FapiaoPostgres
 import FapiaoSync
 import Foundation
 
@@ -15,13 +16,16 @@ struct RemoteSetupError: Error, CustomStringConvertible {
 /// `--remote URL` and `--token-file PATH`, shared by sync and status.
 enum RemoteConnection {
     /// The remote named by `url`: `http(s)://…` speaks the HTTP API; `sqlite:PATH` writes
-    /// straight into a central SQLite store (one office, no service in between).
+    /// straight into a central SQLite store (one office, no service in between);
+    /// `postgres://USER@HOST/DB` straight into a central PostgreSQL store, with the password
+    /// from `$FAPIAO_TOKEN`, the token file or `$PGPASSWORD` (never from the URL, which is
+    /// kept in the journal and shown in `ps`).
     static func open(
         url: String?,
         tokenFile: String?,
         journal: Journal,
         timeout: Duration? = nil
-    ) throws
+    ) async throws
         -> any RemoteAdapter
     {
         guard let url = url ?? journal.settings.remote, !url.isEmpty else {
@@ -57,10 +61,41 @@ enum RemoteConnection {
             let store = try SQLiteCentralStore(path: path, create: false)
             return StoreRemote(store: store, endpoint: url)
         }
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            let location = try postgresLocation(url)
+            let password =
+                try readToken(file: tokenFile ?? journal.settings.tokenFile)
+                ?? ProcessInfo.processInfo.environment["PGPASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+            let store = try await PostgresCentralStore(
+                location: location.with(password: password),
+                create: false,
+                maximumConnections: 2,
+                leaseTimeout: timeout ?? .seconds(10)
+            )
+            return StoreRemote(store: store, endpoint: location.redacted)
+        }
         throw RemoteSetupError(
-            message: "remote \"\(url)\" must start with http://, https:// or sqlite:.",
+            message: "remote \"\(url)\" must start with http://, https://, sqlite: or postgres://.",
             exitCode: ExitStatus.usage
         )
+    }
+
+    /// A `postgres://` remote as a branch names it: a URL without a password.
+    static func postgresLocation(_ url: String) throws -> PostgresLocation {
+        let location: PostgresLocation
+        do {
+            location = try PostgresLocation(url: url, applicationName: "fapiao")
+        } catch {
+            throw RemoteSetupError(message: error.message, exitCode: ExitStatus.usage)
+        }
+        guard !location.hasPassword else {
+            throw RemoteSetupError(
+                message: "The remote URL carries a password, which the journal and `ps` would show; "
+                    + "remove it and give the password in a 0600 --token-file, $FAPIAO_TOKEN or $PGPASSWORD.",
+                exitCode: ExitStatus.usage
+            )
+        }
+        return location
     }
 
     /// Runs `body` with `remote`, then shuts the remote down whether `body` returned or threw
@@ -88,26 +123,13 @@ enum RemoteConnection {
 
     /// The token in `file`, refusing a file that others can read.
     static func readTokenFile(_ file: String) throws -> String {
-        var info = stat()
-        guard stat(file, &info) == 0 else {
-            throw RemoteSetupError(message: "Token file \(file) cannot be read.", exitCode: ExitStatus.notFound)
+        do {
+            return try SecretFile.read(file, what: "Token file")
+        } catch {
+            switch error.kind {
+            case .notFound: throw RemoteSetupError(message: error.message, exitCode: ExitStatus.notFound)
+            default: throw RemoteSetupError(message: error.message, exitCode: ExitStatus.permission)
+            }
         }
-        guard info.st_mode & 0o077 == 0 else {
-            throw RemoteSetupError(
-                message: "Token file \(file) is readable by others (mode \(String(info.st_mode & 0o777, radix: 8))); "
-                    + "run `chmod 600 \(file)`.",
-                exitCode: ExitStatus.permission
-            )
-        }
-        guard let data = FileManager.default.contents(atPath: file),
-            let token = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
-            !token.isEmpty
-        else {
-            throw RemoteSetupError(
-                message: "Token file \(file) is empty or unreadable.",
-                exitCode: ExitStatus.permission
-            )
-        }
-        return token
     }
 }
