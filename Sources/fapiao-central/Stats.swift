@@ -32,7 +32,8 @@ struct Stats: AsyncParsableCommand {
             switch format {
             case .json:
                 let report = CanonicalJSON.object([
-                    "store": .string(try storeOptions.location().display), "node": .string(store.node), "kind": .string(store.kind),
+                    "store": .string(try storeOptions.location().display), "node": .string(store.node),
+                    "kind": .string(store.kind),
                     "invoices": .integer(count),
                 ])
                 emit(report.text)

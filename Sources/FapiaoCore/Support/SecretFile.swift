@@ -26,7 +26,10 @@ public enum SecretFile {
 
     /// The secret in `path`.
     ///
-    /// - Parameter what: what the file holds, for messages ("Token file", "Store file").
+    /// - Parameters:
+    ///   - path: the file.
+    ///   - what: what the file holds, for messages ("Token file", "Store file").
+    /// - Returns: the file's text without surrounding whitespace.
     /// - Throws: ``Failure``, naming the file and the rule.
     public static func read(_ path: String, what: String) throws(Failure) -> String {
         var info = stat()

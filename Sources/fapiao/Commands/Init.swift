@@ -44,7 +44,10 @@ struct Init: ParsableCommand {
     var offlineWindowDays: Int = ValidationPolicy.standard.offlineWindowDays
 
     @Option(
-        help: ArgumentHelp("The central system to sync with: http(s)://HOST:PORT, sqlite:PATH or postgres://USER@HOST/DB.", valueName: "url")
+        help: ArgumentHelp(
+            "The central system to sync with: http(s)://HOST:PORT, sqlite:PATH or postgres://USER@HOST/DB.",
+            valueName: "url"
+        )
     )
     var remote: String?
 

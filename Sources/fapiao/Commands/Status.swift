@@ -99,7 +99,12 @@ extension Status {
     /// The remote's answer to a health check, in a few words; never fails the command.
     static func remoteHealth(_ journal: Journal) async -> String {
         do {
-            let remote = try await RemoteConnection.open(url: nil, tokenFile: nil, journal: journal, timeout: .seconds(3))
+            let remote = try await RemoteConnection.open(
+                url: nil,
+                tokenFile: nil,
+                journal: journal,
+                timeout: .seconds(3)
+            )
             let report = try await RemoteConnection.using(remote) { try await remote.health() }
             return "\(report.status) (\(report.node), \(report.store), \(report.invoices) invoices)"
         } catch {
