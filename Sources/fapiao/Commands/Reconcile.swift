@@ -34,7 +34,10 @@ struct Reconcile: AsyncParsableCommand {
     @Flag(help: "Report only: re-queue nothing, record no conflict.")
     var dryRun = false
     @Option(
-        help: ArgumentHelp("The remote, overriding the journal's (http://…, https://…, sqlite:PATH, postgres://…).", valueName: "url")
+        help: ArgumentHelp(
+            "The remote, overriding the journal's (http://…, https://…, sqlite:PATH, postgres://…).",
+            valueName: "url"
+        )
     )
     var remote: String?
     @Option(help: ArgumentHelp("File holding the bearer token (mode 0600); $FAPIAO_TOKEN wins.", valueName: "path"))

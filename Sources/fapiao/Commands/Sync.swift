@@ -50,7 +50,10 @@ struct Sync: AsyncParsableCommand {
     @Flag(help: "Show what each queued operation would do; change nothing.")
     var dryRun = false
     @Option(
-        help: ArgumentHelp("The remote, overriding the journal's (http://…, https://…, sqlite:PATH, postgres://…).", valueName: "url")
+        help: ArgumentHelp(
+            "The remote, overriding the journal's (http://…, https://…, sqlite:PATH, postgres://…).",
+            valueName: "url"
+        )
     )
     var remote: String?
     @Option(help: ArgumentHelp("File holding the bearer token (mode 0600); $FAPIAO_TOKEN wins.", valueName: "path"))
