@@ -40,6 +40,7 @@ public final class PostgresCentralStore: CentralStore {
     private let now: @Sendable () -> UTCTimestamp
     private let closed = Mutex(false)
     private let leaseTimeout: Duration
+    private let operationTimeout: Duration
 
     /// Operations per transaction: the place in the batch has 20 bits of the change number.
     static let maximumBatch = (1 << changeShift) - 1
@@ -56,6 +57,8 @@ public final class PostgresCentralStore: CentralStore {
     ///   - maximumConnections: the pool's size; a service with many branches wants several.
     ///   - leaseTimeout: how long a request waits for a connection before the server is
     ///     reported unreachable (nothing is sent until a connection is had).
+    ///   - operationTimeout: how long a call may take once it has its connection; one that
+    ///     takes longer is abandoned and reported unreachable (a read) or in doubt (a write).
     ///   - logger: where postgres-nio's connection events go (no queries, no passwords).
     ///   - now: the wall clock, recorded on rows for people to read; it never decides an outcome.
     /// - Throws: ``CentralStoreError``: `.notFound` (no database, or no store in it and `create`
@@ -68,6 +71,7 @@ public final class PostgresCentralStore: CentralStore {
         create: Bool = true,
         maximumConnections: Int = 8,
         leaseTimeout: Duration = .seconds(10),
+        operationTimeout: Duration = .seconds(30),
         logger: Logger = Logger(label: "fapiao.postgres", factory: { _ in SwiftLogNoOpLogHandler() }),
         now: @escaping @Sendable () -> UTCTimestamp = PostgresCentralStore.systemNow
     ) async throws {
@@ -77,6 +81,7 @@ public final class PostgresCentralStore: CentralStore {
         self.now = now
         self.logger = logger
         self.leaseTimeout = leaseTimeout
+        self.operationTimeout = operationTimeout
         // One connection of its own first: a wrong password, a missing database or a server that
         // is not there is reported at once and precisely (the pool would retry quietly), and the
         // tables are created or checked before any request is served.
@@ -119,11 +124,11 @@ public final class PostgresCentralStore: CentralStore {
         on connection: PostgresConnection,
         logger: Logger
     ) async throws {
-        try await connection.query(
+        try await connection.run(
             "INSERT INTO central_setting (key, value) VALUES ('node', \(node)) ON CONFLICT (key) DO NOTHING",
             logger: logger
         )
-        let rows = try await connection.query("SELECT value FROM central_setting WHERE key = 'node'", logger: logger)
+        let rows = try await connection.run("SELECT value FROM central_setting WHERE key = 'node'", logger: logger)
         for try await stored in rows.decode(String.self) where stored != node {
             throw CentralStoreError(
                 .nodeMismatch,
@@ -182,7 +187,7 @@ public final class PostgresCentralStore: CentralStore {
         try checkOpen()
         guard !ids.isEmpty else { return InvoiceLookup(found: [], missing: []) }
         return try await read("look invoices up") { connection, logger in
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 "SELECT id, clock, content FROM central_invoice WHERE id = ANY(\(ids))",
                 logger: logger
             )
@@ -213,7 +218,7 @@ public final class PostgresCentralStore: CentralStore {
             // here: their change numbers are below that transaction's id × 2^20. A running
             // transaction is ignored only when the server shows it in another database; one
             // it cannot place (it just ended, or belongs to a role this one cannot see) counts.
-            let rows = try await connection.query(
+            let rows = try await connection.run(
                 """
                 WITH snapshot AS (SELECT pg_current_snapshot() AS s),
                 horizon AS (
@@ -289,7 +294,7 @@ public final class PostgresCentralStore: CentralStore {
     public func invoiceCount() async throws -> Int64 {
         try checkOpen()
         return try await read("count invoices") { connection, logger in
-            let rows = try await connection.query("SELECT count(*) FROM central_invoice", logger: logger)
+            let rows = try await connection.run("SELECT count(*) FROM central_invoice", logger: logger)
             var count: Int64 = 0
             for try await value in rows.decode(Int64.self) { count = value }
             return count
@@ -317,13 +322,13 @@ public final class PostgresCentralStore: CentralStore {
     ) async throws -> BatchLedger {
         let keys = LockKeys.keys(for: operations)
         // unnest yields the sorted keys in order, so the locks are taken in ascending order.
-        try await connection.query(
+        try await connection.run(
             "SELECT count(pg_advisory_xact_lock(k)) FROM unnest(\(keys)::int8[]) AS k",
             logger: logger
         )
         let operationIDs = operations.map(\.id)
         var hashes: [UUID: String] = [:]
-        let hashRows = try await connection.query(
+        let hashRows = try await connection.run(
             "SELECT id, hash FROM central_operation WHERE id = ANY(\(operationIDs))",
             logger: logger
         )
@@ -332,7 +337,7 @@ public final class PostgresCentralStore: CentralStore {
         let sellers = operations.map(\.invoice.numberKey.sellerTaxID)
         let codes = operations.map(\.invoice.numberKey.code)
         let numbers = operations.map(\.invoice.numberKey.number)
-        let versionRows = try await connection.query(
+        let versionRows = try await connection.run(
             """
             SELECT id, clock, content FROM central_invoice WHERE id = ANY(\(invoiceIDs))
             UNION
@@ -375,7 +380,7 @@ public final class PostgresCentralStore: CentralStore {
         let clocks = writes.map(\.operation.clock.description)
         let nodes = writes.map(\.changedBy)
         let ordinals = writes.map { Int64($0.ordinal) }
-        try await connection.query(
+        try await connection.run(
             """
             INSERT INTO central_operation (id, invoice_id, kind, hash, clock, node, change_seq, applied_at)
             SELECT o.id, o.invoice_id, o.kind, o.hash, o.clock, o.node,
@@ -405,7 +410,7 @@ public final class PostgresCentralStore: CentralStore {
         let voided = writes.map { $0.operation.invoice.void != nil }
         let ordinals = writes.map { Int64($0.ordinal) }
         let changedBy = writes.map(\.changedBy)
-        try await connection.query(
+        try await connection.run(
             """
             INSERT INTO central_invoice (id, branch, seller_tax_id, code, number, clock, content, content_hash,
                 voided, change_seq, changed_by, updated_at)
@@ -452,7 +457,7 @@ public final class PostgresCentralStore: CentralStore {
             attempt += 1
             do {
                 let rowByRowNow = rowByRow
-                return try await leased { connection in
+                return try await leased(writes: true) { connection in
                     try await Self.inTransaction(on: connection, logger: logger) { connection in
                         try await body(connection, logger, rowByRowNow)
                     }
@@ -473,7 +478,7 @@ public final class PostgresCentralStore: CentralStore {
     ) async throws -> T {
         let logger = self.logger
         do {
-            return try await leased { connection in try await body(connection, logger) }
+            return try await leased(writes: false) { connection in try await body(connection, logger) }
         } catch {
             throw PostgresErrors.mapped(error, action: action, location: location)
         }
@@ -481,33 +486,44 @@ public final class PostgresCentralStore: CentralStore {
 
     /// Runs `body` on a connection from the pool, giving up when none comes within the lease timeout.
     ///
-    /// No connection means the server is down or unreachable; the pool keeps retrying in the background.
-    /// Once `body` has its connection it is never cut short: a broken connection fails it.
+    /// No connection means the server is down or unreachable; the pool keeps retrying in the
+    /// background. Once `body` has its connection it may run for the operation timeout: a call
+    /// still unanswered then is abandoned (see ``PostgresConnection/run(_:logger:)``) and
+    /// reported as in doubt when it writes.
     private func leased<T: Sendable>(
+        writes: Bool,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         let client = self.client
-        let timeout = leaseTimeout
+        let leaseTimeout = self.leaseTimeout
+        let operationTimeout = self.operationTimeout
         let started = LeaseFlag()
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await client.withConnection { connection in
-                    started.set()
-                    return try await body(connection)
+        let work = Task {
+            try await client.withConnection { connection in
+                started.set()
+                return try await body(connection)
+            }
+        }
+        let outcome = FirstOutcome<T>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                outcome.install(continuation)
+                Task {
+                    do { outcome.finish(.success(try await work.value)) } catch { outcome.finish(.failure(error)) }
+                }
+                Task {
+                    try? await Task.sleep(for: leaseTimeout)
+                    guard started.isSet else {
+                        work.cancel()
+                        outcome.finish(.failure(LeaseTimedOut(timeout: leaseTimeout)))
+                        return
+                    }
+                    try? await Task.sleep(for: operationTimeout)
+                    outcome.finish(.failure(OperationTimedOut(timeout: operationTimeout, mayHaveApplied: writes)))
                 }
             }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                guard started.isSet else { throw LeaseTimedOut(timeout: timeout) }
-                return nil
-            }
-            while let result = try await group.next() {
-                if let value = result {
-                    group.cancelAll()
-                    return value
-                }
-            }
-            preconditionFailure("the leased call ended without a result")
+        } onCancel: {
+            work.cancel()
         }
     }
 
@@ -517,16 +533,16 @@ public final class PostgresCentralStore: CentralStore {
         logger: Logger,
         _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
-        try await connection.query("BEGIN", logger: logger)
+        try await connection.run("BEGIN", logger: logger)
         let result: T
         do {
             result = try await body(connection)
         } catch {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
+            _ = try? await connection.run("ROLLBACK", logger: logger)
             throw error
         }
         do {
-            try await connection.query("COMMIT", logger: logger)
+            try await connection.run("COMMIT", logger: logger)
         } catch let error as PSQLError where PostgresErrors.leavesCommitInDoubt(error) {
             throw CommitInDoubt(underlying: error)
         }
@@ -539,6 +555,44 @@ private final class LeaseFlag: Sendable {
     private let value = Mutex(false)
     func set() { value.withLock { $0 = true } }
     var isSet: Bool { value.withLock { $0 } }
+}
+
+/// The first of several racing results, handed to one continuation exactly once.
+private final class FirstOutcome<T: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<T, any Error>?
+        var early: Result<T, any Error>?
+        var done = false
+    }
+    private let state = Mutex(State())
+
+    func install(_ continuation: CheckedContinuation<T, any Error>) {
+        let early = state.withLock { state -> Result<T, any Error>? in
+            if let early = state.early { return early }
+            state.continuation = continuation
+            return nil
+        }
+        if let early { continuation.resume(with: early) }
+    }
+
+    func finish(_ result: Result<T, any Error>) {
+        let continuation = state.withLock { state -> CheckedContinuation<T, any Error>? in
+            guard !state.done else { return nil }
+            state.done = true
+            guard let continuation = state.continuation else {
+                state.early = result
+                return nil
+            }
+            return continuation
+        }
+        continuation?.resume(with: result)
+    }
+}
+
+/// A call had its connection but no answer within the operation timeout.
+struct OperationTimedOut: Error {
+    var timeout: Duration
+    var mayHaveApplied: Bool
 }
 
 /// No pooled connection came in time: nothing was sent.

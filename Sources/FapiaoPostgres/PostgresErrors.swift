@@ -47,6 +47,18 @@ enum PostgresErrors {
             )
         case let error as PSQLError:
             return mapped(error, action: action, location: location)
+        case is ConnectionLost:
+            return CentralStoreError(
+                .unreachable,
+                "Cannot \(action): PostgreSQL at \(location) closed the connection; nothing was changed."
+            )
+        case let error as OperationTimedOut:
+            return CentralStoreError(
+                error.mayHaveApplied ? .inDoubt : .unreachable,
+                "Cannot \(action): PostgreSQL at \(location) did not answer within \(error.timeout)"
+                    + (error.mayHaveApplied
+                        ? "; the change may or may not have been applied." : "; nothing was changed.")
+            )
         case let error as LeaseTimedOut:
             return CentralStoreError(
                 .unreachable,

@@ -46,8 +46,8 @@ struct PostgresMigrator {
     }
 
     private func migrate(on connection: PostgresConnection, create: Bool) async throws {
-        try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
-        let tables = try await connection.query(
+        try await connection.run("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
+        let tables = try await connection.run(
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()",
             logger: logger
         )
@@ -67,13 +67,13 @@ struct PostgresMigrator {
                     "No central store in \(location); start `fapiao-central serve --store …` on it once to create it."
                 )
             }
-            try await connection.query(
+            try await connection.run(
                 "CREATE TABLE central_migration (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
                 logger: logger
             )
         }
         var applied: Set<String> = []
-        let rows = try await connection.query("SELECT id FROM central_migration", logger: logger)
+        let rows = try await connection.run("SELECT id FROM central_migration", logger: logger)
         for try await id in rows.decode(String.self) { applied.insert(id) }
         let known = Set(Schema.postgresCentral.map(\.id))
         if let unknown = applied.subtracting(known).sorted().first {
@@ -85,9 +85,9 @@ struct PostgresMigrator {
         }
         for migration in Schema.postgresCentral where !applied.contains(migration.id) {
             for statement in Self.statements(migration.sql) {
-                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                try await connection.run(PostgresQuery(unsafeSQL: statement), logger: logger)
             }
-            try await connection.query("INSERT INTO central_migration (id) VALUES (\(migration.id))", logger: logger)
+            try await connection.run("INSERT INTO central_migration (id) VALUES (\(migration.id))", logger: logger)
             logger.info("applied migration", metadata: ["migration": "\(migration.id)"])
         }
     }

@@ -173,6 +173,59 @@ struct PostgresCentralStoreTests {
         #expect(try await scalar("SELECT count(*)::text FROM central_operation") == "3")
     }
 
+    @Test func pooledConnectionsTheServerTerminatedAreNotWaitedOnForever() async throws {
+        var location = self.location
+        location.applicationName = "fapiao-terminated-\(UUID().uuidString.prefix(8))"
+        let store = try await PostgresCentralStore(location: location, maximumConnections: 2)
+        let first = try (1...5).map { fixture.create(try fixture.invoice(UInt64($0))) }
+        #expect(
+            try await store.push(first, from: CentralFixture.branch).map(\.outcome)
+                == Array(repeating: .accepted, count: 5)
+        )
+        // The server ends the store's idle connections (a restart, an administrator).
+        try await execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '\(location.applicationName)'"
+        )
+        try await Task.sleep(for: .milliseconds(200))
+        let second = try (6...10).map { fixture.create(try fixture.invoice(UInt64($0))) }
+        // Answered at once: accepted on a new connection, or refused as unreachable (nothing applied).
+        var outcomes: [PushOutcome]?
+        for _ in 0..<3 where outcomes == nil {
+            do {
+                outcomes = try await store.push(second, from: CentralFixture.branch).map(\.outcome)
+            } catch let error as CentralStoreError where error.code == .unreachable {
+                continue
+            }
+        }
+        #expect(outcomes == Array(repeating: .accepted, count: 5))
+        #expect(try await store.invoiceCount() == 10)
+        try await store.close()
+    }
+
+    @Test func aCallOutlivingTheOperationTimeoutIsInDoubtAndTheReplayLandsOnce() async throws {
+        let store = try await PostgresCentralStore(location: location, operationTimeout: .seconds(1))
+        // Another session holds the invoice table, so the push waits inside its transaction.
+        let blocker = try await PostgresTestServer.Session.open(database: location.database)
+        try await blocker.execute("BEGIN")
+        try await blocker.execute("LOCK TABLE central_invoice IN EXCLUSIVE MODE")
+        let batch = try (1...3).map { fixture.create(try fixture.invoice(UInt64($0))) }
+        let error = await centralStoreError { try await store.push(batch, from: CentralFixture.branch) }
+        #expect(error?.code == .inDoubt)
+        // The abandoned transaction goes on once the lock is released, and commits.
+        try await blocker.execute("COMMIT")
+        try await blocker.close()
+        var replay: [PushOutcome] = []
+        for _ in 0..<50 {
+            replay = try await fixture.push(batch)
+            if replay.allSatisfy({ $0 == .duplicate }) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(replay == Array(repeating: .duplicate, count: 3))
+        #expect(try await store.invoiceCount() == 3)
+        #expect(try await scalar("SELECT count(*)::text FROM central_operation") == "3")
+        try await store.close()
+    }
+
     @Test func twoInstancesRacingForTheSameNumbersGiveEachNumberToOneInvoice() async throws {
         let second = try await open()
         let fixture = self.fixture
