@@ -508,18 +508,20 @@ public final class PostgresCentralStore: CentralStore {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 outcome.install(continuation)
-                Task {
-                    do { outcome.finish(.success(try await work.value)) } catch { outcome.finish(.failure(error)) }
-                }
-                Task {
-                    try? await Task.sleep(for: leaseTimeout)
+                let timer = Task {
+                    do { try await Task.sleep(for: leaseTimeout) } catch { return }
                     guard started.isSet else {
                         work.cancel()
                         outcome.finish(.failure(LeaseTimedOut(timeout: leaseTimeout)))
                         return
                     }
-                    try? await Task.sleep(for: operationTimeout)
+                    do { try await Task.sleep(for: operationTimeout) } catch { return }
                     outcome.finish(.failure(OperationTimedOut(timeout: operationTimeout, mayHaveApplied: writes)))
+                }
+                Task {
+                    let result = await work.result
+                    timer.cancel()
+                    outcome.finish(result)
                 }
             }
         } onCancel: {
