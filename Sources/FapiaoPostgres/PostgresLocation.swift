@@ -168,8 +168,9 @@ public struct PostgresLocation: Hashable, Sendable, CustomStringConvertible {
         return configuration
     }
 
-    /// postgres-nio's configuration of a single connection to this location.
-    func connectionConfiguration() throws(CentralStoreError) -> PostgresConnection.Configuration {
+    /// postgres-nio's configuration of a single connection to this location (tools and tests
+    /// that need one connection of their own use it too).
+    public func connectionConfiguration() throws(CentralStoreError) -> PostgresConnection.Configuration {
         let tls: PostgresConnection.Configuration.TLS
         do {
             switch (tlsMode, try tlsConfiguration()) {

@@ -90,7 +90,7 @@ struct PostgresCentralStoreTests {
 
     @Test func aServerThatIsNotThereIsUnreachable() async throws {
         var nowhere = location
-        nowhere.port = try freePort()
+        nowhere.port = try RawHTTP.closedPort()
         let error = await centralStoreError { try await PostgresCentralStore(location: nowhere) }
         #expect(error?.code == .unreachable)
     }
@@ -265,22 +265,4 @@ struct PostgresCentralStoreTests {
                 == String(count)
         )
     }
-}
-
-/// A free TCP port on the loopback interface, with nothing listening on it.
-func freePort() throws -> Int {
-    let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(socket) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-            bind(socket, socketAddress, length) == 0 && getsockname(socket, socketAddress, &length) == 0
-        }
-    }
-    guard bound else { throw CentralStoreError(.unavailable, "no free port") }
-    return Int(UInt16(bigEndian: address.sin_port))
 }

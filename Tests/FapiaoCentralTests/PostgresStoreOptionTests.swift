@@ -45,7 +45,9 @@ import Testing
     }
 
     @Test func anUnreachableServerExits69() async throws {
-        let finished = try await Self.run(["stats", "--store", "postgres://fapiao@127.0.0.1:\(try freePort())/fapiao"])
+        let finished = try await Self.run([
+            "stats", "--store", "postgres://fapiao@127.0.0.1:\(try RawHTTP.closedPort())/fapiao",
+        ])
         #expect(finished.status == 69)
         #expect(finished.error.contains("cannot be reached"))
     }

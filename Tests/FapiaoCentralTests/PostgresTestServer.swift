@@ -59,14 +59,7 @@ enum PostgresTestServer {
             var location = try PostgresTestServer.location()
             if let database { location = location.with(database: database) }
             let connection = try await PostgresConnection.connect(
-                configuration: PostgresConnection.Configuration(
-                    host: location.host,
-                    port: location.port,
-                    username: location.username,
-                    password: location.password,
-                    database: location.database,
-                    tls: .disable
-                ),
+                configuration: try location.connectionConfiguration(),
                 id: 1,
                 logger: Logger(label: "fapiao.tests.postgres")
             )

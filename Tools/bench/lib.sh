@@ -55,3 +55,9 @@ binaries_line() {
     done | sed -e 's/; $//' -e 's/^/built:    /'
     echo
 }
+
+# copy_journal FROM_DIR TO_DIR: a copy of a journal (with its -wal/-shm, if any), not in use.
+copy_journal() {
+    mkdir -p -m 700 "$2"
+    cp -p "$1"/journal.sqlite* "$2"/
+}
