@@ -11,11 +11,14 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "FapiaoCore", targets: ["FapiaoCore"]),
+        .library(name: "FapiaoRemote", targets: ["FapiaoRemote"]),
         .library(name: "FapiaoJournal", targets: ["FapiaoJournal"]),
         .library(name: "FapiaoSync", targets: ["FapiaoSync"]),
-        .library(name: "FapiaoCentral", targets: ["FapiaoCentral"]),
-        .library(name: "FapiaoPostgres", targets: ["FapiaoPostgres"]),
         .library(name: "FapiaoHTTP", targets: ["FapiaoHTTP"]),
+        .library(name: "FapiaoExec", targets: ["FapiaoExec"]),
+        .library(name: "FapiaoCentralStore", targets: ["FapiaoCentralStore"]),
+        .library(name: "FapiaoPostgres", targets: ["FapiaoPostgres"]),
+        .library(name: "FapiaoCentralService", targets: ["FapiaoCentralService"]),
         .library(name: "FapiaoTesting", targets: ["FapiaoTesting"]),
         .executable(name: "fapiao", targets: ["fapiao"]),
         .executable(name: "fapiao-central", targets: ["fapiao-central"]),
@@ -33,10 +36,18 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
+        // Layers, one direction only (../shared/DESIGN.md §2):
+        //   FapiaoCore (pure values and rules, no I/O)
+        //     <- FapiaoRemote (the seam: RemoteAdapter, RemoteError, RemoteLocation, wire documents)
+        //          <- FapiaoJournal <- FapiaoSync     the branch
+        //          <- FapiaoHTTP, FapiaoExec          remote adapters
+        //          <- FapiaoCentralStore <- FapiaoPostgres, FapiaoCentralService   the centre
+        //     <- FapiaoCommandSupport (exit codes, error reporting, secret files)
+        //   <- fapiao, fapiao-central (parsing and printing)
         .target(
             name: "Schema",
             path: "Schema",
-            exclude: ["README.md", "openapi.yaml"],
+            exclude: ["README.md", "openapi.yaml", "exec-protocol.md"],
             resources: [.embedInCode("journal"), .embedInCode("central")],
             swiftSettings: upcoming
         ),
@@ -48,9 +59,15 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "FapiaoRemote",
+            dependencies: ["FapiaoCore"],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "FapiaoJournal",
             dependencies: [
                 "FapiaoCore",
+                "FapiaoRemote",
                 "Schema",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -62,33 +79,8 @@ let package = Package(
             name: "FapiaoSync",
             dependencies: [
                 "FapiaoCore",
+                "FapiaoRemote",
                 "FapiaoJournal",
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: upcoming
-        ),
-        .target(
-            name: "FapiaoCentral",
-            dependencies: [
-                "FapiaoCore",
-                "FapiaoSync",
-                "Schema",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: upcoming
-        ),
-        .target(
-            name: "FapiaoPostgres",
-            dependencies: [
-                "FapiaoCore",
-                "FapiaoCentral",
-                "Schema",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
@@ -97,7 +89,7 @@ let package = Package(
             name: "FapiaoHTTP",
             dependencies: [
                 "FapiaoCore",
-                "FapiaoSync",
+                "FapiaoRemote",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -107,19 +99,73 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "FapiaoExec",
+            dependencies: ["FapiaoCore", "FapiaoRemote"],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "FapiaoCentralStore",
+            dependencies: [
+                "FapiaoCore",
+                "FapiaoRemote",
+                "Schema",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "FapiaoPostgres",
+            dependencies: [
+                "FapiaoCore",
+                "FapiaoRemote",
+                "FapiaoCentralStore",
+                "Schema",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "FapiaoCentralService",
+            dependencies: [
+                "FapiaoCore",
+                "FapiaoRemote",
+                "FapiaoCentralStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "FapiaoCommandSupport",
+            dependencies: [
+                "FapiaoCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "FapiaoTesting",
-            dependencies: ["FapiaoCore", "FapiaoJournal", "FapiaoSync", "FapiaoCentral"],
+            dependencies: ["FapiaoCore", "FapiaoRemote", "FapiaoJournal", "FapiaoCentralStore"],
             swiftSettings: upcoming
         ),
         .executableTarget(
             name: "fapiao",
             dependencies: [
                 "FapiaoCore",
+                "FapiaoRemote",
                 "FapiaoJournal",
                 "FapiaoSync",
-                "FapiaoCentral",
                 "FapiaoHTTP",
+                "FapiaoExec",
+                "FapiaoCentralStore",
                 "FapiaoPostgres",
+                "FapiaoCentralService",
+                "FapiaoCommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -129,8 +175,11 @@ let package = Package(
             name: "fapiao-central",
             dependencies: [
                 "FapiaoCore",
-                "FapiaoCentral",
+                "FapiaoRemote",
+                "FapiaoCentralStore",
                 "FapiaoPostgres",
+                "FapiaoCentralService",
+                "FapiaoCommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -140,7 +189,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "fapiao-bench",
-            dependencies: ["FapiaoCore", "FapiaoJournal", "FapiaoCentral"],
+            dependencies: ["FapiaoCore", "FapiaoRemote", "FapiaoJournal", "FapiaoCentralStore"],
             path: "Tools/bench/Sources/fapiao-bench",
             swiftSettings: upcoming
         ),
@@ -150,25 +199,41 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(
+            name: "FapiaoRemoteTests",
+            dependencies: ["FapiaoCore", "FapiaoRemote", "FapiaoTesting"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
             name: "FapiaoJournalTests",
             dependencies: [
-                "FapiaoCore", "FapiaoJournal", "FapiaoTesting", .product(name: "GRDB", package: "GRDB.swift"),
+                "FapiaoCore", "FapiaoRemote", "FapiaoJournal", "FapiaoTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: upcoming
         ),
         .testTarget(
             name: "FapiaoSyncTests",
-            dependencies: ["FapiaoCore", "FapiaoJournal", "FapiaoSync", "FapiaoCentral", "FapiaoTesting"],
+            dependencies: [
+                "FapiaoCore", "FapiaoRemote", "FapiaoJournal", "FapiaoSync", "FapiaoCentralStore", "FapiaoTesting",
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(
             name: "FapiaoCentralTests",
             dependencies: [
-                "FapiaoCore", "FapiaoJournal", "FapiaoSync", "FapiaoCentral", "FapiaoHTTP", "FapiaoPostgres",
-                "FapiaoTesting",
+                "FapiaoCore", "FapiaoRemote", "FapiaoJournal", "FapiaoSync", "FapiaoCentralStore",
+                "FapiaoCentralService", "FapiaoHTTP", "FapiaoExec", "FapiaoPostgres", "FapiaoTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "FapiaoCommandSupportTests",
+            dependencies: [
+                "FapiaoCore", "FapiaoRemote", "FapiaoJournal", "FapiaoSync", "FapiaoCentralStore",
+                "FapiaoCentralService", "FapiaoPostgres", "FapiaoCommandSupport", "FapiaoTesting",
             ],
             swiftSettings: upcoming
         ),

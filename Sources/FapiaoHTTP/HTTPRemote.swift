@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import FapiaoCore
-import FapiaoSync
+import FapiaoRemote
 import Foundation
 import Logging
 import NIOCore

@@ -227,6 +227,13 @@ public final class Journal: Sendable {
                 message: "Reading or writing \(path) failed (I/O error); nothing was written. Check the disk.",
                 cause: error
             )
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return JournalError(
+                code: .busy,
+                message: "The journal \(path) is busy: another fapiao command holds its write lock; nothing was "
+                    + "written. Try again when it has finished.",
+                cause: error
+            )
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:
             return JournalError(
                 code: .damaged,

@@ -1,12 +1,14 @@
+import FapiaoCore
+
 /// A failure of the branch journal, shaped like NIO's `FileSystemError`: a code scripts
 /// can switch on, one sentence for a person, and the underlying cause.
-public struct JournalError: Error, Sendable, CustomStringConvertible {
+public struct JournalError: CategorizedError, Sendable {
     /// What kind of failure; new codes may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String, Hashable, Sendable {
             case notFound, alreadyExists, notAJournal, newerVersion, damaged, storageFull, ioError
             case invoiceNotFound, ambiguousID, invalidChange, invalidSetting, permissionDenied
-            case leaseHeld, leaseLost, conflictNotFound
+            case leaseHeld, leaseLost, conflictNotFound, busy
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -41,6 +43,10 @@ public struct JournalError: Error, Sendable, CustomStringConvertible {
         public static let leaseLost = Code(.leaseLost)
         /// No conflict matches the reference given.
         public static let conflictNotFound = Code(.conflictNotFound)
+        /// Another process holds the journal's write lock (a long import, another command).
+        ///
+        /// Nothing was written; try again shortly. Never a sign of damage.
+        public static let busy = Code(.busy)
 
         public var description: String { value.rawValue }
     }
@@ -58,4 +64,21 @@ public struct JournalError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+}
+
+extension JournalError {
+    /// What the failure means for the user; the executables' exit code follows from it.
+    public var category: ErrorCategory {
+        switch code {
+        case .notFound, .invoiceNotFound, .conflictNotFound: .notFound
+        case .alreadyExists: .alreadyExists
+        case .notAJournal, .newerVersion: .foreignFile
+        case .damaged: .damaged
+        case .storageFull, .ioError: .ioError
+        case .permissionDenied: .permission
+        case .invalidSetting: .usage
+        case .leaseHeld, .leaseLost, .busy: .busy
+        default: .invalidData
+        }
+    }
 }

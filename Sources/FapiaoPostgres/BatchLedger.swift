@@ -1,4 +1,4 @@
-import FapiaoCentral
+import FapiaoCentralStore
 import FapiaoCore
 import Foundation
 

@@ -1,5 +1,6 @@
-import FapiaoCentral
+import FapiaoCentralStore
 import FapiaoCore
+import FapiaoRemote
 import Foundation
 import Logging
 import PostgresNIO

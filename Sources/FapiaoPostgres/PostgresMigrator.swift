@@ -1,4 +1,4 @@
-import FapiaoCentral
+import FapiaoCentralStore
 import Foundation
 import Logging
 import PostgresNIO

@@ -1,5 +1,6 @@
 import FapiaoCore
 import FapiaoJournal
+import FapiaoRemote
 import Foundation
 
 /// Compares the journal with the remote's record of this branch, invoice by invoice

@@ -1,5 +1,6 @@
 import FapiaoCore
 import FapiaoJournal
+import FapiaoRemote
 import Foundation
 import Logging
 
@@ -318,10 +319,10 @@ public actor SyncEngine {
 
     private static func stopKind(for error: RemoteError) -> SyncStop.Kind {
         switch error.kind {
-        case .unreachable, .inDoubt, .busy: .remoteUnavailable
         case .authenticationRefused: .authenticationRefused
         case .forbidden: .forbidden
         case .protocolViolation: .protocolViolation
+        default: .remoteUnavailable
         }
     }
 }

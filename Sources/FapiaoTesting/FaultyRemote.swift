@@ -1,5 +1,5 @@
 import FapiaoCore
-import FapiaoSync
+import FapiaoRemote
 import Foundation
 import Synchronization
 

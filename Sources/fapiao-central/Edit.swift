@@ -1,6 +1,8 @@
 import ArgumentParser
-import FapiaoCentral
+import FapiaoCentralService
+import FapiaoCentralStore
 import FapiaoCore
+import FapiaoRemote
 import Foundation
 
 /// `fapiao-central amend`: HQ changes an invoice in the store.

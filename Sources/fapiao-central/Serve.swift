@@ -1,5 +1,6 @@
 import ArgumentParser
-import FapiaoCentral
+import FapiaoCentralService
+import FapiaoCentralStore
 import FapiaoCore
 import Foundation
 import Hummingbird

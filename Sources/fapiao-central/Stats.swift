@@ -1,5 +1,5 @@
 import ArgumentParser
-import FapiaoCentral
+import FapiaoCentralStore
 import FapiaoCore
 
 /// `fapiao-central stats`: what the store holds.

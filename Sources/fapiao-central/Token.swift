@@ -1,5 +1,6 @@
 import ArgumentParser
-import FapiaoCentral
+import FapiaoCentralService
+import FapiaoCentralStore
 import Foundation
 
 /// `fapiao-central token`: manage the bearer tokens.

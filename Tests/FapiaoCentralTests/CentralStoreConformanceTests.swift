@@ -1,6 +1,7 @@
-import FapiaoCentral
+import FapiaoCentralStore
 import FapiaoCore
 import FapiaoPostgres
+import FapiaoRemote
 import FapiaoTesting
 import Foundation
 import Testing

@@ -1,6 +1,7 @@
-import FapiaoCentral
+import FapiaoCentralStore
 import FapiaoCore
 import FapiaoHTTP
+import FapiaoRemote
 import FapiaoSync
 import FapiaoTesting
 import Foundation

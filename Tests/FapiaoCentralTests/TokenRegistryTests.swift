@@ -1,6 +1,8 @@
-import FapiaoCentral
+import FapiaoCentralService
+import FapiaoCentralStore
 import FapiaoCore
 import FapiaoHTTP
+import FapiaoRemote
 import FapiaoSync
 import FapiaoTesting
 import Foundation

@@ -3,48 +3,6 @@ import FapiaoTesting
 import Foundation
 import Testing
 
-/// Invoices and operations for the centre's rules and the wire format.
-struct RulesFixture {
-    static let branch = "bj-01"
-    let clock = ManualClock()
-
-    /// The fixture invoice with number `InvoiceFixtures.number(sequence)` and id `SequentialIDSource.id(id)`.
-    func invoice(_ sequence: Int = 1, id: UInt64 = 1, branch: String = branch) throws -> Invoice {
-        let context = CaptureContext(id: SequentialIDSource.id(id), capturedAt: clock.now, branch: branch)
-        let input = InvoiceFixtures.validInput(clock: clock, number: InvoiceFixtures.number(sequence))
-        return try InvoiceValidator.validate(input, context: context).invoice
-    }
-
-    /// An operation with id `SequentialIDSource.id(id)`.
-    func operation(
-        _ id: UInt64,
-        _ kind: InvoiceOperation.Kind = .create,
-        _ invoice: Invoice,
-        _ clock: [String: UInt64] = [branch: 1]
-    ) -> InvoiceOperation {
-        InvoiceOperation(id: SequentialIDSource.id(id), kind: kind, clock: VectorClock(clock), invoice: invoice)
-    }
-
-    /// `invoice` as the centre holds it with `clock`.
-    func version(_ invoice: Invoice, _ clock: [String: UInt64]) -> RemoteVersion {
-        RemoteVersion(invoice: invoice, clock: VectorClock(clock))
-    }
-
-    /// `invoice` voided at the centre.
-    func voided(_ invoice: Invoice) -> Invoice {
-        var copy = invoice
-        copy.void = VoidRecord(reason: "开错了", at: clock.now, by: "总部")
-        return copy
-    }
-
-    /// `invoice` with another buyer name.
-    func amended(_ invoice: Invoice, buyer: String = "北京新客户有限公司") -> Invoice {
-        var copy = invoice
-        copy.buyer.name = buyer
-        return copy
-    }
-}
-
 @Suite struct CentralRulesTests {
     let fixture = RulesFixture()
 

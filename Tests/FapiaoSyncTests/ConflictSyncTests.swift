@@ -1,6 +1,7 @@
-import FapiaoCentral
+import FapiaoCentralStore
 import FapiaoCore
 import FapiaoJournal
+import FapiaoRemote
 import FapiaoSync
 import FapiaoTesting
 import Foundation

@@ -1,5 +1,6 @@
 import FapiaoCore
 import FapiaoJournal
+import FapiaoRemote
 import FapiaoSync
 import FapiaoTesting
 import Foundation

@@ -5,7 +5,7 @@
 /// matches its contents.
 public struct AuditChainVerifier: Sendable {
     /// The first broken link found.
-    public struct Break: Error, Hashable, Sendable, CustomStringConvertible {
+    public struct Break: CategorizedError, Hashable, Sendable, CustomStringConvertible {
         /// How the chain is broken.
         public enum Kind: String, Hashable, Sendable {
             /// The entry's contents no longer match its hash: it was edited.
@@ -52,4 +52,9 @@ public struct AuditChainVerifier: Sendable {
 
     /// The hash of the last entry checked: the head of the verified chain.
     public var head: String { previousHash }
+}
+
+extension AuditChainVerifier.Break {
+    /// A broken chain means the history was tampered with.
+    public var category: ErrorCategory { .damaged }
 }

@@ -11,7 +11,7 @@ public enum ResolverPolicy: String, Hashable, Sendable, CaseIterable {
 }
 
 /// Why a resolver setting was refused.
-public struct ResolverPolicyError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct ResolverPolicyError: CategorizedError, Hashable, Sendable, CustomStringConvertible {
     /// One sentence naming the field and the rule it breaks.
     public var message: String
 
@@ -138,4 +138,9 @@ extension ResolverPolicies {
         }
         return (settingKey(for: kind), parsed)
     }
+}
+
+extension ResolverPolicyError {
+    /// A resolver policy is a setting: a wrong one is a usage error.
+    public var category: ErrorCategory { .usage }
 }

@@ -18,7 +18,7 @@ public struct ValidationIssue: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Every rule one invoice breaks, reported together so a clerk can fix them in one pass.
-public struct ValidationFailure: Error, Hashable, Sendable, CustomStringConvertible {
+public struct ValidationFailure: CategorizedError, Hashable, Sendable, CustomStringConvertible {
     /// The broken rules, in field order.
     public var issues: [ValidationIssue]
 
@@ -32,4 +32,8 @@ public struct ValidationFailure: Error, Hashable, Sendable, CustomStringConverti
         default: "Invalid invoice, \(issues.count) problems: " + issues.map(\.description).joined(separator: "; ") + "."
         }
     }
+}
+
+extension ValidationFailure {
+    public var category: ErrorCategory { .invalidData }
 }

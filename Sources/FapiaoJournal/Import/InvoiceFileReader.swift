@@ -31,7 +31,7 @@ public struct ImportRow: Hashable, Sendable {
 }
 
 /// A problem with an input file as a whole (missing, unreadable, bad CSV header).
-public struct InputFileError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct InputFileError: CategorizedError, Hashable, Sendable {
     public struct Code: Hashable, Sendable {
         private let value: String
         private init(_ value: String) { self.value = value }
@@ -50,6 +50,8 @@ public struct InputFileError: Error, Hashable, Sendable, CustomStringConvertible
     }
 
     public var description: String { message }
+
+    public var category: ErrorCategory { code == .notFound ? .notFound : .invalidData }
 }
 
 /// Reads invoices from JSONL or CSV into ``ImportRow``s, one per record.

@@ -1,4 +1,5 @@
 import FapiaoCore
+import FapiaoRemote
 import Foundation
 import GRDB
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FapiaoCommandSupport
 import FapiaoCore
 import FapiaoJournal
 import Foundation
@@ -45,7 +46,7 @@ struct Init: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The central system to sync with: http(s)://HOST:PORT, sqlite:PATH or postgres://USER@HOST/DB.",
+            "The central system to sync with: http(s)://HOST:PORT, sqlite:PATH, postgres://USER@HOST/DB or exec:PROGRAM [ARGS] (Schema/exec-protocol.md).",
             valueName: "url"
         )
     )
@@ -61,18 +62,13 @@ struct Init: ParsableCommand {
         guard (1...3650).contains(offlineWindowDays) else {
             throw ValidationError("--offline-window-days must be between 1 and 3650.")
         }
-        if let remote, remote.hasPrefix("postgres://") || remote.hasPrefix("postgresql://") {
+        if let remote {
+            // Before anything is written: a URL with credentials would be kept in the journal.
             do {
-                _ = try RemoteConnection.postgresLocation(remote)
+                try RemoteConnection.validate(remote)
             } catch {
-                throw ValidationError("--remote: \(error)")
+                throw ValidationError("\(error)")
             }
-        } else if let remote,
-            !(remote.hasPrefix("http://") || remote.hasPrefix("https://") || remote.hasPrefix("sqlite:"))
-        {
-            throw ValidationError(
-                "--remote must start with http://, https://, sqlite: or postgres://, not \"\(remote)\"."
-            )
         }
     }
 
@@ -80,7 +76,7 @@ struct Init: ParsableCommand {
         try reportingErrors {
             var policy = ValidationPolicy.standard
             policy.offlineWindowDays = offlineWindowDays
-            if let tokenFile { _ = try RemoteConnection.readTokenFile(tokenFile) }
+            if let tokenFile { _ = try SecretFile.read(tokenFile, what: "Token file") }
             let absoluteTokenFile = tokenFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
             let settings = JournalSettings(
                 node: node,

@@ -1,6 +1,8 @@
 import ArgumentParser
+import FapiaoCommandSupport
 import FapiaoCore
 import FapiaoJournal
+import FapiaoRemote
 import FapiaoSync
 import Foundation
 

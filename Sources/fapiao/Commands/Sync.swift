@@ -1,6 +1,8 @@
 import ArgumentParser
+import FapiaoCommandSupport
 import FapiaoCore
 import FapiaoJournal
+import FapiaoRemote
 import FapiaoSync
 import Foundation
 
@@ -176,8 +178,8 @@ enum SyncCommandSupport {
             switch stop.kind {
             case .remoteUnavailable: return ExitStatus.unavailable
             case .authenticationRefused, .forbidden: return ExitStatus.permission
-            case .protocolViolation: return ExitStatus.protocolError
-            case .leaseLost: return ExitStatus.tempFail
+            case .protocolViolation: return ExitStatus.protocolViolation
+            case .leaseLost: return ExitStatus.busy
             case .interrupted: break
             }
         }

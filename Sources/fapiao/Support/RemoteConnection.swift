@@ -1,25 +1,29 @@
-import FapiaoCentral
+import FapiaoCentralStore
+import FapiaoCommandSupport
 import FapiaoCore
+import FapiaoExec
 import FapiaoHTTP
 import FapiaoJournal
 import FapiaoPostgres
-import FapiaoSync
+import FapiaoRemote
 import Foundation
 
-/// A problem with the remote's configuration or credentials, with its exit code.
-struct RemoteSetupError: Error, CustomStringConvertible {
+/// A problem with the remote's configuration or credentials.
+struct RemoteSetupError: CategorizedError {
     var message: String
-    var exitCode: Int32
+    var category: ErrorCategory
     var description: String { message }
 }
 
-/// `--remote URL` and `--token-file PATH`, shared by sync and status.
+/// `--remote URL` and `--token-file PATH`, shared by sync, status and reconcile: the
+/// composition root that turns a ``RemoteLocation`` into its adapter.
 enum RemoteConnection {
-    /// The remote named by `url`: `http(s)://…` speaks the HTTP API; `sqlite:PATH` writes
-    /// straight into a central SQLite store (one office, no service in between);
-    /// `postgres://USER@HOST/DB` straight into a central PostgreSQL store, with the password
-    /// from `$FAPIAO_TOKEN`, the token file or `$PGPASSWORD` (never from the URL, which is
-    /// kept in the journal and shown in `ps`).
+    /// The remote named by `url` (else the journal's): `http(s)://…` speaks the HTTP API;
+    /// `sqlite:PATH` writes straight into a central SQLite store (one office, no service in
+    /// between); `postgres://USER@HOST/DB` straight into a central PostgreSQL store, with the
+    /// password from `$FAPIAO_TOKEN`, the token file or `$PGPASSWORD` (never from the URL,
+    /// which is kept in the journal and shown in `ps`); `exec:PROGRAM ARGS` runs a program
+    /// speaking Schema/exec-protocol.md, handing it the token in `$FAPIAO_TOKEN`.
     static func open(
         url: String?,
         tokenFile: String?,
@@ -32,11 +36,13 @@ enum RemoteConnection {
             throw RemoteSetupError(
                 message:
                     "No remote is configured for this journal; pass --remote URL (or create it with `fapiao init --remote URL`).",
-                exitCode: ExitStatus.usage
+                category: .usage
             )
         }
-        if url.hasPrefix("http://") || url.hasPrefix("https://") {
-            let token = try readToken(file: tokenFile ?? journal.settings.tokenFile)
+        let tokenFile = tokenFile ?? journal.settings.tokenFile
+        switch try RemoteLocation(url) {
+        case .http(let base):
+            let token = try readToken(file: tokenFile)
             var timeouts = HTTPRemote.Timeouts()
             if let timeout {
                 timeouts.connect = timeout
@@ -44,27 +50,24 @@ enum RemoteConnection {
                 timeouts.request = timeout
             }
             do {
-                return try HTTPRemote(baseURL: url, token: token, timeouts: timeouts)
+                return try HTTPRemote(baseURL: base.absoluteString, token: token, timeouts: timeouts)
             } catch {
-                throw RemoteSetupError(message: error.message, exitCode: ExitStatus.usage)
+                throw RemoteSetupError(message: error.message, category: .usage)
             }
-        }
-        if url.hasPrefix("sqlite:") {
-            let path = String(url.dropFirst("sqlite:".count))
+        case .sqlite(let path):
             guard FileManager.default.fileExists(atPath: path) else {
                 throw RemoteSetupError(
                     message:
                         "No central store at \(path); create it with `fapiao-central serve --store sqlite:\(path)`.",
-                    exitCode: ExitStatus.notFound
+                    category: .notFound
                 )
             }
             let store = try SQLiteCentralStore(path: path, create: false)
-            return StoreRemote(store: store, endpoint: url)
-        }
-        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            let location = try postgresLocation(url)
+            return StoreRemote(store: store, endpoint: "sqlite:\(path)")
+        case .postgres(let text):
+            let location = try postgresLocation(text)
             let password =
-                try readToken(file: tokenFile ?? journal.settings.tokenFile)
+                try readToken(file: tokenFile)
                 ?? ProcessInfo.processInfo.environment["PGPASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
             let store = try await PostgresCentralStore(
                 location: location.with(password: password),
@@ -73,11 +76,23 @@ enum RemoteConnection {
                 leaseTimeout: timeout ?? .seconds(10)
             )
             return StoreRemote(store: store, endpoint: location.redacted)
+        case .exec(let program, let arguments):
+            return ExecRemote(
+                program: program,
+                arguments: arguments,
+                branch: journal.settings.node,
+                token: try readToken(file: tokenFile),
+                timeout: timeout ?? .seconds(30)
+            )
         }
-        throw RemoteSetupError(
-            message: "remote \"\(url)\" must start with http://, https://, sqlite: or postgres://.",
-            exitCode: ExitStatus.usage
-        )
+    }
+
+    /// Checks a `--remote` location before anything is written: its form, and for a
+    /// `postgres://` URL the libpq options.
+    static func validate(_ url: String) throws {
+        if case .postgres(let text) = try RemoteLocation(url) {
+            _ = try postgresLocation(text)
+        }
     }
 
     /// A `postgres://` remote as a branch names it: a URL without a password.
@@ -86,20 +101,20 @@ enum RemoteConnection {
         do {
             location = try PostgresLocation(url: url, applicationName: "fapiao")
         } catch {
-            throw RemoteSetupError(message: error.message, exitCode: ExitStatus.usage)
+            throw RemoteSetupError(message: error.message, category: .usage)
         }
         guard !location.hasPassword else {
             throw RemoteSetupError(
                 message: "The remote URL carries a password, which the journal and `ps` would show; "
                     + "remove it and give the password in a 0600 --token-file, $FAPIAO_TOKEN or $PGPASSWORD.",
-                exitCode: ExitStatus.usage
+                category: .usage
             )
         }
         return location
     }
 
     /// Runs `body` with `remote`, then shuts the remote down whether `body` returned or threw
-    /// (an HTTP client must be shut down before it is released).
+    /// (an HTTP client must be shut down before it is released, a program told to end).
     static func using<T>(_ remote: any RemoteAdapter, _ body: () async throws -> T) async throws -> T {
         do {
             let result = try await body()
@@ -118,18 +133,6 @@ enum RemoteConnection {
     static func readToken(file: String?) throws -> String? {
         if let token = ProcessInfo.processInfo.environment["FAPIAO_TOKEN"], !token.isEmpty { return token }
         guard let file else { return nil }
-        return try readTokenFile(file)
-    }
-
-    /// The token in `file`, refusing a file that others can read.
-    static func readTokenFile(_ file: String) throws -> String {
-        do {
-            return try SecretFile.read(file, what: "Token file")
-        } catch {
-            switch error.kind {
-            case .notFound: throw RemoteSetupError(message: error.message, exitCode: ExitStatus.notFound)
-            default: throw RemoteSetupError(message: error.message, exitCode: ExitStatus.permission)
-            }
-        }
+        return try SecretFile.read(file, what: "Token file")
     }
 }

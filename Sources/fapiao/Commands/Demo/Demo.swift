@@ -1,8 +1,11 @@
 import ArgumentParser
-import FapiaoCentral
+import FapiaoCentralService
+import FapiaoCentralStore
+import FapiaoCommandSupport
 import FapiaoCore
 import FapiaoHTTP
 import FapiaoJournal
+import FapiaoRemote
 import FapiaoSync
 import Foundation
 import Logging

@@ -1,7 +1,9 @@
-import FapiaoCentral
+import FapiaoCentralService
+import FapiaoCentralStore
 import FapiaoCore
 import FapiaoHTTP
 import FapiaoJournal
+import FapiaoRemote
 import FapiaoSync
 import Foundation
 import Logging

@@ -1,0 +1,121 @@
+import FapiaoCentralStore
+import FapiaoCore
+import FapiaoRemote
+import Foundation
+import Hummingbird
+import Logging
+
+extension CentralService {
+    /// `POST /v1/push`: applies a branch's batch, one outcome per processed operation, in order.
+    ///
+    /// Items that cannot be read are answered `rejected` without reaching the store; the
+    /// others go to the store in one call, in request order. A batch holding another branch's
+    /// invoice is refused whole (403) before anything is applied.
+    func push(_ request: Request, context: CentralRequestContext) async throws -> Response {
+        let caller = try authenticate(request)
+        let started = ContinuousClock.now
+        let injection = faults.nextPush()
+        if let delay = injection.delay { try await Task.sleep(for: delay) }
+        switch injection.fault {
+        case .refuse:
+            logPush(node: caller.node, fault: .refuse, started: started)
+            try await context.dropConnection()
+        case .http500:
+            logPush(node: caller.node, fault: .http500, started: started)
+            throw APIError(
+                .internalServerError,
+                "The centre failed to process the push (injected fault); nothing was applied."
+            )
+        case .http503(let retryAfter):
+            logPush(node: caller.node, fault: injection.fault, started: started)
+            throw APIError(
+                .serviceUnavailable,
+                "The centre is busy (injected fault); nothing was applied, try again later.",
+                retryAfter: retryAfter
+            )
+        default:
+            break
+        }
+
+        let (branch, allItems) = try pushItems(try await readJSON(request), caller: caller)
+        let items = injection.fault == .partial ? Array(allItems.prefix(allItems.count / 2)) : allItems
+        let operations = items.compactMap { item -> InvoiceOperation? in
+            if case .operation(let operation) = item { return operation }
+            return nil
+        }
+        let stored =
+            operations.isEmpty
+            ? [] : try await storeCall("take the push") { try await store.push(operations, from: branch) }
+        guard stored.count == operations.count else {
+            logger.error("store answered the wrong number of outcomes", metadata: ["branch": "\(branch)"])
+            throw APIError(
+                .internalServerError,
+                "The central store answered the push incompletely; the operator must check it."
+            )
+        }
+        var storedOutcomes = stored.makeIterator()
+        let outcomes = items.map { item in
+            switch item {
+            case .operation:
+                // Counted above: one stored outcome per operation item.
+                storedOutcomes.next()
+                    ?? OperationOutcome(operationID: zeroID, outcome: .deferred(reason: "not processed"))
+            case .malformed(let id, let reason):
+                OperationOutcome(operationID: id ?? zeroID, outcome: .rejected(reason: reason))
+            }
+        }
+        logPush(node: branch, fault: injection.fault, started: started, operations: allItems.count, outcomes: outcomes)
+        if injection.fault == .dropReply {
+            try await context.dropConnection()
+        }
+        return .json(WireFormat.pushResponse(outcomes))
+    }
+
+    /// Reads the batch and checks the caller may push every readable operation in it.
+    private func pushItems(_ json: JSONValue, caller: Caller) throws -> (String, [WireFormat.PushItem]) {
+        let branch: String
+        let items: [WireFormat.PushItem]
+        do {
+            (branch, items) = try WireFormat.pushItems(from: json)
+        } catch {
+            throw APIError.badRequest("The push request is malformed: \(error.message).")
+        }
+        guard branch == caller.node else {
+            logger.notice("refused a push for another branch", metadata: ["node": "\(caller.node)"])
+            throw APIError.forbidden(
+                "\(caller.node)'s token cannot push for branch \(branch); use that branch's own token. Nothing was applied."
+            )
+        }
+        for case .operation(let operation) in items where operation.invoice.branch != branch {
+            logger.notice("refused a push holding another branch's invoice", metadata: ["node": "\(caller.node)"])
+            throw APIError.forbidden(
+                "Operation \(operation.id.uuidString) is for an invoice of branch \(operation.invoice.branch), "
+                    + "which \(caller.node) may not push; nothing in the batch was applied."
+            )
+        }
+        return (branch, items)
+    }
+
+    /// One log line per push: who, how many, what came of them, how long it took.
+    private func logPush(
+        node: String,
+        fault: FaultPlan.Fault?,
+        started: ContinuousClock.Instant,
+        operations: Int? = nil,
+        outcomes: [OperationOutcome] = []
+    ) {
+        var metadata: Logger.Metadata = ["branch": "\(node)"]
+        if let operations { metadata["operations"] = "\(operations)" }
+        var counts: [String: Int] = [:]
+        for outcome in outcomes { counts[outcome.outcome.name, default: 0] += 1 }
+        for (name, count) in counts { metadata[name] = "\(count)" }
+        if let fault { metadata["fault"] = "\(fault)" }
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        metadata["ms"] = "\(milliseconds)"
+        logger.info("push", metadata: metadata)
+    }
+}
+
+/// The operation id answered for an item whose own id could not be read.
+private let zeroID = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))

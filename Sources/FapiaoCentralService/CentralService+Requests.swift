@@ -1,0 +1,111 @@
+import FapiaoCentralStore
+import FapiaoCore
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Who is calling: the node whose token the request presented.
+struct Caller: Sendable {
+    var node: String
+    /// Whether the node is the centre itself (HQ), which may edit and list any branch.
+    var isHQ: Bool
+}
+
+extension CentralService {
+    /// The caller named by the request's bearer token.
+    ///
+    /// - Throws: ``APIError`` 401 when there is no token or an unknown one. The token is never
+    ///   logged or echoed.
+    func authenticate(_ request: Request) throws -> Caller {
+        guard let header = request.headers[.authorization] else {
+            logger.notice("refused a request without a token", metadata: ["path": "\(request.uri.path)"])
+            throw APIError(.unauthorized, "The request carries no bearer token; send Authorization: Bearer TOKEN.")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer",
+            let node = tokens.node(presenting: parts[1].trimmingCharacters(in: .whitespaces))
+        else {
+            logger.notice("refused an unknown token", metadata: ["path": "\(request.uri.path)"])
+            throw APIError(.unauthorized, "The bearer token is not known to this centre; check the node's token.")
+        }
+        return Caller(node: node, isHQ: node == store.node)
+    }
+
+    /// Requires the caller to be HQ.
+    func requireHQ(_ caller: Caller, to action: String) throws {
+        guard caller.isHQ else {
+            logger.notice("refused a branch token at an HQ endpoint", metadata: ["node": "\(caller.node)"])
+            throw APIError.forbidden("Only HQ (\(store.node)) may \(action); \(caller.node)'s token cannot.")
+        }
+    }
+
+    /// The request body as JSON, at most ``Limits/maximumBodySize`` bytes.
+    ///
+    /// - Throws: ``APIError`` 413 for a larger body, 400 for one that is not JSON.
+    func readJSON(_ request: Request) async throws -> JSONValue {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limits.maximumBodySize)
+        } catch is NIOTooManyBytesError {
+            throw APIError(
+                .contentTooLarge,
+                "The request body is larger than the \(limits.maximumBodySize) bytes the centre accepts; "
+                    + "push smaller batches."
+            )
+        }
+        do {
+            return try JSONValue.parse(buffer.readableBytesView)
+        } catch {
+            throw APIError.badRequest("The request body is not JSON (\(error)).")
+        }
+    }
+
+    /// Runs a store call, turning its failures into API errors.
+    ///
+    /// An unavailable or unreachable store is 503 with `Retry-After` (nothing was applied);
+    /// a commit in doubt 500 (the client sends the same operations again); an unknown invoice 404; an edit that breaks a rule 422; anything else 500, logged.
+    func storeCall<T>(_ action: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as CentralStoreError {
+            switch error.code {
+            case .unavailable, .unreachable:
+                logger.warning("store unavailable", metadata: ["action": "\(action)", "reason": "\(error.message)"])
+                throw APIError(
+                    .serviceUnavailable,
+                    "The central store cannot \(action) now; nothing was changed, try again later.",
+                    retryAfter: limits.unavailableRetryAfter
+                )
+            case .inDoubt:
+                logger.warning(
+                    "store commit in doubt",
+                    metadata: ["action": "\(action)", "reason": "\(error.message)"]
+                )
+                throw APIError(
+                    .internalServerError,
+                    "The central store lost its connection while committing; the change may or may not have been "
+                        + "applied. Send it again: operation ids make a replay safe."
+                )
+            case .invoiceNotFound:
+                throw APIError.notFound(error.message)
+            case .invalidEdit:
+                throw APIError(.unprocessableContent, error.message)
+            default:
+                logger.error("store failed", metadata: ["action": "\(action)", "reason": "\(error.message)"])
+                throw APIError(
+                    .internalServerError,
+                    "The central store failed to \(action); the operator must check it."
+                )
+            }
+        }
+    }
+
+    /// The `id` path parameter as a UUID.
+    func invoiceID(_ context: CentralRequestContext) throws -> UUID {
+        guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else {
+            throw APIError.badRequest("The invoice id in the path must be a UUID.")
+        }
+        return id
+    }
+}

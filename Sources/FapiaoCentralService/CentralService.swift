@@ -1,0 +1,217 @@
+import FapiaoCentralStore
+import FapiaoCore
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The central service: the HTTP API of Schema/openapi.yaml over any ``CentralStore``.
+///
+/// Every endpoint but `GET /v1/health` needs a bearer token from the ``TokenRegistry``. A
+/// branch's token lets it push its own invoices and read its own invoices and changes; the
+/// token of the store's own node (HQ, `central`) may also amend and void any invoice and list
+/// any branch's changes. Pushes go through the ``FaultPlan`` first, so tests and demos can
+/// make the centre refuse, stall, fail or lose replies.
+///
+/// ```swift
+/// let service = CentralService(store: store, tokens: try TokenRegistry.load(path: tokensPath), logger: logger)
+/// let app = service.application(host: "127.0.0.1", port: 8080) { print("listening on \($0.url)") }
+/// try await ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm], logger: logger).run()
+/// ```
+public struct CentralService: Sendable {
+    /// Sizes and timings of the API.
+    public struct Limits: Hashable, Sendable {
+        /// The largest request body accepted; a larger one is answered 413.
+        public var maximumBodySize: Int
+        /// The page size of `changes` when the request gives none.
+        public var defaultChangesPage: Int
+        /// The largest page size of `changes`.
+        public var maximumChangesPage: Int
+        /// The `Retry-After` seconds of a 503 answered because the store is unavailable.
+        public var unavailableRetryAfter: Int
+
+        public init(
+            maximumBodySize: Int = 64 << 20,
+            defaultChangesPage: Int = 100,
+            maximumChangesPage: Int = 1000,
+            unavailableRetryAfter: Int = 5
+        ) {
+            self.maximumBodySize = maximumBodySize
+            self.defaultChangesPage = defaultChangesPage
+            self.maximumChangesPage = maximumChangesPage
+            self.unavailableRetryAfter = unavailableRetryAfter
+        }
+    }
+
+    /// Where a started service listens.
+    public struct ListeningAddress: Hashable, Sendable {
+        public var host: String
+        public var port: Int
+
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+
+        /// `http://HOST:PORT`, with an IPv6 host in brackets.
+        public var url: String { host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)" }
+    }
+
+    /// The store the service serves.
+    public let store: any CentralStore
+    /// The accepted tokens, re-read from the tokens file when it changes.
+    public let tokenSource: TokenSource
+    /// The tokens in force now.
+    public var tokens: TokenRegistry { tokenSource.current }
+    /// The faults injected into pushes; change it while the service runs.
+    public let faults: FaultPlan
+    /// Sizes and timings.
+    public let limits: Limits
+    let logger: Logger
+    let now: @Sendable () -> UTCTimestamp
+
+    /// Creates the service.
+    ///
+    /// - Parameters:
+    ///   - store: the central store; its ``CentralStore/node`` names the HQ role.
+    ///   - tokens: the accepted bearer tokens.
+    ///   - faults: the faults to inject into pushes; none by default.
+    ///   - limits: sizes and timings.
+    ///   - logger: where the service logs one line per push and every refused request. Tokens
+    ///     never reach it.
+    ///   - now: the wall clock recorded on HQ edits; it never decides an outcome.
+    public init(
+        store: any CentralStore,
+        tokens: TokenRegistry,
+        faults: FaultPlan = FaultPlan(),
+        limits: Limits = Limits(),
+        logger: Logger,
+        now: @escaping @Sendable () -> UTCTimestamp = CentralService.systemNow
+    ) {
+        self.init(
+            store: store,
+            tokenSource: TokenSource(tokens),
+            faults: faults,
+            limits: limits,
+            logger: logger,
+            now: now
+        )
+    }
+
+    /// Creates the service with tokens that follow a tokens file (see ``TokenSource``).
+    public init(
+        store: any CentralStore,
+        tokenSource: TokenSource,
+        faults: FaultPlan = FaultPlan(),
+        limits: Limits = Limits(),
+        logger: Logger,
+        now: @escaping @Sendable () -> UTCTimestamp = CentralService.systemNow
+    ) {
+        self.store = store
+        self.tokenSource = tokenSource
+        self.faults = faults
+        self.limits = limits
+        self.logger = logger
+        self.now = now
+    }
+
+    /// The system clock.
+    @Sendable public static func systemNow() -> UTCTimestamp {
+        UTCTimestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+    }
+
+    /// The router with every endpoint of the API.
+    public func router() -> Router<CentralRequestContext> {
+        let router = Router(context: CentralRequestContext.self)
+        router.add(middleware: APIErrorMiddleware(maximumBodySize: limits.maximumBodySize))
+        router.get("/v1/health") { _, _ in try await health() }
+        router.post("/v1/push") { request, context in try await push(request, context: context) }
+        router.post("/v1/invoices/lookup") { request, context in try await lookup(request, context: context) }
+        router.get("/v1/invoices/:id") { request, context in try await invoice(request, context: context) }
+        router.post("/v1/invoices/:id/amend") { request, context in
+            try await edit(request, context: context, void: false)
+        }
+        router.post("/v1/invoices/:id/void") { request, context in
+            try await edit(request, context: context, void: true)
+        }
+        router.get("/v1/branches/:branch/changes") { request, context in
+            try await changes(request, context: context)
+        }
+        return router
+    }
+
+    /// The Hummingbird application serving the API; run it in a `ServiceGroup` for graceful
+    /// shutdown on signals.
+    ///
+    /// - Parameters:
+    ///   - host: the address to bind, e.g. `127.0.0.1`.
+    ///   - port: the port; 0 lets the system pick a free one.
+    ///   - onListening: called once the socket is bound, with the real port.
+    /// - Returns: the application.
+    public func application(
+        host: String,
+        port: Int,
+        onListening: @escaping @Sendable (ListeningAddress) async -> Void = { _ in }
+    ) -> Application<RouterResponder<CentralRequestContext>> {
+        Application(
+            router: router(),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "fapiao-central"),
+            onServerRunning: { channel in
+                await onListening(ListeningAddress(host: host, port: channel.localAddress?.port ?? port))
+            },
+            logger: logger
+        )
+    }
+
+    /// Starts the service in a task of its own and returns once it listens (tests, the demo).
+    ///
+    /// - Parameters:
+    ///   - host: the address to bind.
+    ///   - port: the port; 0 (the default) lets the system pick a free one.
+    /// - Returns: the running service; call ``RunningCentralService/stop()`` when done.
+    /// - Throws: ``CentralServiceError`` `.cannotListen` when the address cannot be bound.
+    public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> RunningCentralService {
+        let (addresses, continuation) = AsyncStream.makeStream(of: ListeningAddress.self)
+        let app = application(host: host, port: port) { address in
+            continuation.yield(address)
+            continuation.finish()
+        }
+        let task = Task {
+            defer { continuation.finish() }
+            try await app.run()
+        }
+        for await address in addresses {
+            return RunningCentralService(address: address, task: task)
+        }
+        let reason =
+            switch await task.result {
+            case .failure(let error): "\(error)"
+            case .success: "the server stopped at once"
+            }
+        throw CentralServiceError(
+            .cannotListen,
+            "Cannot listen on \(host):\(port) (\(reason)); choose another address."
+        )
+    }
+}
+
+/// A central service started with ``CentralService/start(host:port:)``.
+public final class RunningCentralService: Sendable {
+    /// Where it listens.
+    public let address: CentralService.ListeningAddress
+    private let task: Task<Void, any Error>
+
+    init(address: CentralService.ListeningAddress, task: Task<Void, any Error>) {
+        self.address = address
+        self.task = task
+    }
+
+    /// `http://HOST:PORT`.
+    public var url: String { address.url }
+
+    /// Stops the service: the listening socket and every connection close.
+    public func stop() async {
+        task.cancel()
+        _ = await task.result
+    }
+}

@@ -1,0 +1,282 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One running remote program: its process, the lines it writes on standard output, and the
+/// last lines of its standard error for messages.
+///
+/// Reading happens on Foundation's file-handle callbacks, writing on a thread of its own, so
+/// a program that stops reading or writing never blocks a task of the caller's: every wait
+/// is bounded by a timeout, after which the program is killed.
+final class ExecSession: Sendable {
+    /// How a wait for the program's next line ended without a line.
+    enum Failure: Error, Sendable {
+        /// Standard output closed: the program ended (or closed it).
+        case ended(String)
+        /// No complete line within the timeout.
+        case timedOut
+        /// A line longer than the protocol allows.
+        case overlong
+        /// Writing to the program failed (it closed its standard input or ended).
+        case writeFailed(String)
+    }
+
+    typealias Delivery = @Sendable (Result<[UInt8], any Error>) -> Void
+
+    private struct State {
+        var lines: [[UInt8]] = []
+        var partial: [UInt8] = []
+        var endOfOutput = false
+        var overlong = false
+        var pendingDelivery: Delivery?
+        var stderrTail: [UInt8] = []
+        var exitStatus: String?
+    }
+
+    /// The longest line the protocol allows (Schema/exec-protocol.md).
+    static let maximumLineLength = 64 << 20
+    private static let stderrKept = 4096
+
+    private let process: Process
+    private let input: FileHandle
+    // Mutex protects every field of State; callbacks come from Foundation's reader threads.
+    private let state = Mutex(State())
+
+    /// Starts `program`.
+    ///
+    /// - Throws: a sentence saying why it could not start.
+    init(program: String, arguments: [String], environment: [String: String]) throws(ExecStartFailure) {
+        Self.ignoreBrokenPipes
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        process.environment = environment
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        self.process = process
+        self.input = stdin.fileHandleForWriting
+        stdout.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+                self?.outputEnded()
+            } else {
+                self?.received(data)
+            }
+        }
+        stderr.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+            } else {
+                self?.receivedDiagnostics(data)
+            }
+        }
+        process.terminationHandler = { [weak self] process in
+            let status =
+                process.terminationReason == .uncaughtSignal
+                ? "killed by signal \(process.terminationStatus)"
+                : "exit status \(process.terminationStatus)"
+            self?.state.withLock { $0.exitStatus = status }
+        }
+        do {
+            try process.run()
+        } catch {
+            stdout.fileHandleForReading.readabilityHandler = nil
+            stderr.fileHandleForReading.readabilityHandler = nil
+            throw ExecStartFailure(message: "it could not be started (\(error.localizedDescription))")
+        }
+        // The parent's copies of the child's ends: closing them lets end of file arrive.
+        try? stdout.fileHandleForWriting.close()
+        try? stderr.fileHandleForWriting.close()
+        try? stdin.fileHandleForReading.close()
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// Writing to a program that has ended must fail with EPIPE, not end this process.
+    private static let ignoreBrokenPipes: Void = {
+        signal(SIGPIPE, SIG_IGN)
+    }()
+
+    /// Writes one line (a newline is added), giving up after `timeout`.
+    func write(_ line: [UInt8], timeout: Duration) async throws {
+        var bytes = line
+        bytes.append(UInt8(ascii: "\n"))
+        let input = input
+        let data = Data(bytes)
+        // A pipe write blocks while the program does not read: do it on a thread of its own,
+        // and kill the program when the timeout passes (which ends the write with EPIPE).
+        _ = try await withTimeout(timeout) { continuation in
+            let thread = Thread {
+                do {
+                    try input.write(contentsOf: data)
+                    continuation(.success([]))
+                } catch {
+                    continuation(.failure(Failure.writeFailed(error.localizedDescription)))
+                }
+            }
+            thread.start()
+        }
+    }
+
+    /// The program's next line of output, waiting at most `timeout`.
+    func nextLine(timeout: Duration) async throws -> [UInt8] {
+        try await withTimeout(timeout) { continuation in
+            self.state.withLock { state in
+                if !state.lines.isEmpty {
+                    continuation(.success(state.lines.removeFirst()))
+                } else if state.overlong {
+                    continuation(.failure(Failure.overlong))
+                } else if state.endOfOutput {
+                    continuation(.failure(Failure.ended(self.endDescription(state))))
+                } else {
+                    state.pendingDelivery = continuation
+                }
+            }
+        }
+    }
+
+    /// Closes the program's standard input and waits up to `grace` for it to end, then kills it.
+    func finish(grace: Duration) async {
+        try? input.close()
+        let deadline = ContinuousClock.now + grace
+        while process.isRunning, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        stop()
+    }
+
+    /// Kills the program at once (SIGKILL) if it is still running.
+    func stop() {
+        if process.isRunning {
+            _ = kill(process.processIdentifier, SIGKILL)
+        }
+        try? input.close()
+    }
+
+    /// How the program ended, with the last line it wrote on standard error, for messages.
+    var endDescription: String {
+        state.withLock { endDescription($0) }
+    }
+
+    /// The last non-empty line the program wrote on standard error, if any.
+    var lastDiagnostic: String? {
+        state.withLock { Self.lastLine(of: $0.stderrTail) }
+    }
+
+    private func endDescription(_ state: State) -> String {
+        var text = state.exitStatus.map { "it ended (\($0))" } ?? "it closed its output"
+        if let line = Self.lastLine(of: state.stderrTail) { text += "; it said: \(line)" }
+        return text
+    }
+
+    private static func lastLine(of bytes: [UInt8]) -> String? {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard
+            let line = text.split(whereSeparator: \.isNewline).last?.trimmingCharacters(in: .whitespaces),
+            !line.isEmpty
+        else { return nil }
+        return line.count > 300 ? String(line.prefix(300)) + "…" : line
+    }
+
+    // MARK: Callbacks
+
+    private func received(_ data: Data) {
+        state.withLock { state in
+            for byte in data {
+                if byte == UInt8(ascii: "\n") {
+                    state.lines.append(state.partial)
+                    state.partial = []
+                } else if state.partial.count < Self.maximumLineLength {
+                    state.partial.append(byte)
+                } else {
+                    state.overlong = true
+                }
+            }
+            deliver(&state)
+        }
+    }
+
+    private func outputEnded() {
+        // Give the termination handler a moment so the message can say how the program ended.
+        let deadline = Date().addingTimeInterval(1)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        state.withLock { state in
+            state.endOfOutput = true
+            deliver(&state)
+        }
+    }
+
+    private func receivedDiagnostics(_ data: Data) {
+        state.withLock { state in
+            state.stderrTail.append(contentsOf: data)
+            if state.stderrTail.count > Self.stderrKept {
+                state.stderrTail.removeFirst(state.stderrTail.count - Self.stderrKept)
+            }
+        }
+    }
+
+    private func deliver(_ state: inout State) {
+        guard let deliver = state.pendingDelivery else { return }
+        if !state.lines.isEmpty {
+            state.pendingDelivery = nil
+            deliver(.success(state.lines.removeFirst()))
+        } else if state.overlong {
+            state.pendingDelivery = nil
+            deliver(.failure(Failure.overlong))
+        } else if state.endOfOutput {
+            state.pendingDelivery = nil
+            deliver(.failure(Failure.ended(endDescription(state))))
+        }
+    }
+}
+
+/// Runs `start` with a one-shot delivery and waits for it, or for `timeout` to pass.
+private func withTimeout(
+    _ timeout: Duration,
+    _ start: (@escaping ExecSession.Delivery) -> Void
+) async throws -> [UInt8] {
+    let once = OneShot()
+    return try await withCheckedThrowingContinuation { continuation in
+        once.arm(continuation)
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            once.resume(.failure(ExecSession.Failure.timedOut))
+        }
+        start { result in
+            timer.cancel()
+            once.resume(result)
+        }
+    }
+}
+
+/// A continuation resumed by whichever comes first: the answer or the timeout.
+private final class OneShot: Sendable {
+    // Mutex protects the continuation, taken by the first resume.
+    private let continuation = Mutex<CheckedContinuation<[UInt8], any Error>?>(nil)
+
+    func arm(_ continuation: CheckedContinuation<[UInt8], any Error>) {
+        self.continuation.withLock { $0 = continuation }
+    }
+
+    func resume(_ result: Result<[UInt8], any Error>) {
+        continuation.withLock { $0.take() }?.resume(with: result)
+    }
+}
+
+/// Why a remote program could not be started.
+struct ExecStartFailure: Error, Sendable {
+    var message: String
+}

@@ -1,0 +1,37 @@
+import FapiaoCore
+import Foundation
+
+/// Something a branch can sync with: the central service over HTTP, a central store
+/// written to directly, or an in-memory store in unit tests.
+///
+/// Implementations report failures as ``RemoteError`` so the engine can tell a request
+/// that never left (retry freely) from one whose fate is unknown (retry with the same
+/// operation ids, never mark failed).
+public protocol RemoteAdapter: Sendable {
+    /// Where the remote is, for messages: `http://127.0.0.1:8080`, `sqlite:/srv/central.sqlite`.
+    var endpoint: String { get }
+
+    /// Whether the remote can take pushes now.
+    func health() async throws -> HealthReport
+
+    /// Pushes operations in order; one outcome per operation, in the same order. A remote
+    /// may answer fewer (a partial batch); the rest are retried later.
+    func push(_ operations: [InvoiceOperation], branch: String) async throws -> [OperationOutcome]
+
+    /// The remote's current versions of the given invoices.
+    func lookup(_ ids: [UUID]) async throws -> InvoiceLookup
+
+    /// The branch's invoices changed at the remote since `cursor`, oldest first: those changed
+    /// by another node (`.elsewhere`), or every one the remote holds (`.all`).
+    func changes(branch: String, since cursor: Int64, limit: Int, scope: ChangeScope) async throws -> ChangePage
+
+    /// Releases connections. Calls after this fail.
+    func shutdown() async
+}
+
+extension RemoteAdapter {
+    /// The branch's invoices changed at the remote by another node since `cursor`: what a branch pulls.
+    public func changes(branch: String, since cursor: Int64, limit: Int) async throws -> ChangePage {
+        try await changes(branch: branch, since: cursor, limit: limit, scope: .elsewhere)
+    }
+}

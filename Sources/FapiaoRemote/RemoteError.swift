@@ -1,0 +1,73 @@
+import FapiaoCore
+
+/// A failure talking to a remote, classified by what it means for the operations sent.
+///
+/// Shaped like NIO's `FileSystemError`: a ``Kind`` scripts and the engine switch on (new kinds
+/// may be added), one sentence for a person, and the underlying cause when there is one.
+public struct RemoteError: CategorizedError, Hashable, Sendable {
+    /// What the failure means for the operations sent; new kinds may be added.
+    public struct Kind: Hashable, Sendable, CustomStringConvertible {
+        private enum Value: String, Hashable, Sendable {
+            case unreachable, inDoubt, busy, authenticationRefused, forbidden, protocolViolation
+        }
+        private let value: Value
+        private init(_ value: Value) { self.value = value }
+
+        /// The request never reached the remote (connection refused, no route, DNS, a program
+        /// that cannot be started): nothing was applied.
+        public static let unreachable = Kind(.unreachable)
+        /// The request may have been applied but no usable answer came back (timeout,
+        /// connection reset, a server error, a program that died): the operations are in doubt.
+        public static let inDoubt = Kind(.inDoubt)
+        /// The remote answered that it cannot take the request now and applied nothing
+        /// (503 or 429); `retryAfter` says when to try again, if it said.
+        public static let busy = Kind(.busy)
+        /// The credentials were refused (401).
+        public static let authenticationRefused = Kind(.authenticationRefused)
+        /// The credentials are valid but not for this (403): pushing another branch's invoice.
+        public static let forbidden = Kind(.forbidden)
+        /// The remote answered something this client cannot read (400, a malformed body).
+        public static let protocolViolation = Kind(.protocolViolation)
+
+        public var description: String { value.rawValue }
+    }
+
+    public var kind: Kind
+    /// One sentence for the person reading the sync log.
+    public var message: String
+    /// How long the remote asked us to wait.
+    public var retryAfter: Duration?
+    /// The underlying error, if any (kept for logs; not part of equality).
+    public var cause: (any Error & Sendable)?
+
+    public init(_ kind: Kind, _ message: String, retryAfter: Duration? = nil, cause: (any Error & Sendable)? = nil) {
+        self.kind = kind
+        self.message = message
+        self.retryAfter = retryAfter
+        self.cause = cause
+    }
+
+    public var description: String { message }
+
+    /// Whether trying again later may succeed.
+    public var isTransient: Bool { [.unreachable, .inDoubt, .busy].contains(kind) }
+
+    /// Whether operations sent with the failed request may have been applied.
+    public var mayHaveApplied: Bool { kind == .inDoubt }
+
+    public var category: ErrorCategory {
+        if isTransient { return .unavailable }
+        if kind == .authenticationRefused || kind == .forbidden { return .permission }
+        return .protocolViolation
+    }
+
+    public static func == (lhs: RemoteError, rhs: RemoteError) -> Bool {
+        lhs.kind == rhs.kind && lhs.message == rhs.message && lhs.retryAfter == rhs.retryAfter
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(message)
+        hasher.combine(retryAfter)
+    }
+}

@@ -1,0 +1,182 @@
+import FapiaoCore
+import Foundation
+
+/// The JSON documents of the HTTP API (Schema/openapi.yaml), shared by the service and the client.
+///
+/// Invoices travel in their canonical form, so the hash the branch computed can be checked
+/// byte for byte at the centre.
+public enum WireFormat {
+    // MARK: Invoices and versions
+
+    public static func invoice(from value: JSONValue, context: String) throws(WireError) -> Invoice {
+        do {
+            return try Invoice(stored: value)
+        } catch {
+            throw WireError("\(context) has an unreadable \(error.field)")
+        }
+    }
+
+    public static func encode(_ version: RemoteVersion) -> CanonicalJSON {
+        .object(["invoice": version.invoice.canonicalJSON, "clock": version.clock.canonicalJSON])
+    }
+
+    public static func version(from value: JSONValue, context: String) throws(WireError) -> RemoteVersion {
+        let object = try WireObject(value, context: context)
+        return RemoteVersion(
+            invoice: try invoice(from: try object.value("invoice"), context: "\(context).invoice"),
+            clock: try object.clock("clock")
+        )
+    }
+
+    // MARK: Operations
+
+    public static func encode(_ operation: InvoiceOperation) -> CanonicalJSON {
+        .object([
+            "id": .string(operation.id.uuidString),
+            "invoiceID": .string(operation.invoiceID.uuidString),
+            "kind": .string(operation.kind.rawValue),
+            "clock": operation.clock.canonicalJSON,
+            "hash": .string(operation.hash),
+            "invoice": operation.invoice.canonicalJSON,
+        ])
+    }
+
+    /// Reads an operation and checks that its hash matches its content.
+    public static func operation(from value: JSONValue, context: String) throws(WireError) -> InvoiceOperation {
+        let object = try WireObject(value, context: context)
+        let id = try object.uuid("id")
+        let invoiceID = try object.uuid("invoiceID")
+        guard let kind = InvoiceOperation.Kind(rawValue: try object.string("kind")) else {
+            throw WireError("\(context).kind must be one of create, amend, void, resolve")
+        }
+        let clock = try object.clock("clock")
+        let claimedHash = try object.string("hash")
+        let payloadValue = try object.value("invoice")
+        let invoice = try invoice(from: payloadValue, context: "\(context).invoice")
+        guard invoice.id == invoiceID else {
+            throw WireError("\(context).invoice.id differs from \(context).invoiceID")
+        }
+        let payload = CanonicalJSON(json: payloadValue)
+        guard payload == invoice.canonicalJSON else {
+            throw WireError("\(context).invoice has fields or forms this centre does not know")
+        }
+        let operation = InvoiceOperation(id: id, kind: kind, clock: clock, invoice: invoice, payload: payload)
+        guard operation.hash == claimedHash else {
+            throw WireError("\(context).hash does not match the operation's content")
+        }
+        return operation
+    }
+
+    // MARK: Push
+
+    /// One item of a pushed batch as the centre read it.
+    public enum PushItem: Sendable {
+        case operation(InvoiceOperation)
+        /// An item that could not be read; answered `rejected` without touching the store.
+        case malformed(operationID: UUID?, reason: String)
+    }
+
+    public static func pushRequest(branch: String, operations: [InvoiceOperation]) -> CanonicalJSON {
+        .object(["branch": .string(branch), "operations": .array(operations.map(encode))])
+    }
+
+    /// The canonical bytes of ``pushRequest(branch:operations:)``, built around each
+    /// operation's payload bytes instead of encoding every invoice again.
+    public static func pushRequestBytes(branch: String, operations: [InvoiceOperation]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(operations.reduce(64) { $0 + $1.payloadBytes.count + 256 })
+        out.append(contentsOf: #"{"branch":"#.utf8)
+        CanonicalJSON.string(branch).write(into: &out)
+        out.append(contentsOf: #","operations":["#.utf8)
+        for (index, operation) in operations.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            // Keys in byte order: clock, hash, id, invoice, invoiceID, kind.
+            out.append(contentsOf: #"{"clock":"#.utf8)
+            operation.clock.canonicalJSON.write(into: &out)
+            out.append(contentsOf: #","hash":"#.utf8)
+            CanonicalJSON.string(operation.hash).write(into: &out)
+            out.append(contentsOf: #","id":"#.utf8)
+            CanonicalJSON.string(operation.id.uuidString).write(into: &out)
+            out.append(contentsOf: #","invoice":"#.utf8)
+            out.append(contentsOf: operation.payloadBytes)
+            out.append(contentsOf: #","invoiceID":"#.utf8)
+            CanonicalJSON.string(operation.invoiceID.uuidString).write(into: &out)
+            out.append(contentsOf: #","kind":"#.utf8)
+            CanonicalJSON.string(operation.kind.rawValue).write(into: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(contentsOf: "]}".utf8)
+        return out
+    }
+
+    /// Reads a push request; a malformed item does not spoil the others.
+    public static func pushItems(from value: JSONValue) throws(WireError) -> (branch: String, items: [PushItem]) {
+        let object = try WireObject(value, context: "request")
+        let branch = try object.string("branch")
+        var items: [PushItem] = []
+        for (index, element) in try object.array("operations").enumerated() {
+            do {
+                items.append(.operation(try operation(from: element, context: "operations[\(index)]")))
+            } catch {
+                let id = (try? WireObject(element, context: "").uuid("id"))
+                items.append(.malformed(operationID: id, reason: error.message))
+            }
+        }
+        return (branch, items)
+    }
+
+    public static func encode(_ outcome: OperationOutcome) -> CanonicalJSON {
+        var members: [String: CanonicalJSON] = [
+            "opID": .string(outcome.operationID.uuidString),
+            "outcome": .string(outcome.outcome.name),
+        ]
+        switch outcome.outcome {
+        case .accepted, .duplicate:
+            break
+        case .stale(let current):
+            members["currentClock"] = current.canonicalJSON
+        case .conflict(let kind, let remote):
+            members["conflictKind"] = .string(kind.rawValue)
+            members["remote"] = encode(remote)
+        case .rejected(let reason), .deferred(let reason):
+            members["reason"] = .string(reason)
+        }
+        return .object(members)
+    }
+
+    public static func outcome(from value: JSONValue, context: String) throws(WireError) -> OperationOutcome {
+        let object = try WireObject(value, context: context)
+        let id = try object.uuid("opID")
+        let outcome: PushOutcome
+        switch try object.string("outcome") {
+        case "accepted": outcome = .accepted
+        case "duplicate": outcome = .duplicate
+        case "stale": outcome = .stale(current: try object.clock("currentClock"))
+        case "conflict":
+            guard let kind = ConflictKind(rawValue: try object.string("conflictKind")) else {
+                throw WireError("\(context).conflictKind is not a known conflict kind")
+            }
+            outcome = .conflict(
+                kind,
+                remote: try version(from: try object.value("remote"), context: "\(context).remote")
+            )
+        case "rejected": outcome = .rejected(reason: try object.string("reason"))
+        case "deferred": outcome = .deferred(reason: try object.string("reason"))
+        case let other: throw WireError("\(context).outcome \"\(other)\" is not a known outcome")
+        }
+        return OperationOutcome(operationID: id, outcome: outcome)
+    }
+
+    public static func pushResponse(_ outcomes: [OperationOutcome]) -> CanonicalJSON {
+        .object(["outcomes": .array(outcomes.map(encode))])
+    }
+
+    public static func outcomes(from value: JSONValue) throws(WireError) -> [OperationOutcome] {
+        let object = try WireObject(value, context: "response")
+        var outcomes: [OperationOutcome] = []
+        for (index, element) in try object.array("outcomes").enumerated() {
+            outcomes.append(try outcome(from: element, context: "outcomes[\(index)]"))
+        }
+        return outcomes
+    }
+}

@@ -1,0 +1,262 @@
+import FapiaoCore
+import FapiaoRemote
+import FapiaoTesting
+import Foundation
+import Testing
+
+@Suite struct WireFormatTests {
+    let fixture = RulesFixture()
+
+    /// `json` as a parsed document, as the other side reads it off the wire.
+    func wire(_ json: CanonicalJSON) throws -> JSONValue {
+        try JSONValue.parse(json.text)
+    }
+
+    /// `json` with `path` (object keys) set to `value`, or removed when `value` is `nil`.
+    func replacing(_ path: [String], in json: CanonicalJSON, with value: CanonicalJSON?) -> CanonicalJSON {
+        guard let key = path.first, case .object(var members) = json else { return json }
+        if path.count == 1 {
+            members[key] = value
+        } else if let inner = members[key] {
+            members[key] = replacing(Array(path.dropFirst()), in: inner, with: value)
+        }
+        return .object(members)
+    }
+
+    func operations() throws -> [InvoiceOperation] {
+        let first = try fixture.invoice(1, id: 1)
+        var second = try fixture.invoice(2, id: 2)
+        second.note = "含\"引号\"与\n换行"
+        second.code = nil
+        return [
+            fixture.operation(11, .create, first),
+            fixture.operation(12, .void, fixture.voided(second), [RulesFixture.branch: 2, "central": 1]),
+            fixture.operation(13, .resolve, fixture.amended(first), [RulesFixture.branch: 3, "central": 2]),
+        ]
+    }
+
+    @Test func operationsSurviveTheRoundTrip() throws {
+        for operation in try operations() {
+            let read = try WireFormat.operation(from: try wire(WireFormat.encode(operation)), context: "op")
+            #expect(read == operation)
+            #expect(read.hash == operation.hash)
+        }
+    }
+
+    @Test func aPushRequestRoundTripsEveryOperation() throws {
+        let operations = try operations()
+        let (branch, items) = try WireFormat.pushItems(
+            from: try wire(WireFormat.pushRequest(branch: "bj-01", operations: operations))
+        )
+        #expect(branch == "bj-01")
+        #expect(items.count == operations.count)
+        for (item, operation) in zip(items, operations) {
+            guard case .operation(let read) = item else {
+                Issue.record("item \(operation.id) was not read: \(item)")
+                continue
+            }
+            #expect(read == operation)
+        }
+    }
+
+    @Test func pushRequestBytesAreTheCanonicalEncodingOfThePushRequest() throws {
+        let operations = try operations()
+        #expect(
+            WireFormat.pushRequestBytes(branch: "bj-01", operations: operations)
+                == WireFormat.pushRequest(branch: "bj-01", operations: operations).bytes
+        )
+    }
+
+    @Test func anOperationsHashCoversTheCanonicalEnvelopeOfItsParts() throws {
+        for operation in try operations() {
+            #expect(
+                operation.hash
+                    == InvoiceOperation.hash(
+                        kind: operation.kind,
+                        invoiceID: operation.invoiceID,
+                        clock: operation.clock,
+                        payload: operation.invoice.canonicalJSON
+                    )
+            )
+            #expect(operation.payloadBytes == operation.invoice.canonicalJSON.bytes)
+        }
+    }
+
+    @Test func everyOutcomeSurvivesTheRoundTrip() throws {
+        let remote = fixture.version(try fixture.invoice(), [RulesFixture.branch: 1, "central": 2])
+        let outcomes: [PushOutcome] = [
+            .accepted,
+            .duplicate,
+            .stale(current: VectorClock([RulesFixture.branch: 3])),
+            .conflict(.concurrentEdit, remote: remote),
+            .conflict(.duplicateNumber, remote: remote),
+            .conflict(.editOfVoided, remote: fixture.version(fixture.voided(remote.invoice), ["central": 3])),
+            .conflict(.contentDiffers, remote: remote),
+            .rejected(reason: "gross must equal net + tax exactly"),
+            .deferred(reason: "partial batch"),
+        ]
+        let list = outcomes.enumerated().map {
+            OperationOutcome(operationID: SequentialIDSource.id(UInt64($0.offset + 1)), outcome: $0.element)
+        }
+        #expect(try WireFormat.outcomes(from: try wire(WireFormat.pushResponse(list))) == list)
+        for outcome in list {
+            #expect(try WireFormat.outcome(from: try wire(WireFormat.encode(outcome)), context: "o") == outcome)
+        }
+    }
+
+    @Test func anUnknownOutcomeOrConflictKindIsRefused() throws {
+        let outcome = WireFormat.encode(OperationOutcome(operationID: SequentialIDSource.id(1), outcome: .accepted))
+        let unknown = replacing(["outcome"], in: outcome, with: .string("maybe"))
+        #expect(throws: WireError.self) { try WireFormat.outcome(from: try wire(unknown), context: "o") }
+        let remote = fixture.version(try fixture.invoice(), ["central": 1])
+        let conflict = WireFormat.encode(
+            OperationOutcome(operationID: SequentialIDSource.id(1), outcome: .conflict(.concurrentEdit, remote: remote))
+        )
+        let strangeKind = replacing(["conflictKind"], in: conflict, with: .string("feud"))
+        #expect(throws: WireError.self) { try WireFormat.outcome(from: try wire(strangeKind), context: "o") }
+    }
+
+    @Test func aChangePageSurvivesTheRoundTrip() throws {
+        let invoice = try fixture.invoice()
+        let page = ChangePage(
+            changes: [
+                ChangePage.Change(
+                    sequence: 7,
+                    version: fixture.version(fixture.amended(invoice), [RulesFixture.branch: 1, "central": 1]),
+                    changedBy: "central"
+                ),
+                ChangePage.Change(
+                    sequence: 9,
+                    version: fixture.version(fixture.voided(invoice), [RulesFixture.branch: 1, "central": 2]),
+                    changedBy: "central"
+                ),
+            ],
+            cursor: 9,
+            hasMore: true
+        )
+        #expect(try ChangePage(json: try wire(page.canonicalJSON)) == page)
+        let empty = ChangePage(changes: [], cursor: 42, hasMore: false)
+        #expect(try ChangePage(json: try wire(empty.canonicalJSON)) == empty)
+    }
+
+    @Test func anInvoiceLookupSurvivesTheRoundTrip() throws {
+        let lookup = InvoiceLookup(
+            found: [
+                fixture.version(try fixture.invoice(1, id: 1), [RulesFixture.branch: 1]),
+                fixture.version(try fixture.invoice(2, id: 2), ["bj-02": 4]),
+            ],
+            missing: [SequentialIDSource.id(3), SequentialIDSource.id(4)]
+        )
+        #expect(try InvoiceLookup(json: try wire(lookup.canonicalJSON)) == lookup)
+        let bad = replacing(["missing"], in: lookup.canonicalJSON, with: .array([.string("not-a-uuid")]))
+        #expect(throws: WireError.self) { try InvoiceLookup(json: try wire(bad)) }
+    }
+
+    @Test func aHealthReportSurvivesTheRoundTrip() throws {
+        let report = HealthReport(status: "ok", node: "central", store: "sqlite", invoices: 123_456)
+        let read = try HealthReport(json: try wire(report.canonicalJSON))
+        #expect(read == report)
+        #expect(read.isHealthy)
+        let down = HealthReport(status: "disk full", node: "central", store: "sqlite", invoices: 0)
+        #expect(try HealthReport(json: try wire(down.canonicalJSON)).isHealthy == false)
+    }
+
+    /// Pushes `operations` with the item at `index` replaced by `spoil(item)`, and checks that
+    /// only that item is malformed.
+    func expectOnlyItemSpoiled(
+        at index: Int,
+        _ spoil: (CanonicalJSON) -> CanonicalJSON,
+        operationID: UUID?,
+        reasonContains: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let operations = try operations()
+        var encoded = operations.map(WireFormat.encode)
+        encoded[index] = spoil(encoded[index])
+        let request = CanonicalJSON.object(["branch": .string("bj-01"), "operations": .array(encoded)])
+        let (_, items) = try WireFormat.pushItems(from: try wire(request))
+        #expect(items.count == operations.count, sourceLocation: sourceLocation)
+        for (position, (item, operation)) in zip(items, operations).enumerated() {
+            switch item {
+            case .operation(let read):
+                #expect(position != index, "the spoiled item was read", sourceLocation: sourceLocation)
+                #expect(read == operation, sourceLocation: sourceLocation)
+            case .malformed(let id, let reason):
+                #expect(position == index, "item \(position) was spoiled: \(reason)", sourceLocation: sourceLocation)
+                #expect(id == operationID, sourceLocation: sourceLocation)
+                #expect(reason.contains(reasonContains), "\(reason)", sourceLocation: sourceLocation)
+                #expect(reason.contains("operations[\(index)]"), "\(reason)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    @Test func aTamperedHashSpoilsOnlyItsItem() throws {
+        try expectOnlyItemSpoiled(
+            at: 1,
+            { replacing(["hash"], in: $0, with: .string(String(repeating: "a", count: 64))) },
+            operationID: SequentialIDSource.id(12),
+            reasonContains: "hash does not match"
+        )
+    }
+
+    @Test func aChangedPayloadUnderTheOldHashSpoilsOnlyItsItem() throws {
+        try expectOnlyItemSpoiled(
+            at: 0,
+            { replacing(["invoice", "buyer", "name"], in: $0, with: .string("别人")) },
+            operationID: SequentialIDSource.id(11),
+            reasonContains: "hash does not match"
+        )
+    }
+
+    @Test func anUnknownExtraPayloadFieldSpoilsOnlyItsItem() throws {
+        try expectOnlyItemSpoiled(
+            at: 2,
+            { replacing(["invoice", "discount"], in: $0, with: .string("10.00")) },
+            operationID: SequentialIDSource.id(13),
+            reasonContains: "does not know"
+        )
+    }
+
+    @Test func anInvoiceIDMismatchSpoilsOnlyItsItem() throws {
+        try expectOnlyItemSpoiled(
+            at: 0,
+            { replacing(["invoiceID"], in: $0, with: .string(SequentialIDSource.id(99).uuidString)) },
+            operationID: SequentialIDSource.id(11),
+            reasonContains: "invoiceID"
+        )
+    }
+
+    @Test(arguments: [
+        ("kind", CanonicalJSON.string("delete"), "kind"),
+        ("clock", .object(["bj-01": .string("one")]), "clock"),
+        ("invoice", .string("not an invoice"), "invoice"),
+        ("hash", nil, "hash is missing"),
+    ])
+    func aMalformedFieldSpoilsOnlyItsItem(field: String, value: CanonicalJSON?, reason: String) throws {
+        try expectOnlyItemSpoiled(
+            at: 1,
+            { replacing([field], in: $0, with: value) },
+            operationID: SequentialIDSource.id(12),
+            reasonContains: reason
+        )
+    }
+
+    @Test func anItemWithoutAReadableIdIsMalformedWithoutAnId() throws {
+        try expectOnlyItemSpoiled(
+            at: 2,
+            { replacing(["id"], in: $0, with: .string("13")) },
+            operationID: nil,
+            reasonContains: "id must be a UUID"
+        )
+        try expectOnlyItemSpoiled(at: 0, { _ in .array([]) }, operationID: nil, reasonContains: "must be a JSON object")
+    }
+
+    @Test func aRequestWithoutABranchOrOperationsIsRefusedAsAWhole() throws {
+        #expect(throws: WireError.self) {
+            try WireFormat.pushItems(from: try wire(.object(["operations": .array([])])))
+        }
+        #expect(throws: WireError.self) {
+            try WireFormat.pushItems(from: try wire(.object(["branch": .string("bj-01"), "operations": .string("x")])))
+        }
+    }
+}
