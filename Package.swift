@@ -233,7 +233,9 @@ let package = Package(
             name: "FapiaoCommandSupportTests",
             dependencies: [
                 "FapiaoCore", "FapiaoRemote", "FapiaoJournal", "FapiaoSync", "FapiaoCentralStore",
-                "FapiaoCentralService", "FapiaoPostgres", "FapiaoCommandSupport", "FapiaoTesting",
+                "FapiaoCentralService", "FapiaoCommandSupport", "FapiaoTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming
         ),

@@ -17,6 +17,7 @@ public actor ExecRemote: RemoteAdapter {
     private let branch: String
     private let token: String?
     private let timeout: Duration
+    private let environment: [String: String]
 
     private var session: ExecSession?
     private var nextID: Int64 = 1
@@ -31,8 +32,16 @@ public actor ExecRemote: RemoteAdapter {
     ///   - branch: this branch's node id, sent in the handshake and in `$FAPIAO_BRANCH`.
     ///   - token: a secret handed over in `$FAPIAO_TOKEN` (never on the command line), if any.
     ///   - timeout: how long to wait for each answer before the program is stopped.
-    public init(program: String, arguments: [String], branch: String, token: String?, timeout: Duration = .seconds(30))
-    {
+    ///   - environment: variables added to the program's environment (which is this process's).
+    public init(
+        program: String,
+        arguments: [String],
+        branch: String,
+        token: String?,
+        timeout: Duration = .seconds(30),
+        environment: [String: String] = [:]
+    ) {
+        self.environment = environment
         self.program = program
         self.arguments = arguments
         self.branch = branch
@@ -134,7 +143,7 @@ public actor ExecRemote: RemoteAdapter {
     private func runningSession() async throws -> ExecSession {
         if let session { return session }
         let path = try resolvedProgram()
-        var environment = ProcessInfo.processInfo.environment
+        var environment = ProcessInfo.processInfo.environment.merging(self.environment) { $1 }
         environment["FAPIAO_BRANCH"] = branch
         environment["FAPIAO_EXEC_PROTOCOL"] = "1"
         if let token { environment["FAPIAO_TOKEN"] = token }

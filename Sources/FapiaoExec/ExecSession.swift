@@ -212,7 +212,7 @@ final class ExecSession: Sendable {
     private func outputEnded() {
         // Give the termination handler a moment so the message can say how the program ended.
         let deadline = Date().addingTimeInterval(1)
-        while process.isRunning, Date() < deadline { usleep(10_000) }
+        while state.withLock({ $0.exitStatus == nil }), Date() < deadline { usleep(5_000) }
         state.withLock { state in
             state.endOfOutput = true
             deliver(&state)
@@ -252,12 +252,13 @@ private func withTimeout(
     return try await withCheckedThrowingContinuation { continuation in
         once.arm(continuation)
         let timer = Task {
-            try? await Task.sleep(for: timeout)
+            // Cancelled means answered: only a sleep that ran its course is a timeout.
+            guard (try? await Task.sleep(for: timeout)) != nil else { return }
             once.resume(.failure(ExecSession.Failure.timedOut))
         }
         start { result in
-            timer.cancel()
             once.resume(result)
+            timer.cancel()
         }
     }
 }

@@ -19,6 +19,11 @@ public struct AuditChainVerifier: Sendable {
         public var sequence: Int64
         public var kind: Kind
 
+        public init(sequence: Int64, kind: Kind) {
+            self.sequence = sequence
+            self.kind = kind
+        }
+
         public var description: String {
             switch kind {
             case .contentChanged:
