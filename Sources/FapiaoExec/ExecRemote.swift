@@ -69,8 +69,7 @@ public actor ExecRemote: RemoteAdapter {
         guard outcomes.count <= operations.count, partial || outcomes.count == operations.count,
             zip(outcomes, operations).allSatisfy({ $0.operationID == $1.id })
         else {
-            throw RemoteError(
-                .protocolViolation,
+            throw RemoteError.unreadableAnswer(
                 "\(endpoint) answered a push of \(operations.count) with \(outcomes.count) outcomes that do not "
                     + "match the operations sent, in order (and no \"partial\":true); the batch is in doubt and "
                     + "will be sent again with the same operation ids."
@@ -131,6 +130,7 @@ public actor ExecRemote: RemoteAdapter {
         } catch {
             self.session = nil
             session.stop()
+            await session.settle()
             throw failure(error, session: session, action: action, writes: writes)
         }
         switch reply {
@@ -158,6 +158,7 @@ public actor ExecRemote: RemoteAdapter {
             _ = try ExecMessage.helloReply(try await session.nextLine(timeout: timeout))
         } catch {
             session.stop()
+            await session.settle()
             throw failure(error, session: session, action: "answering the handshake", writes: false)
         }
         self.session = session
@@ -210,16 +211,18 @@ public actor ExecRemote: RemoteAdapter {
                 "\(endpoint) did not finish \(action) within \(timeout) and was stopped\(said)\(doubt)."
             )
         case ExecSession.Failure.overlong:
-            return RemoteError(
-                .protocolViolation,
+            let message =
                 "\(endpoint) wrote a line longer than \(ExecSession.maximumLineLength >> 20) MiB while \(action)\(doubt)."
+            return writes ? .unreadableAnswer(message) : RemoteError(.protocolViolation, message)
+        case ExecSession.Failure.ended:
+            return RemoteError(
+                writes ? .inDoubt : .unreachable,
+                "\(endpoint) stopped while \(action): \(session.endDescription)\(doubt)."
             )
-        case ExecSession.Failure.ended(let how):
-            return RemoteError(writes ? .inDoubt : .unreachable, "\(endpoint) stopped while \(action): \(how)\(doubt).")
         case ExecSession.Failure.writeFailed:
             return RemoteError(
                 writes ? .inDoubt : .unreachable,
-                "\(endpoint) stopped reading its input while \(action): \(session.endDescription)\(doubt)."
+                "\(endpoint) stopped while \(action): \(session.endDescription)\(doubt)."
             )
         default:
             return RemoteError(

@@ -35,6 +35,7 @@ final class ExecSession: Sendable {
         var overlong = false
         var pendingDelivery: Delivery?
         var stderrTail: [UInt8] = []
+        var stderrEnded = false
         var exitStatus: String?
     }
 
@@ -77,6 +78,7 @@ final class ExecSession: Sendable {
             let data = handle.availableData
             if data.isEmpty {
                 handle.readabilityHandler = nil
+                self?.state.withLock { $0.stderrEnded = true }
             } else {
                 self?.receivedDiagnostics(data)
             }
@@ -164,6 +166,15 @@ final class ExecSession: Sendable {
             _ = kill(process.processIdentifier, SIGKILL)
         }
         try? input.close()
+    }
+
+    /// Waits (at most a second) until the program has ended and its standard error is read to
+    /// the end, so a message can say how it ended and quote its last words.
+    func settle() async {
+        let deadline = ContinuousClock.now + .seconds(1)
+        while state.withLock({ $0.exitStatus == nil || !$0.stderrEnded }), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
     }
 
     /// How the program ended, with the last line it wrote on standard error, for messages.

@@ -39,6 +39,9 @@ public struct RemoteError: CategorizedError, Hashable, Sendable {
     public var retryAfter: Duration?
     /// The underlying error, if any (kept for logs; not part of equality).
     public var cause: (any Error & Sendable)?
+    /// Set when a request that reached the remote got an answer that cannot be read: whatever
+    /// its kind, the operations sent may have been applied.
+    private var answerUnreadable = false
 
     public init(_ kind: Kind, _ message: String, retryAfter: Duration? = nil, cause: (any Error & Sendable)? = nil) {
         self.kind = kind
@@ -47,13 +50,21 @@ public struct RemoteError: CategorizedError, Hashable, Sendable {
         self.cause = cause
     }
 
+    /// A protocol violation in the answer to a push the remote received: the operations sent
+    /// are in doubt, and the run stops (a remote that breaks the protocol is not retried blindly).
+    public static func unreadableAnswer(_ message: String) -> RemoteError {
+        var error = RemoteError(.protocolViolation, message)
+        error.answerUnreadable = true
+        return error
+    }
+
     public var description: String { message }
 
     /// Whether trying again later may succeed.
     public var isTransient: Bool { [.unreachable, .inDoubt, .busy].contains(kind) }
 
     /// Whether operations sent with the failed request may have been applied.
-    public var mayHaveApplied: Bool { kind == .inDoubt }
+    public var mayHaveApplied: Bool { kind == .inDoubt || answerUnreadable }
 
     public var category: ErrorCategory {
         if isTransient { return .unavailable }

@@ -162,7 +162,7 @@ public actor SyncEngine {
                     continue
                 }
                 if remaining.isEmpty { continue }
-                if failure.mayHaveApplied, remaining.count > 1 {
+                if failure.mayHaveApplied, failure.isTransient, remaining.count > 1 {
                     // A batch that keeps failing may hold an operation the remote chokes on:
                     // halve it, down to one, so that operation is isolated and the rest go
                     // through. Halving is progress, not a strike towards giving up.
@@ -302,7 +302,10 @@ public actor SyncEngine {
         environment.logger.warning("sync attempt \(failures) failed: \(error.message)")
         if !error.isTransient { return SyncStop(Self.stopKind(for: error), error.message) }
         if failures >= options.retry.maximumConsecutiveFailures {
-            return SyncStop(.remoteUnavailable, "\(error.message) (gave up after \(failures) attempts in a row)")
+            var reason = error.message
+            while reason.hasSuffix(".") { reason.removeLast() }
+            let attempts = failures == 1 ? "1 attempt" : "\(failures) attempts in a row"
+            return SyncStop(.remoteUnavailable, "\(reason) (gave up after \(attempts))")
         }
         if stopRequested { return SyncStop(.interrupted, "stopped on request while waiting to retry") }
         var delay = options.retry.delay(afterFailures: failures, jitter: environment.jitter())

@@ -142,6 +142,24 @@ import Testing
         try harness.expectJournalSound()
     }
 
+    @Test func anUnreadableAnswerToAPushLeavesTheBatchInDoubtAndStopsWithoutHalving() async throws {
+        try harness.importInvoices(1...20)
+        remote.script(.fail(RemoteError.unreadableAnswer("the program answered 9 outcomes for 10 operations")))
+
+        let summary = try await harness.engine(batchSize: 10).run()
+
+        #expect(summary.stop?.kind == .protocolViolation)
+        #expect(summary.requests == 1)
+        #expect(summary.tally.inDoubt == 10)
+        #expect(try journal.status().byState[.inDoubt] == 10)
+        #expect(try journal.status().byState[.pending] == 10)
+        // The next run sends the same operation ids again and everything lands once.
+        let again = try await harness.engine(batchSize: 10).run()
+        #expect(again.stop == nil)
+        #expect(try journal.status().byState == [.accepted: 20])
+        try harness.expectJournalSound()
+    }
+
     @Test func aRunThatSettlesEverythingReportsNothingInDoubt() async throws {
         try harness.importInvoices(1...20)
         remote.script(.loseReply)

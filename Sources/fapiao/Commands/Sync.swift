@@ -49,6 +49,14 @@ struct Sync: AsyncParsableCommand {
     var batch: Int = 500
     @Option(help: ArgumentHelp("Failed attempts in a row before the run gives up.", valueName: "n"))
     var retries: Int = 5
+    @Option(
+        help: ArgumentHelp(
+            "How long to wait for each answer from the remote, e.g. 30s or 2m (default: 30s for exec:, the "
+                + "adapter's own otherwise); an exec: program that takes longer is stopped and its batch is in doubt.",
+            valueName: "duration"
+        )
+    )
+    var timeout: String?
     @Flag(help: "Show what each queued operation would do; change nothing.")
     var dryRun = false
     @Option(
@@ -66,6 +74,9 @@ struct Sync: AsyncParsableCommand {
     func validate() throws {
         guard (1...5000).contains(batch) else { throw ValidationError("--batch must be between 1 and 5000.") }
         guard (1...1000).contains(retries) else { throw ValidationError("--retries must be between 1 and 1000.") }
+        guard timeout.map({ SyncCommandSupport.parseDuration($0) != nil }) ?? true else {
+            throw ValidationError("--timeout must be a duration such as 30s or 2m, not \"\(timeout ?? "")\".")
+        }
         guard !(once && watch) else { throw ValidationError("--once and --watch cannot be combined.") }
         guard SyncCommandSupport.parseDuration(interval) != nil else {
             throw ValidationError("--interval must be a duration such as 30s, 5m or 1h, not \"\(interval)\".")
@@ -75,7 +86,12 @@ struct Sync: AsyncParsableCommand {
     func run() async throws {
         let exitCode = try await reportingAsyncErrors {
             let journal = try journalOptions.open()
-            let adapter = try await RemoteConnection.open(url: remote, tokenFile: tokenFile, journal: journal)
+            let adapter = try await RemoteConnection.open(
+                url: remote,
+                tokenFile: tokenFile,
+                journal: journal,
+                timeout: timeout.flatMap(SyncCommandSupport.parseDuration)
+            )
             return try await RemoteConnection.using(adapter) {
                 dryRun
                     ? try await DryRun(journal: journal, remote: adapter, format: format).run()
@@ -197,7 +213,7 @@ enum SyncCommandSupport {
         case .forbidden:
             "Push refused: \(detail). Is this journal using another branch's token?"
         case .protocolViolation:
-            "The remote at \(remote) answered something this version cannot read: \(detail)."
+            "The remote broke the protocol: \(detail). Nothing was lost; report it to whoever runs \(remote)."
         case .leaseLost, .interrupted:
             stop.message
         }
