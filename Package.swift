@@ -195,7 +195,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FapiaoCoreTests",
-            dependencies: ["FapiaoCore", "FapiaoTesting"],
+            dependencies: ["FapiaoCore", "FapiaoTesting", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: upcoming
         ),
         .testTarget(

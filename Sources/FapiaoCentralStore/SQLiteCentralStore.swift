@@ -25,9 +25,9 @@ public final class SQLiteCentralStore: CentralStore {
     public let kind = "sqlite"
     /// The rules the centre applies beyond every branch's.
     public let policy: CentralPolicy
-    private let pool: DatabasePool
-    private let now: @Sendable () -> UTCTimestamp
-    private let closed = Mutex(false)
+    let pool: DatabasePool
+    let now: @Sendable () -> UTCTimestamp
+    let closed = Mutex(false)
 
     /// The schema version this build writes: the number of central migrations.
     static var schemaVersion: Int32 { Int32(Schema.central.count) }
@@ -86,78 +86,6 @@ public final class SQLiteCentralStore: CentralStore {
     /// The system clock.
     @Sendable public static func systemNow() -> UTCTimestamp {
         UTCTimestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
-    }
-
-    /// Writes the application id into a new, empty file, outside WAL mode so that it is in the
-    /// main file's header at once: a store whose creation is cut short is still recognised.
-    private static func mark(path: String) throws {
-        let queue = try DatabaseQueue(path: path)
-        try queue.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA application_id = \(CentralStoreFile.applicationID)")
-        }
-        try queue.close()
-    }
-
-    private static func openPool(path: String) throws -> DatabasePool {
-        var configuration = Configuration()
-        configuration.label = "fapiao.central"
-        configuration.busyMode = .timeout(10)
-        configuration.maximumReaderCount = 4
-        let pool = try DatabasePool(path: path, configuration: configuration)
-        // GRDB's WAL setup sets synchronous=NORMAL on the writer; durability needs FULL,
-        // so set it after the pool is open and check that it stuck (DESIGN §8).
-        try pool.barrierWriteWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            // A batch of thousands of operations stays in the page cache until it commits.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
-            let mode = try Int.fetchOne(db, sql: "PRAGMA synchronous")
-            let journalMode = try String.fetchOne(db, sql: "PRAGMA journal_mode")
-            guard mode == 2, journalMode?.lowercased() == "wal" else {
-                throw CentralStoreError(
-                    .unavailable,
-                    "SQLite refused WAL with synchronous=FULL on \(path) (got \(journalMode ?? "?"), \(mode ?? -1)); "
-                        + "nothing was written."
-                )
-            }
-        }
-        return pool
-    }
-
-    private static func migrate(_ pool: DatabasePool) throws {
-        var migrator = DatabaseMigrator()
-        for migration in Schema.central {
-            migrator.registerMigration(migration.id) { db in try db.execute(sql: migration.sql) }
-        }
-        try migrator.migrate(pool)
-        try pool.barrierWriteWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
-            // The header that `CentralStoreFile.inspect` reads must show the new schema version
-            // at once, so an older build refuses the file instead of reading it.
-            _ = try db.checkpoint(.truncate)
-        }
-    }
-
-    /// Records `node` as the store's node id, or checks it against the one recorded.
-    private static func claim(_ pool: DatabasePool, node: String) throws {
-        try pool.write { db in
-            let statement = try db.cachedStatement(sql: "SELECT value FROM central_setting WHERE key = ?")
-            if let stored = try String.fetchOne(statement, arguments: ["node"]) {
-                guard stored == node else {
-                    throw CentralStoreError(
-                        .nodeMismatch,
-                        "The central store \(pool.path) belongs to central node \"\(stored)\", not \"\(node)\"; "
-                            + "start the service with node \(stored)."
-                    )
-                }
-                return
-            }
-            try db.execute(sql: "INSERT INTO central_setting (key, value) VALUES ('node', ?)", arguments: [node])
-            let last = try CentralTransaction.lastSequence(db)
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO central_setting (key, value) VALUES (?, ?)",
-                arguments: [CentralTransaction.lastChangeKey, String(last)]
-            )
-        }
     }
 
     /// `PRAGMA synchronous` on the writer connection: 2 (FULL) on every open store.
@@ -299,43 +227,6 @@ public final class SQLiteCentralStore: CentralStore {
         guard !wasClosed else { return }
         do {
             try pool.close()
-        } catch {
-            throw Self.mapped(error, path: path)
-        }
-    }
-
-    // MARK: Transactions
-
-    private func livePool() throws(CentralStoreError) -> DatabasePool {
-        guard !closed.withLock({ $0 }) else {
-            throw CentralStoreError(.unavailable, "The central store \(path) is closed.")
-        }
-        return pool
-    }
-
-    /// Runs `body` in one `IMMEDIATE` write transaction, mapping storage errors to ``CentralStoreError``.
-    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let pool = try livePool()
-        do {
-            return try await pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                guard let result else { preconditionFailure("a committed transaction produced no result") }
-                return result
-            }
-        } catch {
-            throw Self.mapped(error, path: path)
-        }
-    }
-
-    /// Runs `body` on a consistent read-only view, mapping storage errors to ``CentralStoreError``.
-    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let pool = try livePool()
-        do {
-            return try await pool.read(body)
         } catch {
             throw Self.mapped(error, path: path)
         }

@@ -16,12 +16,12 @@ import Logging
 /// pending (when it cannot have), to be re-sent with the same ids after a backoff. The
 /// remote's duplicate detection turns a re-sent operation that had landed into a success.
 public actor SyncEngine {
-    private let journal: Journal
-    private let remote: any RemoteAdapter
-    private let options: SyncOptions
-    private let environment: SyncEnvironment
-    private var stopRequested = false
-    private var lease: SyncLease?
+    let journal: Journal
+    let remote: any RemoteAdapter
+    let options: SyncOptions
+    let environment: SyncEnvironment
+    var stopRequested = false
+    var lease: SyncLease?
 
     public init(
         journal: Journal,
@@ -66,12 +66,12 @@ public actor SyncEngine {
         return summary
     }
 
-    private func releaseLease() {
+    func releaseLease() {
         if let lease { try? journal.releaseSyncLease(lease) }
         lease = nil
     }
 
-    private func currentLease() throws -> SyncLease {
+    func currentLease() throws -> SyncLease {
         guard let held = lease else {
             throw JournalError(code: .leaseLost, message: "This sync holds no lease.")
         }
@@ -80,7 +80,7 @@ public actor SyncEngine {
         return kept
     }
 
-    private func pushAll(into summary: inout SyncSummary, progress: @Sendable (SyncProgress) -> Void) async throws {
+    func pushAll(into summary: inout SyncSummary, progress: @Sendable (SyncProgress) -> Void) async throws {
         let total = try journal.status().pendingOperations
         var answered = 0
         var failures = 0
@@ -190,152 +190,5 @@ public actor SyncEngine {
             cursor = batch.prefix { settled.contains($0.sequence) }.last?.sequence ?? cursor
         }
         summary.stop = SyncStop(.interrupted, "stopped on request after the batch in flight")
-    }
-
-    /// Pulls, resolves what the policies allow and pushes the resolutions, until a round
-    /// settles nothing more (at most ``maximumResolveRounds``): a resolution the remote answers
-    /// with a new conflict (it changed again meanwhile) gets another round.
-    private func pullAndResolve(
-        into summary: inout SyncSummary,
-        progress: @Sendable (SyncProgress) -> Void
-    )
-        async throws
-    {
-        for _ in 0..<Self.maximumResolveRounds {
-            guard summary.stop == nil, !stopRequested else { return }
-            try await pullAll(into: &summary, progress: progress)
-            guard summary.stop == nil else { return }
-            let resolutions = try journal.resolveAutomatically()
-            summary.resolved += resolutions.count
-            guard !resolutions.isEmpty else { return }
-            try await pushAll(into: &summary, progress: progress)
-        }
-    }
-
-    static let maximumResolveRounds = 3
-
-    /// Fetches the branch's invoices changed elsewhere since the pull cursor, page by page,
-    /// and applies each page with the cursor in one journal transaction.
-    private func pullAll(into summary: inout SyncSummary, progress: @Sendable (SyncProgress) -> Void) async throws {
-        var cursor = try journal.syncHistory().pullCursor
-        var failures = 0
-        while !stopRequested {
-            let page: ChangePage
-            do {
-                page = try await remote.changes(
-                    branch: journal.settings.node,
-                    since: cursor,
-                    limit: options.batchSize
-                )
-            } catch let error as RemoteError {
-                failures += 1
-                if let stop = try await waitOrStop(
-                    after: error,
-                    failures: failures,
-                    progress: progress,
-                    answered: 0,
-                    total: 0
-                ) {
-                    summary.stop = stop
-                    return
-                }
-                continue
-            }
-            failures = 0
-            let tally = try journal.applyRemoteChanges(page, lease: try currentLease(), actor: options.actor)
-            summary.pulled = summary.pulled + tally
-            cursor = page.cursor
-            if !page.hasMore { return }
-        }
-    }
-
-    /// The result for an operation whose push failed: in doubt or pending again, or, alone in
-    /// its push after too many attempts, given up (quarantined, re-sent on requeue).
-    private func unanswered(
-        _ item: OutboxItem,
-        error: RemoteError,
-        alone: Bool
-    ) -> (item: OutboxItem, result: PushResult) {
-        // An operation that may have landed earlier stays in doubt even if this attempt never left.
-        let mayHaveApplied = error.mayHaveApplied || item.status == .inDoubt || item.status == .inFlight
-        if mayHaveApplied, alone, item.attempts >= options.maximumAttempts {
-            return (
-                item,
-                .gaveUp(
-                    reason:
-                        "no answer after \(item.attempts) attempts (\(error.message)); the remote may hold it, and requeue re-sends the same operation id"
-                )
-            )
-        }
-        return (item, .unanswered(reason: error.message, mayHaveApplied: mayHaveApplied))
-    }
-
-    /// Pairs each sent operation with the remote's answer.
-    ///
-    /// Operations it did not answer (a partial batch) get no result: they stay in flight and
-    /// are sent again.
-    private func classify(
-        _ items: [OutboxItem],
-        answers: [OperationOutcome]
-    ) -> [(item: OutboxItem, result: PushResult)] {
-        let byID = Dictionary(answers.map { ($0.operationID, $0.outcome) }, uniquingKeysWith: { first, _ in first })
-        return items.compactMap { item in
-            switch byID[item.operation.id] {
-            case .deferred(let reason)? where item.attempts >= options.maximumAttempts:
-                return (item, .gaveUp(reason: "deferred by the remote \(item.attempts) times: \(reason)"))
-            case let outcome?:
-                return (item, .answered(outcome))
-            case nil:
-                return nil
-            }
-        }
-    }
-
-    /// Waits before the next attempt, or says why the run must stop instead.
-    private func waitOrStop(
-        after error: RemoteError,
-        failures: Int,
-        progress: @Sendable (SyncProgress) -> Void,
-        answered: Int,
-        total: Int
-    ) async throws -> SyncStop? {
-        environment.logger.warning("sync attempt \(failures) failed: \(error.message)")
-        if !error.isTransient { return SyncStop(Self.stopKind(for: error), error.message) }
-        if failures >= options.retry.maximumConsecutiveFailures {
-            var reason = error.message
-            while reason.hasSuffix(".") { reason.removeLast() }
-            let attempts = failures == 1 ? "1 attempt" : "\(failures) attempts in a row"
-            return SyncStop(.remoteUnavailable, "\(reason) (gave up after \(attempts))")
-        }
-        if stopRequested { return SyncStop(.interrupted, "stopped on request while waiting to retry") }
-        var delay = options.retry.delay(afterFailures: failures, jitter: environment.jitter())
-        if let retryAfter = error.retryAfter {
-            if retryAfter > options.retry.maximumRetryAfter {
-                return SyncStop(.remoteUnavailable, "\(error.message); the remote asks to retry after \(retryAfter)")
-            }
-            delay = max(delay, retryAfter)
-        }
-        progress(SyncProgress(answered: answered, total: total, waiting: (delay, error.message)))
-        try await environment.sleep(delay)
-        return nil
-    }
-
-    private static func stopKind(for error: RemoteError) -> SyncStop.Kind {
-        switch error.kind {
-        case .authenticationRefused: .authenticationRefused
-        case .forbidden: .forbidden
-        case .protocolViolation: .protocolViolation
-        default: .remoteUnavailable
-        }
-    }
-}
-
-extension PushResult {
-    /// Whether the operation needs no more sending in this run.
-    var isFinal: Bool {
-        switch self {
-        case .answered(.deferred), .unanswered: false
-        case .answered, .gaveUp: true
-        }
     }
 }

@@ -2,7 +2,7 @@ import FapiaoCore
 import Foundation
 
 /// Invoices and operations for the centre's rules and the wire format.
-public struct RulesFixture {
+public struct RulesFixture: Sendable {
     public init() {}
 
     public static let branch = "bj-01"

@@ -1,3 +1,4 @@
+import Crypto
 import FapiaoCore
 import FapiaoTesting
 import Foundation
@@ -164,9 +165,12 @@ import Testing
         #expect(Set(hashes + [Self.full().contentHash]).count == Self.changes.count + 1)
     }
 
-    @Test func theContentHashIsStable() {
-        #expect(Self.full().contentHash == Self.full().contentHash)
-        #expect(Self.full().contentHash.count == 64)
+    @Test func theContentHashIsTheSHA256OfTheCanonicalFormAndSurvivesARoundTrip() throws {
+        let invoice = Self.full()
+        let expected = SHA256.hash(data: invoice.canonicalJSON.bytes).map { String(format: "%02x", $0) }.joined()
+        #expect(invoice.contentHash == expected)
+        let reread = try Invoice(stored: try JSONValue.parse(invoice.canonicalJSON.text))
+        #expect(reread.contentHash == invoice.contentHash)
     }
 
     @Test(arguments: [

@@ -2,22 +2,6 @@ import FapiaoCore
 import Foundation
 import GRDB
 
-/// Where an invoice stands on its way to the remote.
-public enum SyncState: String, Hashable, Sendable, CaseIterable {
-    /// Captured or changed; waiting for the next sync.
-    case pending
-    /// Being pushed right now.
-    case inFlight
-    /// Pushed, but the reply was lost; will be retried with the same operation id.
-    case inDoubt
-    /// The remote holds this version.
-    case accepted
-    /// The remote holds a concurrent version; waiting for resolution.
-    case conflict
-    /// The remote refused it; waiting for a fix and requeue.
-    case quarantined
-}
-
 /// An invoice as the journal holds it: the current version and where it stands.
 public struct InvoiceRecord: Hashable, Sendable {
     public var invoice: Invoice

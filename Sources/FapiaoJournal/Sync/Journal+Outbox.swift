@@ -189,22 +189,21 @@ extension Journal {
                         details: .object(details)
                     )
                 }
+                // BranchRules decides the status and the events; this records them with their details.
+                let transition = BranchRules.transition(for: result)
+                var lastError: String?
+                var details: [String: CanonicalJSON] = [:]
                 switch result {
                 case .answered(.accepted):
-                    try set(.accepted, nil)
-                    try log(.accepted)
                     tally.accepted += 1
                 case .answered(.duplicate):
-                    try set(.duplicate, nil)
-                    try log(.duplicate, ["meaning": .string("the remote had already applied this operation")])
+                    details["meaning"] = .string("the remote had already applied this operation")
                     tally.duplicates += 1
                 case .answered(.stale(let current)):
-                    try set(.stale, nil)
-                    try log(.stale, ["remoteClock": current.canonicalJSON])
+                    details["remoteClock"] = current.canonicalJSON
                     tally.stale += 1
                 case .answered(.conflict(let kind, let remote)):
-                    let reason = Self.conflictReason(kind, operation: operation, remote: remote)
-                    try set(.conflict, reason)
+                    lastError = Self.conflictReason(kind, operation: operation, remote: remote)
                     let conflictID = try insertConflict(
                         db,
                         kind: kind,
@@ -215,37 +214,31 @@ extension Journal {
                         operation: (operation.id, item.sequence),
                         at: nowText
                     )
-                    try log(
-                        .conflict,
-                        [
-                            "conflictKind": .string(kind.rawValue), "conflictID": .string(conflictID.uuidString),
-                            "remoteClock": remote.clock.canonicalJSON,
-                        ]
-                    )
+                    details = [
+                        "conflictKind": .string(kind.rawValue), "conflictID": .string(conflictID.uuidString),
+                        "remoteClock": remote.clock.canonicalJSON,
+                    ]
                     tally.conflicts += 1
                 case .answered(.rejected(let reason)):
-                    try set(.quarantined, "rejected by the remote: \(reason)")
-                    try log(.rejected, ["reason": .string(reason)])
-                    try log(.quarantined, ["reason": .string(reason)])
+                    lastError = "rejected by the remote: \(reason)"
+                    details["reason"] = .string(reason)
                     tally.quarantined += 1
-                case .answered(.deferred(let reason)):
-                    try set(.pending, reason)
-                    try log(.deferred, ["reason": .string(reason)])
+                case .answered(.deferred(let reason)), .unanswered(let reason, mayHaveApplied: false):
+                    lastError = reason
+                    details["reason"] = .string(reason)
                     tally.deferred += 1
-                case .unanswered(let reason, let mayHaveApplied):
-                    if mayHaveApplied {
-                        try set(.inDoubt, reason)
-                        try log(.inDoubt, ["reason": .string(reason)])
-                        tally.inDoubt += 1
-                    } else {
-                        try set(.pending, reason)
-                        try log(.deferred, ["reason": .string(reason)])
-                        tally.deferred += 1
-                    }
+                case .unanswered(let reason, mayHaveApplied: true):
+                    lastError = reason
+                    details["reason"] = .string(reason)
+                    tally.inDoubt += 1
                 case .gaveUp(let reason):
-                    try set(.quarantined, reason)
-                    try log(.quarantined, ["reason": .string(reason), "attempts": .integer(Int64(item.attempts))])
+                    lastError = reason
+                    details = ["reason": .string(reason), "attempts": .integer(Int64(item.attempts))]
                     tally.quarantined += 1
+                }
+                try set(transition.status, lastError)
+                for event in transition.events {
+                    try log(event, event == .rejected ? ["reason": details["reason"] ?? .null] : details)
                 }
                 if seen.insert(operation.invoiceID).inserted { touched.append(operation.invoiceID) }
             }
@@ -267,38 +260,46 @@ extension Journal {
         }
     }
 
-    /// Derives an invoice's sync state from its operations and open conflicts: quarantined if
-    /// any operation is; in conflict if a conflict is open; else in doubt, in flight or pending
-    /// if any operation is unanswered; else accepted.
+    /// Stores an invoice's sync state and the reason for it.
+    ///
+    /// The state is ``BranchRules/syncState(operations:hasOpenConflict:)`` of its operations and
+    /// open conflicts; the reason is the first quarantined or conflicting operation's error, else
+    /// the first open conflict's kind and source.
     func refreshSyncState(_ db: Database, invoiceID: UUID, at now: String) throws {
-        try db.cachedStatement(
-            sql: """
-                UPDATE invoice SET
-                    sync_state = CASE
-                        WHEN EXISTS (
-                            SELECT 1 FROM operation WHERE invoice_id = invoice.id AND status = 'quarantined')
-                            THEN 'quarantined'
-                        WHEN EXISTS (
-                            SELECT 1 FROM conflict WHERE invoice_id = invoice.id AND resolved_at IS NULL)
-                            THEN 'conflict'
-                        ELSE COALESCE((
-                            SELECT status FROM operation
-                            WHERE invoice_id = invoice.id AND status IN ('conflict', 'inDoubt', 'inFlight', 'pending')
-                            ORDER BY CASE status WHEN 'conflict' THEN 1 WHEN 'inDoubt' THEN 2
-                                WHEN 'inFlight' THEN 3 ELSE 4 END, seq
-                            LIMIT 1), 'accepted')
-                        END,
-                    state_reason = COALESCE((
-                        SELECT last_error FROM operation
-                        WHERE invoice_id = invoice.id AND status IN ('quarantined', 'conflict')
-                        ORDER BY seq LIMIT 1), (
-                        SELECT 'conflict (' || kind || ') found by ' || source || '; see fapiao conflicts show '
-                            || substr(id, 1, 8)
-                        FROM conflict WHERE invoice_id = invoice.id AND resolved_at IS NULL
-                        ORDER BY rowid LIMIT 1)),
-                    updated_at = ?
-                WHERE id = ?
-                """
-        ).execute(arguments: [now, invoiceID.uuidString])
+        let id = invoiceID.uuidString
+        let operations = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT status, last_error FROM operation
+                    WHERE invoice_id = ? AND status IN ('quarantined', 'conflict', 'inDoubt', 'inFlight', 'pending')
+                    ORDER BY seq
+                    """
+            ),
+            arguments: [id]
+        )
+        let conflict = try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT id, kind, source FROM conflict WHERE invoice_id = ? AND resolved_at IS NULL
+                    ORDER BY rowid LIMIT 1
+                    """
+            ),
+            arguments: [id]
+        )
+        let statuses = operations.compactMap { OperationStatus(rawValue: $0["status"]) }
+        let state = BranchRules.syncState(operations: statuses, hasOpenConflict: conflict != nil)
+        let operationReason =
+            operations.first {
+                [OperationStatus.quarantined.rawValue, OperationStatus.conflict.rawValue].contains(
+                    $0["status"] as String
+                )
+            }?["last_error"] as String?
+        let conflictReason = conflict.map { row -> String in
+            let conflictID: String = row["id"]
+            return "conflict (\(row["kind"] as String)) found by \(row["source"] as String); see fapiao conflicts show "
+                + conflictID.prefix(8)
+        }
+        try db.cachedStatement(sql: "UPDATE invoice SET sync_state = ?, state_reason = ?, updated_at = ? WHERE id = ?")
+            .execute(arguments: [state.rawValue, operationReason ?? conflictReason, now, id])
     }
 }

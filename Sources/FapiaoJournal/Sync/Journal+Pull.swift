@@ -72,20 +72,13 @@ extension Journal {
         let now = instant.description
         let remote = change.version
         let invoiceID = remote.invoice.id
-        guard
-            let row = try Row.fetchOne(
-                db,
-                sql: "SELECT clock, content FROM invoice WHERE id = ?",
-                arguments: [invoiceID.uuidString]
-            ),
-            let localClock = VectorClock(parsing: row["clock"])
-        else { return .unknown }
-        let localContent: String = row["content"]
-        switch remote.clock.compare(to: localClock) {
-        case .equal, .before:
+        let local = try localSituation(db, of: remote.invoice)
+        switch BranchRules.pulled(remote, local: local?.situation) {
+        case nil:
+            return .unknown
+        case .unchanged?, .waitForPush?:
             return .unchanged
-        case .after where try hasOpenConflict(db, invoiceID: invoiceID),
-            .concurrent where try hasOpenConflict(db, invoiceID: invoiceID):
+        case .refreshOpenConflict?:
             // A person (or the resolver) decides against the remote's newest version, so the
             // resolution's clock dominates it.
             try refreshOpenConflict(
@@ -97,8 +90,9 @@ extension Journal {
                 at: instant
             )
             return .unchanged
-        case .after where try uniquenessFailure(db, remote.invoice, ignoring: invoiceID) == nil:
-            let local = try Invoice(stored: try JSONValue.parse(localContent))
+        case .apply?:
+            let localContent = local?.content ?? ""
+            let previous = try Invoice(stored: try JSONValue.parse(localContent))
             let content = remote.invoice.canonicalJSON.text
             try updateInvoiceRow(db, remote.invoice, clock: remote.clock, content: content, at: now)
             try refreshSyncState(db, invoiceID: invoiceID, at: now)
@@ -113,23 +107,20 @@ extension Journal {
                 details: .object([
                     "changedBy": .string(change.changedBy), "remoteSequence": .integer(change.sequence),
                     "changedFields": .array(
-                        Self.changedFields(from: local, to: remote.invoice).map(CanonicalJSON.string)
+                        Self.changedFields(from: previous, to: remote.invoice).map(CanonicalJSON.string)
                     ),
                     "voided": .bool(remote.invoice.void != nil),
                     "contentHash": .string(Digest.sha256Hex(Array(content.utf8))),
                 ])
             )
             return .applied
-        case .after, .concurrent:
-            // (A dominating version whose number another invoice here holds is a conflict too.)
-            if try hasUnansweredOperations(db, invoiceID: invoiceID) { return .unchanged }
-            let local = try Invoice(stored: try JSONValue.parse(localContent))
-            let kind: ConflictKind = remote.invoice.void != nil && local.void == nil ? .editOfVoided : .concurrentEdit
+        case .conflict(let kind)?:
+            guard let local else { return .unknown }
             let conflictID = try recordFoundConflict(
                 db,
                 kind: kind,
                 source: .pull,
-                local: (localContent, localClock),
+                local: (local.content, local.situation.clock),
                 remote: remote,
                 changedBy: change.changedBy,
                 audit: &audit,
@@ -138,6 +129,32 @@ extension Journal {
             )
             return .conflict(conflictID)
         }
+    }
+
+    /// What the journal knows about `remote`'s invoice that bears on ``BranchRules``, with the
+    /// stored content and its hash; `nil` when the journal does not hold the invoice.
+    func localSituation(
+        _ db: Database,
+        of remote: Invoice
+    ) throws -> (situation: BranchRules.LocalSituation, content: String, contentHash: String)? {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT clock, content, content_hash FROM invoice WHERE id = ?",
+                arguments: [remote.id.uuidString]
+            ),
+            let clock = VectorClock(parsing: row["clock"])
+        else { return nil }
+        let content: String = row["content"]
+        let local = try Invoice(stored: try JSONValue.parse(content))
+        let situation = BranchRules.LocalSituation(
+            clock: clock,
+            isVoided: local.void != nil,
+            hasOpenConflict: try hasOpenConflict(db, invoiceID: remote.id),
+            hasUnansweredOperations: try hasUnansweredOperations(db, invoiceID: remote.id),
+            numberTakenHere: try uniquenessFailure(db, remote, ignoring: remote.id) != nil
+        )
+        return (situation, content, row["content_hash"])
     }
 
     /// Replaces the remote version of an invoice's open conflicts with a newer one that

@@ -67,30 +67,20 @@ extension Journal {
                 let invoiceID = remote.invoice.id
                 guard report.seen.insert(invoiceID).inserted else { continue }
                 report.remoteInvoices += 1
-                guard
-                    let row = try Row.fetchOne(
-                        db,
-                        sql: "SELECT clock, content, content_hash FROM invoice WHERE id = ?",
-                        arguments: [invoiceID.uuidString]
-                    ),
-                    let localClock = VectorClock(parsing: row["clock"])
-                else {
+                let local = try localSituation(db, of: remote.invoice)
+                switch BranchRules.reconciled(remote, localContentHash: local?.contentHash, local: local?.situation) {
+                case .missingLocally:
                     report.findings.append(finding(.missingLocally, remote.invoice))
-                    continue
-                }
-                switch remote.clock.compare(to: localClock) {
-                case .equal:
-                    if remote.invoice.contentHash == row["content_hash"] as String {
-                        report.matching += 1
-                        continue
-                    }
+                case .matching:
+                    report.matching += 1
+                case .contentDiffers(let recordConflict):
                     var found = finding(.contentDiffers, remote.invoice)
-                    if apply, try !hasOpenConflict(db, invoiceID: invoiceID) {
+                    if apply, recordConflict, let local {
                         found.conflictID = try recordFoundConflict(
                             db,
                             kind: .contentDiffers,
                             source: .reconcile,
-                            local: (row["content"], localClock),
+                            local: (local.content, local.situation.clock),
                             remote: remote,
                             changedBy: nil,
                             audit: &audit,
@@ -99,13 +89,9 @@ extension Journal {
                         )
                     }
                     report.findings.append(found)
-                case .before:
-                    if try hasUnansweredOperations(db, invoiceID: invoiceID)
-                        || hasOpenConflict(db, invoiceID: invoiceID)
-                    {
-                        report.awaitingPush += 1
-                        continue
-                    }
+                case .awaitingPush:
+                    report.awaitingPush += 1
+                case .olderAtRemote:
                     var found = finding(.olderAtRemote, remote.invoice)
                     if apply {
                         found.operationID = try requeueCurrent(
@@ -118,7 +104,7 @@ extension Journal {
                         )
                     }
                     report.findings.append(found)
-                case .after, .concurrent:
+                case .newerAtRemote:
                     var found = finding(.newerAtRemote, remote.invoice)
                     if apply,
                         case .conflict(let id) = try applyRemoteChange(
@@ -159,9 +145,12 @@ extension Journal {
                 guard let invoiceID = UUID(uuidString: row["id"]), !report.seen.contains(invoiceID) else { continue }
                 let invoice = try Invoice(stored: try JSONValue.parse(row["content"] as String))
                 var found = finding(.missingAtRemote, invoice)
-                if apply, try !hasUnansweredOperations(db, invoiceID: invoiceID),
-                    try !hasOpenConflict(db, invoiceID: invoiceID)
-                {
+                let local = BranchRules.LocalSituation(
+                    clock: VectorClock(),
+                    hasOpenConflict: try hasOpenConflict(db, invoiceID: invoiceID),
+                    hasUnansweredOperations: try hasUnansweredOperations(db, invoiceID: invoiceID)
+                )
+                if apply, BranchRules.requeuesMissingAtRemote(local: local) {
                     found.operationID = try requeueCurrent(
                         db,
                         invoiceID,

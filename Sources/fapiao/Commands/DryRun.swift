@@ -6,93 +6,61 @@ import Foundation
 
 /// `fapiao sync --dry-run`: what each queued operation would do, changing nothing.
 ///
-/// When the remote answers, its current versions are looked up and ``CentralRules`` is
-/// applied locally to predict each outcome; otherwise the operations are only listed.
+/// The plan is the engine's (``SyncEngine/plan(pageSize:_:)``): it streams page by page, so a
+/// million queued operations are listed in bounded memory; this only prints it.
 struct DryRun {
     let journal: Journal
-    let remote: any RemoteAdapter
+    let engine: SyncEngine
+    let endpoint: String
     let format: ReportFormat
 
-    struct Line {
-        var item: OutboxItem
-        var prediction: String
-    }
-
     func run() async throws -> Int32 {
-        var items: [OutboxItem] = []
-        var cursor = try journal.outboxStart()
-        while true {
-            let batch = try journal.outboxBatch(after: cursor, limit: 1000)
-            guard let last = batch.last else { break }
-            items += batch
-            cursor = last.sequence
+        let blocked = try journal.blockedOperationCount()
+        var first = true
+        if format == .json {
+            write(#"{"blocked":\#(blocked),"operations":["#)
+        } else {
+            emit(Self.row("OP", "KIND", "NUMBER", "STATUS", "WOULD"))
         }
-        var known: [UUID: RemoteVersion] = [:]
-        var reachable = true
-        do {
-            for start in stride(from: 0, to: items.count, by: 500) {
-                let ids = Array(Set(items[start..<min(start + 500, items.count)].map(\.operation.invoiceID)))
-                for version in try await remote.lookup(ids).found { known[version.invoice.id] = version }
-            }
-        } catch {
-            reachable = false
-            printNote("\(remote.endpoint) did not answer (\(error)); listing without predictions")
-        }
-        // Later operations of one invoice are judged against the version the earlier ones leave.
-        var lines: [Line] = []
-        for item in items {
-            let prediction: String
-            if !reachable {
-                prediction = item.status == .pending ? "would be sent" : "would be re-sent with the same id"
-            } else {
-                let decision = CentralRules.decide(
-                    item.operation,
-                    situation: CentralRules.Situation(current: known[item.operation.invoiceID])
-                )
-                prediction = Self.describe(decision.outcome, status: item.status)
-                if case .apply = decision {
-                    known[item.operation.invoiceID] = RemoteVersion(
-                        invoice: item.operation.invoice,
-                        clock: item.operation.clock
-                    )
+        let summary = try await engine.plan { page in
+            var text = ""
+            for planned in page {
+                let item = planned.item
+                let prediction = Self.describe(planned.prediction, status: item.status)
+                switch format {
+                case .json:
+                    if !first { text += "," }
+                    first = false
+                    text +=
+                        CanonicalJSON.object([
+                            "opID": .string(item.operation.id.uuidString),
+                            "kind": .string(item.operation.kind.rawValue),
+                            "invoiceID": .string(item.operation.invoiceID.uuidString),
+                            "number": .string(item.operation.invoice.number),
+                            "status": .string(item.status.rawValue),
+                            "prediction": .string(prediction),
+                        ]).text
+                case .text:
+                    text +=
+                        Self.row(
+                            String(item.operation.id.uuidString.prefix(8)),
+                            item.operation.kind.rawValue,
+                            item.operation.invoice.number,
+                            item.status.rawValue,
+                            prediction
+                        ) + "\n"
                 }
             }
-            lines.append(Line(item: item, prediction: prediction))
+            write(text)
         }
-        let blocked = try journal.blockedOperationCount()
+        if let failure = summary.remoteFailure {
+            printNote("\(endpoint) did not answer (\(failure)); the rest is listed without predictions")
+        }
         switch format {
         case .json:
-            emit(
-                CanonicalJSON.object([
-                    "operations": .array(
-                        lines.map { line in
-                            .object([
-                                "opID": .string(line.item.operation.id.uuidString),
-                                "kind": .string(line.item.operation.kind.rawValue),
-                                "invoiceID": .string(line.item.operation.invoiceID.uuidString),
-                                "number": .string(line.item.operation.invoice.number),
-                                "status": .string(line.item.status.rawValue),
-                                "prediction": .string(line.prediction),
-                            ])
-                        }
-                    ),
-                    "blocked": .integer(Int64(blocked)),
-                    "remoteAnswered": .bool(reachable),
-                ]).text
-            )
+            emit(#"],"remoteAnswered":\#(summary.remoteAnswered)}"#)
         case .text:
-            emit(
-                table(
-                    ["OP", "KIND", "NUMBER", "STATUS", "WOULD"],
-                    lines.map { line in
-                        [
-                            String(line.item.operation.id.uuidString.prefix(8)), line.item.operation.kind.rawValue,
-                            line.item.operation.invoice.number, line.item.status.rawValue, line.prediction,
-                        ]
-                    }
-                )
-            )
-            emit("\(lines.count.grouped) operations would be sent; nothing was changed")
+            emit("\(summary.operations.grouped) operations would be sent; nothing was changed")
             if blocked > 0 {
                 emit("\(blocked.grouped) more wait behind quarantined or conflicting changes")
             }
@@ -100,15 +68,33 @@ struct DryRun {
         return 0
     }
 
-    static func describe(_ outcome: PushOutcome, status: OperationStatus) -> String {
-        switch outcome {
-        case .accepted:
-            status == .pending ? "be accepted" : "be accepted (or answered duplicate if the earlier send landed)"
-        case .duplicate: "be answered duplicate"
-        case .stale: "be answered stale or duplicate: the remote already holds this version"
-        case .conflict(let kind, let remote): "conflict (\(kind.rawValue)) with the remote's version \(remote.clock)"
-        case .rejected(let reason): "be rejected: \(reason)"
-        case .deferred(let reason): "be deferred: \(reason)"
+    private func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    /// One line of the text table, in fixed columns so it can be printed as it is planned.
+    static func row(_ op: String, _ kind: String, _ number: String, _ status: String, _ would: String) -> String {
+        func pad(_ text: String, _ width: Int) -> String {
+            text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+        }
+        return pad(op, 10) + pad(kind, 9) + pad(number, 22) + pad(status, 12) + would
+    }
+
+    static func describe(_ prediction: PlannedOperation.Prediction, status: OperationStatus) -> String {
+        switch prediction {
+        case .send(let resend):
+            return resend ? "would be re-sent with the same id" : "would be sent"
+        case .outcome(let outcome):
+            return switch outcome {
+            case .accepted:
+                status == .pending ? "be accepted" : "be accepted (or answered duplicate if the earlier send landed)"
+            case .duplicate: "be answered duplicate"
+            case .stale: "be answered stale or duplicate: the remote already holds this version"
+            case .conflict(let kind, let remote):
+                "conflict (\(kind.rawValue)) with the remote's version \(remote.clock)"
+            case .rejected(let reason): "be rejected: \(reason)"
+            case .deferred(let reason): "be deferred: \(reason)"
+            }
         }
     }
 }

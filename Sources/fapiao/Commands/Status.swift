@@ -35,10 +35,7 @@ struct Status: AsyncParsableCommand {
             let status = try journal.status()
             let history = try journal.syncHistory()
             let health = offline || status.remote == nil ? nil : await Self.remoteHealth(journal)
-            let inDoubt = status.byState[.inDoubt] ?? 0
-            let attention =
-                (status.byState[.quarantined] ?? 0) + status.openConflicts > 0
-                || (inDoubt > 0 && history.lastError != nil)
+            let attention = status.needsAttention(lastSyncError: history.lastError)
             switch format {
             case .json:
                 var byState: [String: CanonicalJSON] = [:]

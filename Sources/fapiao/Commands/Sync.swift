@@ -94,27 +94,37 @@ struct Sync: AsyncParsableCommand {
             )
             return try await RemoteConnection.using(adapter) {
                 dryRun
-                    ? try await DryRun(journal: journal, remote: adapter, format: format).run()
+                    ? try await DryRun(
+                        journal: journal,
+                        engine: engine(journal: journal, adapter: adapter),
+                        endpoint: adapter.endpoint,
+                        format: format
+                    ).run()
                     : try await sync(journal: journal, adapter: adapter)
             }
         }
         if exitCode != 0 { throw ExitCode(exitCode) }
     }
 
-    /// Runs once, or keeps running with --watch; returns the exit code of the last run.
-    private func sync(journal: Journal, adapter: any RemoteAdapter) async throws -> Int32 {
+    /// The sync engine the options describe.
+    private func engine(journal: Journal, adapter: any RemoteAdapter) -> SyncEngine {
         var options = SyncOptions(
             batchSize: batch,
             owner: LeaseOwner.current(),
             actor: actorOptions.actor ?? "sync"
         )
         options.retry.maximumConsecutiveFailures = retries
-        let engine = SyncEngine(
+        return SyncEngine(
             journal: journal,
             remote: adapter,
             options: options,
             environment: SyncEnvironment(logger: CommandLogging.logger("fapiao.sync"))
         )
+    }
+
+    /// Runs once, or keeps running with --watch; returns the exit code of the last run.
+    private func sync(journal: Journal, adapter: any RemoteAdapter) async throws -> Int32 {
+        let engine = engine(journal: journal, adapter: adapter)
         let signals = StopSignals { Task { await engine.requestStop() } }
         defer { signals.cancel() }
         var code: Int32 = 0

@@ -1,0 +1,80 @@
+import FapiaoCore
+import FapiaoRemote
+import Foundation
+import GRDB
+import Schema
+import Synchronization
+
+extension SQLiteCentralStore {
+    /// Writes the application id into a new, empty file, outside WAL mode so that it is in the
+    /// main file's header at once: a store whose creation is cut short is still recognised.
+    static func mark(path: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA application_id = \(CentralStoreFile.applicationID)")
+        }
+        try queue.close()
+    }
+
+    static func openPool(path: String) throws -> DatabasePool {
+        var configuration = Configuration()
+        configuration.label = "fapiao.central"
+        configuration.busyMode = .timeout(10)
+        configuration.maximumReaderCount = 4
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB's WAL setup sets synchronous=NORMAL on the writer; durability needs FULL,
+        // so set it after the pool is open and check that it stuck (DESIGN §8).
+        try pool.barrierWriteWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // A batch of thousands of operations stays in the page cache until it commits.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            let mode = try Int.fetchOne(db, sql: "PRAGMA synchronous")
+            let journalMode = try String.fetchOne(db, sql: "PRAGMA journal_mode")
+            guard mode == 2, journalMode?.lowercased() == "wal" else {
+                throw CentralStoreError(
+                    .unavailable,
+                    "SQLite refused WAL with synchronous=FULL on \(path) (got \(journalMode ?? "?"), \(mode ?? -1)); "
+                        + "nothing was written."
+                )
+            }
+        }
+        return pool
+    }
+
+    static func migrate(_ pool: DatabasePool) throws {
+        var migrator = DatabaseMigrator()
+        for migration in Schema.central {
+            migrator.registerMigration(migration.id) { db in try db.execute(sql: migration.sql) }
+        }
+        try migrator.migrate(pool)
+        try pool.barrierWriteWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
+            // The header that `CentralStoreFile.inspect` reads must show the new schema version
+            // at once, so an older build refuses the file instead of reading it.
+            _ = try db.checkpoint(.truncate)
+        }
+    }
+
+    /// Records `node` as the store's node id, or checks it against the one recorded.
+    static func claim(_ pool: DatabasePool, node: String) throws {
+        try pool.write { db in
+            let statement = try db.cachedStatement(sql: "SELECT value FROM central_setting WHERE key = ?")
+            if let stored = try String.fetchOne(statement, arguments: ["node"]) {
+                guard stored == node else {
+                    throw CentralStoreError(
+                        .nodeMismatch,
+                        "The central store \(pool.path) belongs to central node \"\(stored)\", not \"\(node)\"; "
+                            + "start the service with node \(stored)."
+                    )
+                }
+                return
+            }
+            try db.execute(sql: "INSERT INTO central_setting (key, value) VALUES ('node', ?)", arguments: [node])
+            let last = try CentralTransaction.lastSequence(db)
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO central_setting (key, value) VALUES (?, ?)",
+                arguments: [CentralTransaction.lastChangeKey, String(last)]
+            )
+        }
+    }
+}
