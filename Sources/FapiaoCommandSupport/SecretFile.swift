@@ -12,13 +12,20 @@ import Darwin
 public enum SecretFile {
     /// Why a secret file cannot be used.
     public struct Failure: CategorizedError, Hashable, Sendable {
-        public enum Kind: Hashable, Sendable {
+        /// Why; new kinds may be added.
+        public struct Kind: Hashable, Sendable, CustomStringConvertible {
+            private enum Value: String, Hashable, Sendable { case notFound, tooOpen, unreadable }
+            private let value: Value
+            private init(_ value: Value) { self.value = value }
+
             /// There is no such file, or it cannot be opened.
-            case notFound
+            public static let notFound = Kind(.notFound)
             /// Others may read it; the secret is not used.
-            case tooOpen
+            public static let tooOpen = Kind(.tooOpen)
             /// It is empty or not UTF-8 text.
-            case unreadable
+            public static let unreadable = Kind(.unreadable)
+
+            public var description: String { value.rawValue }
         }
         public var kind: Kind
         public var message: String
@@ -28,7 +35,7 @@ public enum SecretFile {
             switch kind {
             case .notFound: .notFound
             case .tooOpen: .permission
-            case .unreadable: .invalidData
+            default: .invalidData
             }
         }
     }

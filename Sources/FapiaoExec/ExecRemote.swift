@@ -19,6 +19,9 @@ public actor ExecRemote: RemoteAdapter {
     private let timeout: Duration
     private let environment: [String: String]
 
+    /// The least time a program is given to answer the handshake.
+    static let minimumHandshakeTimeout: Duration = .seconds(30)
+
     private var session: ExecSession?
     private var nextID: Int64 = 1
     private var busy = false
@@ -154,12 +157,21 @@ public actor ExecRemote: RemoteAdapter {
             throw RemoteError(.unreachable, "\(endpoint): \(error.message).")
         }
         do {
-            try await session.write(ExecMessage.hello(branch: branch).bytes, timeout: timeout)
-            _ = try ExecMessage.helloReply(try await session.nextLine(timeout: timeout))
+            // Starting may take longer than answering (an interpreter, a log-in): the handshake
+            // gets at least half a minute whatever the per-answer timeout.
+            let handshakeTimeout = max(timeout, Self.minimumHandshakeTimeout)
+            try await session.write(ExecMessage.hello(branch: branch).bytes, timeout: handshakeTimeout)
+            _ = try ExecMessage.helloReply(try await session.nextLine(timeout: handshakeTimeout))
         } catch {
             session.stop()
             await session.settle()
-            throw failure(error, session: session, action: "answering the handshake", writes: false)
+            throw failure(
+                error,
+                session: session,
+                action: "answering the handshake",
+                writes: false,
+                timeout: max(timeout, Self.minimumHandshakeTimeout)
+            )
         }
         self.session = session
         return session
@@ -194,7 +206,14 @@ public actor ExecRemote: RemoteAdapter {
     }
 
     /// The ``RemoteError`` for a failed exchange with `session`.
-    private func failure(_ error: any Error, session: ExecSession, action: String, writes: Bool) -> RemoteError {
+    private func failure(
+        _ error: any Error,
+        session: ExecSession,
+        action: String,
+        writes: Bool,
+        timeout: Duration? = nil
+    ) -> RemoteError {
+        let timeout = timeout ?? self.timeout
         let doubt = writes ? "; the batch is in doubt and will be sent again with the same operation ids" : ""
         switch error {
         case let error as RemoteError:

@@ -200,15 +200,7 @@ enum SyncCommandSupport {
     }
 
     static func exitCode(for summary: SyncSummary) -> Int32 {
-        if let stop = summary.stop {
-            switch stop.kind {
-            case .remoteUnavailable: return ExitStatus.unavailable
-            case .authenticationRefused, .forbidden: return ExitStatus.permission
-            case .protocolViolation: return ExitStatus.protocolViolation
-            case .leaseLost: return ExitStatus.busy
-            case .interrupted: break
-            }
-        }
+        if let category = summary.stop?.category { return ExitStatus.code(for: category) }
         return summary.tally.quarantined + summary.openConflicts > 0 ? ExitStatus.attention : 0
     }
 
@@ -224,7 +216,7 @@ enum SyncCommandSupport {
             "Push refused: \(detail). Is this journal using another branch's token?"
         case .protocolViolation:
             "The remote broke the protocol: \(detail). Nothing was lost; report it to whoever runs \(remote)."
-        case .leaseLost, .interrupted:
+        default:
             stop.message
         }
     }
@@ -246,7 +238,7 @@ enum SyncCommandSupport {
             "resolved": .integer(Int64(summary.resolved)),
             "openConflicts": .integer(Int64(summary.openConflicts)),
             "stopped": summary.stop.map {
-                .object(["kind": .string($0.kind.rawValue), "message": .string($0.message)])
+                .object(["kind": .string($0.kind.description), "message": .string($0.message)])
             }
                 ?? .null,
         ])
