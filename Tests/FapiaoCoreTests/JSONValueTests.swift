@@ -120,3 +120,65 @@ import Testing
         #expect(Set([a, b]).count == 1)
     }
 }
+
+/// Text that is not UTF-8 (a GBK file from an old spreadsheet) is refused, never stored as
+/// replacement characters.
+@Suite struct JSONEncodingTests {
+    @Test func gbkTextIsRefusedNamingTheFirstBadByte() throws {
+        // {"buyer":"北京"} in GBK: 北 = B1 B1, 京 = BE A9.
+        let gbk: [UInt8] = Array(#"{"buyer":""#.utf8) + [0xB1, 0xB1, 0xBE, 0xA9] + Array(#""}"#.utf8)
+        #expect(throws: JSONValue.SyntaxError.self) { try JSONValue.parse(gbk) }
+        do {
+            _ = try JSONValue.parse(gbk)
+        } catch {
+            #expect(error.notUTF8)
+            #expect(error.offset == 10)
+            #expect(error.description.contains("not UTF-8"))
+        }
+    }
+
+    @Test(arguments: [[0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xE4, 0xB8]] as [[UInt8]])
+    func invalidSequencesAreRefused(bytes: [UInt8]) {
+        let document = Array(#"["#.utf8) + [UInt8(ascii: "\"")] + bytes + [UInt8(ascii: "\""), UInt8(ascii: "]")]
+        #expect(JSONValue.firstInvalidUTF8(in: document) == 2)
+        #expect(throws: JSONValue.SyntaxError.self) { try JSONValue.parse(document) }
+    }
+
+    @Test func utf8TextIsReadAsItIs() throws {
+        #expect(try JSONValue.parse(#"{"buyer":"北京客户"}"#) == .object([(key: "buyer", value: .string("北京客户"))]))
+        #expect(JSONValue.firstInvalidUTF8(in: Array("北京 ok".utf8)) == nil)
+    }
+}
+
+/// Objects with very many members: every duplicate is still caught, wherever it is (the check
+/// is a set lookup per member; the time it takes is measured outside the tests).
+@Suite struct JSONManyMembersTests {
+    static func object(_ count: Int, duplicateAt position: Int? = nil) -> [UInt8] {
+        var text = "{"
+        for index in 0..<count {
+            if index > 0 { text += "," }
+            let name = position == index ? "k0" : "k\(index)"
+            text += "\"\(name)\":\(index)"
+        }
+        return Array((text + "}").utf8)
+    }
+
+    @Test func threeHundredThousandDistinctMembersAreRead() throws {
+        guard case .object(let members) = try JSONValue.parse(Self.object(300_000)) else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(members.count == 300_000)
+        #expect(members.last?.key == "k299999")
+    }
+
+    @Test func aDuplicateAmongThreeHundredThousandIsFoundAtItsPlace() {
+        do {
+            _ = try JSONValue.parse(Self.object(300_000, duplicateAt: 299_999))
+            Issue.record("the duplicate member was accepted")
+        } catch {
+            #expect(error.expected.contains("no second member named \"k0\""))
+            #expect(error.offset > 3_000_000)
+        }
+    }
+}

@@ -104,7 +104,9 @@ import Testing
         #expect(clock.description == #"{"bj-01":2,"central":1}"#)
         #expect(VectorClock(parsing: clock.description) == clock)
         #expect(VectorClock(parsing: "{}") == VectorClock())
-        #expect(VectorClock(parsing: #"{"a":18446744073709551615}"#)?["a"] == UInt64.max)
+        #expect(VectorClock(parsing: #"{"a":9007199254740992}"#)?["a"] == VectorClock.maximumCounter)
+        // Past the bound a counter is refused when read (it once trapped the centre when hashed).
+        #expect(VectorClock(parsing: #"{"a":18446744073709551615}"#) == nil)
     }
 
     @Test(arguments: [#"{"a":-1}"#, #"{"a":1.5}"#, #"{"a":"1"}"#, "[1]", #"{"a":1e3}"#, "", #"{"a":1"#, "null"])

@@ -35,6 +35,32 @@ import Testing
         ]
     }
 
+    /// A branch token once took the centre down with one counter above Int64.max: counters are
+    /// bounded when read, before any arithmetic or hashing.
+    @Test(arguments: ["9223372036854775808", "18446744073709551615", "9007199254740993", "-1", "1.5", "1e3"])
+    func aClockCounterOutOfRangeIsRefusedWhenRead(counter: String) throws {
+        let operation = try operations()[0]
+        let text = WireFormat.encode(operation).text.replacingOccurrences(
+            of: #""clock":{"bj-01":1}"#,
+            with: #""clock":{"bj-01":\#(counter)}"#
+        )
+        #expect(text.contains(counter))
+        let value = try JSONValue.parse(text)
+        do {
+            _ = try WireFormat.operation(from: value, context: "operations[0]")
+            Issue.record("a counter of \(counter) was accepted")
+        } catch {
+            #expect(error.message.contains("operations[0].clock"))
+            #expect(error.message.contains("9007199254740992"))
+        }
+        #expect(VectorClock(parsing: #"{"bj-01":\#(counter)}"#) == nil)
+    }
+
+    @Test func theLargestCounterIsReadAndCanBeTicked() throws {
+        let clock = try #require(VectorClock(parsing: #"{"bj-01":9007199254740992}"#))
+        #expect(clock.incremented(at: "central").description == #"{"bj-01":9007199254740992,"central":1}"#)
+    }
+
     @Test func operationsSurviveTheRoundTrip() throws {
         for operation in try operations() {
             let read = try WireFormat.operation(from: try wire(WireFormat.encode(operation)), context: "op")

@@ -61,17 +61,32 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
     public func dominates(_ other: VectorClock) -> Bool { compare(to: other) == .after }
 
     /// The canonical form: an object of node → counter, keys sorted.
-    public var canonicalJSON: CanonicalJSON { .object(counters.mapValues { .integer(Int64($0)) }) }
+    public var canonicalJSON: CanonicalJSON {
+        // Counters read from outside are bounded (maximumCounter); one built in code past Int64.max
+        // is written as Int64.max rather than trapping.
+        .object(counters.mapValues { .integer(Int64(exactly: $0) ?? .max) })
+    }
 
     /// `{"bj-01":2,"central":1}`.
     public var description: String { canonicalJSON.text }
 
-    /// Reads the canonical form back; `nil` when `value` is not an object of non-negative integers.
+    /// The largest counter read from outside (2^53, the largest integer every JSON reader
+    /// holds exactly): far beyond any branch's changes, and far enough below `Int64.max` that
+    /// ticking a clock never overflows.
+    public static let maximumCounter: UInt64 = 1 << 53
+
+    /// Reads the canonical form back.
+    ///
+    /// `nil` when `value` is not an object of integers from 0 to ``maximumCounter``; the bound
+    /// is checked on the digits, before any conversion.
     public init?(json value: JSONValue) {
         guard case .object(let members) = value else { return nil }
         var counters: [String: UInt64] = [:]
         for (node, counter) in members {
-            guard case .number(let text) = counter, let count = UInt64(text) else { return nil }
+            guard case .number(let text) = counter, text.utf8.count <= 16,
+                text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+                let count = UInt64(text), count <= Self.maximumCounter
+            else { return nil }
             counters[node] = count
         }
         self.init(counters)

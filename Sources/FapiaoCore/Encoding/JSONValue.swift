@@ -47,7 +47,21 @@ public enum JSONValue: Hashable, Sendable {
         /// What was expected there.
         public var expected: String
 
-        public var description: String { "malformed JSON at byte \(offset + 1): expected \(expected)" }
+        /// Whether the input was not UTF-8 text at ``offset`` (never stored as replacement characters).
+        public var notUTF8 = false
+
+        public init(offset: Int, expected: String, notUTF8: Bool = false) {
+            self.offset = offset
+            self.expected = expected
+            self.notUTF8 = notUTF8
+        }
+
+        public var description: String {
+            notUTF8
+                ? "the text is not UTF-8 (byte \(offset + 1) is not a UTF-8 character; GBK or another encoding?); "
+                    + "save it as UTF-8"
+                : "malformed JSON at byte \(offset + 1): expected \(expected)"
+        }
     }
 
     /// A short name of the value's JSON type, for messages ("a number").
@@ -63,9 +77,32 @@ public enum JSONValue: Hashable, Sendable {
     }
 
     /// Parses one JSON document (surrounding whitespace allowed, nothing after it).
+    ///
+    /// Text that is not UTF-8 is refused before parsing, naming the first byte that is not.
     public static func parse(_ bytes: some Collection<UInt8>) throws(SyntaxError) -> JSONValue {
-        var parser = JSONParser(bytes: Array(bytes))
+        let bytes = Array(bytes)
+        if let offset = firstInvalidUTF8(in: bytes) {
+            throw SyntaxError(offset: offset, expected: "UTF-8 text", notUTF8: true)
+        }
+        var parser = JSONParser(bytes: bytes)
         return try parser.parseDocument()
+    }
+
+    /// The offset of the first byte of `bytes` that does not start or continue a valid UTF-8
+    /// character, or `nil` when all of it is UTF-8.
+    public static func firstInvalidUTF8(in bytes: [UInt8]) -> Int? {
+        // Fast path: ASCII and valid text, checked by the standard library in one pass.
+        if String(validating: bytes, as: UTF8.self) != nil { return nil }
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded): offset += encoded.count
+            case .emptyInput: return nil
+            case .error: return offset
+            }
+        }
     }
 
     /// Parses one JSON document from a string.
@@ -257,6 +294,9 @@ private struct JSONParser {
         defer { depth -= 1 }
         index += 1
         var members: [(key: String, value: JSONValue)] = []
+        // Names seen so far: a duplicate is found in constant time, so an object with many
+        // members (a hostile body with 300,000 keys) costs linear time, not quadratic.
+        var names = Set<String>()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -267,7 +307,7 @@ private struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("a member name in quotes") }
             let keyOffset = index
             let key = try parseString()
-            if members.contains(where: { $0.key == key }) {
+            guard names.insert(key).inserted else {
                 throw JSONValue.SyntaxError(offset: keyOffset, expected: "no second member named \"\(key)\"")
             }
             skipWhitespace()

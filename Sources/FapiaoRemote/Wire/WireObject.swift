@@ -54,7 +54,10 @@ public struct WireObject: Sendable {
 
     public func clock(_ key: String) throws(WireError) -> VectorClock {
         guard let clock = VectorClock(json: try value(key)) else {
-            throw WireError("\(context).\(key) must be a vector clock such as {\"bj-01\":2}")
+            throw WireError(
+                "\(context).\(key) must be a vector clock such as {\"bj-01\":2}, each counter an integer from 0 to "
+                    + "\(VectorClock.maximumCounter)"
+            )
         }
         return clock
     }

@@ -81,6 +81,15 @@ func readInvoiceJSON(_ path: String) throws -> InvoiceInput {
     }
     do {
         return .fromJSON(try JSONValue.parse([UInt8](data)))
+    } catch  where error.notUTF8 {
+        throw ValidationFailure(issues: [
+            ValidationIssue(
+                field: "invoice",
+                rule: "encoding",
+                message: "is not UTF-8 text: byte \(error.offset + 1) is not a UTF-8 character (GBK or another "
+                    + "encoding?); save the file as UTF-8; nothing was captured"
+            )
+        ])
     } catch {
         throw ValidationFailure(issues: [
             ValidationIssue(

@@ -75,11 +75,15 @@ struct Sync: AsyncParsableCommand {
         guard (1...5000).contains(batch) else { throw ValidationError("--batch must be between 1 and 5000.") }
         guard (1...1000).contains(retries) else { throw ValidationError("--retries must be between 1 and 1000.") }
         guard timeout.map({ SyncCommandSupport.parseDuration($0) != nil }) ?? true else {
-            throw ValidationError("--timeout must be a duration such as 30s or 2m, not \"\(timeout ?? "")\".")
+            throw ValidationError(
+                "--timeout must be a duration from 1ms to 7d such as 30s or 2m, not \"\(timeout ?? "")\"."
+            )
         }
         guard !(once && watch) else { throw ValidationError("--once and --watch cannot be combined.") }
         guard SyncCommandSupport.parseDuration(interval) != nil else {
-            throw ValidationError("--interval must be a duration such as 30s, 5m or 1h, not \"\(interval)\".")
+            throw ValidationError(
+                "--interval must be a duration from 1ms to 7d such as 30s, 5m or 1h, not \"\(interval)\"."
+            )
         }
     }
 
@@ -184,19 +188,11 @@ struct Sync: AsyncParsableCommand {
 enum SyncCommandSupport {
     /// `30s`, `5m`, `1h`, `500ms`, or plain seconds.
     static func parseDuration(_ text: String) -> Duration? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
-        let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)]
-        for (suffix, milliseconds) in units where trimmed.hasSuffix(suffix) {
-            guard let value = Int64(trimmed.dropLast(suffix.count)), value > 0 else { return nil }
-            return .milliseconds(value * milliseconds)
-        }
-        guard let seconds = Int64(trimmed), seconds > 0 else { return nil }
-        return .seconds(seconds)
+        DurationText.parse(text)
     }
 
     static func describe(_ duration: Duration) -> String {
-        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-        return milliseconds < 10_000 ? String(format: "%.1fs", Double(milliseconds) / 1000) : "\(milliseconds / 1000)s"
+        DurationText.describe(duration)
     }
 
     static func exitCode(for summary: SyncSummary) -> Int32 {
