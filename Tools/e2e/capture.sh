@@ -22,6 +22,9 @@ fail() { failed=$((failed + 1)); echo "FAIL - $1"; [ -n "${2:-}" ] && printf '  
 check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 mode() { stat -c %a "$1"; }
+# The Python helpers of the e2e scripts, each with --help (Tools/e2e/py).
+e2e_py="$root/Tools/e2e/py"
+json_field() { python3 "$e2e_py/json_field.py" "$@"; } # [--file F] FIELD… → values (json_field.py --help)
 
 # A valid invoice in the JSON wire form (DESIGN §3), dated today in Asia/Shanghai.
 invoice_json() { # number seller_tax_id net tax gross rate date extra
@@ -45,14 +48,14 @@ check "init refuses a malformed node id (exit 64)" test "$code" = 64
 # --- a valid invoice ------------------------------------------------------------------
 valid 26110000000000000001 >"$work/valid.json"
 out=$("$fapiao" enqueue --json "$work/valid.json" --format json 2>&1); code=$?
-id=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' 2>/dev/null)
+id=$(printf '%s' "$out" | json_field id 2>/dev/null)
 check "a valid invoice is captured and its id printed" test "$code" = 0 -a -n "$id"
 for f in "$FAPIAO_JOURNAL" "$FAPIAO_JOURNAL-wal"; do
     [ -e "$f" ] && check "$(basename "$f") is 0600" test "$(mode "$f")" = 600
 done
 check "list shows it" bash -c "'$fapiao' list | grep -q 26110000000000000001"
 check "show shows it by id prefix" bash -c "'$fapiao' show ${id:0:8} | grep -q '北京客户有限公司'"
-pending=$("$fapiao" status --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["states"]["pending"])')
+pending=$("$fapiao" status --format json | json_field states.pending)
 check "status counts it pending" test "$pending" = 1
 "$fapiao" enqueue --type digitalOrdinary --number 26110000000000000002 --date "$today" \
     --seller-name 北京示例科技有限公司 --seller-tax-id 91350100M000100Y43 --buyer-name 张伟 \
@@ -89,17 +92,13 @@ invoice_json 26110000000000000014 91350100M000100Y43 520.755 31.25 552.00 0.06 >
 refuse "an amount with three decimals" "net" 65 "$work/three-decimals.json"
 invoice_json 26110000000000000015 91350100M000100Y43 520.75 31.25 552.00 0.06 | sed 's/"北京示例科技有限公司"/""/' >"$work/empty.json"
 refuse "an empty required field" "seller.name" 65 "$work/empty.json"
-python3 - "$work/huge.json" "$today" <<'PY'
-import json, sys
-doc = {"type": "digitalOrdinary", "number": "26110000000000000016", "issueDate": sys.argv[2],
-       "seller": {"name": "北京示例科技有限公司", "taxID": "91350100M000100Y43"},
-       "buyer": {"name": "北京客户有限公司", "taxID": "91110000802100433B"},
-       "net": "520.75", "taxRate": "0.06", "tax": "31.25", "gross": "552.00", "note": "x" * (10 * 1024 * 1024)}
-open(sys.argv[1], "w").write(json.dumps(doc))
-PY
+python3 "$e2e_py/huge_invoice.py" "$work/huge.json" "$today"
 refuse "a 10 MB string field" "invoice\|note" 65 "$work/huge.json"
 invoice_json 26110000000000000017 91350100M000100Y43 520.75 31.25 552.00 0.06 "$today" ',"net":520.75' >"$work/dupkey.json"
 refuse "a repeated JSON member" "JSON" 65 "$work/dupkey.json"
+# A file saved in GBK by an old spreadsheet: refused naming the encoding, never stored as "���".
+valid 26110000000000000018 | iconv -f UTF-8 -t GBK >"$work/gbk.json"
+refuse "a file in GBK, not UTF-8" "not UTF-8" 65 "$work/gbk.json"
 "$fapiao" enqueue --json "$work/no-such-file.json" >/dev/null 2>&1; code=$?
 check "a missing input file exits 66" test "$code" = 66
 
@@ -126,7 +125,7 @@ check "show of an unknown id exits 66" test "$code" = 66
 "$root/Tools/gen" --count 200 --seed 11 --start-number 1000 --today "$today" >"$work/good.jsonl"
 "$root/Tools/gen" --count 50 --seed 12 --start-number 5000 --today "$today" --only bad-check-char >"$work/bad.jsonl"
 cat "$work/good.jsonl" "$work/bad.jsonl" >"$work/mixed.jsonl"
-count() { "$fapiao" status --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["invoices"])'; }
+count() { "$fapiao" status --format json | json_field invoices; }
 n0=$(count)
 err=$("$fapiao" import "$work/mixed.jsonl" 2>&1 >/dev/null); code=$?
 check "import with bad rows imports nothing (exit 65)" test "$code" = 65 -a "$(count)" = "$n0"
@@ -161,14 +160,7 @@ not_a_journal "a journal from a newer schema" "$work/newer.sqlite" 78
 "$root/Tools/gen" --count 300 --seed 14 --today "$today" >"$work/some.jsonl"
 "$fapiao" import "$work/some.jsonl" --journal "$work/damaged.sqlite" >/dev/null
 "$fapiao" status --journal "$work/damaged.sqlite" >/dev/null
-python3 - "$work/damaged.sqlite" <<'PY'
-import sys
-path = sys.argv[1]
-data = bytearray(open(path, "rb").read())
-for offset in range(4096, len(data), 4096):   # every page but the header page
-    data[offset:offset + 64] = b"\xde\xad\xbe\xef" * 16
-open(path, "wb").write(data)
-PY
+python3 "$e2e_py/damage_pages.py" "$work/damaged.sqlite"   # every page but the header page
 before=$(sha "$work/damaged.sqlite")
 "$fapiao" list --journal "$work/damaged.sqlite" >/dev/null 2>&1; code=$?
 check "a damaged journal exits 70 and is left as it was" test "$code" = 70 -a "$before" = "$(sha "$work/damaged.sqlite")"
@@ -180,13 +172,13 @@ check "a missing journal exits 66" test "$code" = 66
 "$root/Tools/gen" --count 20000 --seed 15 --start-number 100000 --today "$today" >"$work/big.jsonl"
 atomic=true
 for delay in 0.3 0.8 1.5 2.5; do
-    before=$("$fapiao" status --journal "$work/crash.sqlite" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["invoices"])')
+    before=$("$fapiao" status --journal "$work/crash.sqlite" --format json | json_field invoices)
     "$fapiao" import "$work/big.jsonl" --journal "$work/crash.sqlite" >/dev/null 2>&1 &
     pid=$!
     sleep "$delay"
     kill -9 "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
-    now=$("$fapiao" status --journal "$work/crash.sqlite" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["invoices"])')
+    now=$("$fapiao" status --journal "$work/crash.sqlite" --format json | json_field invoices)
     if [ "$now" != "$before" ] && [ "$now" != $((before + 20000)) ]; then atomic=false; echo "       after kill at ${delay}s: $before -> $now"; fi
     [ "$now" = $((before + 20000)) ] && break   # the whole file landed; a second import would only be refused
 done
@@ -195,7 +187,7 @@ check "kill -9 of import leaves none or all of the file's invoices" $atomic
 check "audit verify passes after the kills" test $? = 0
 
 valid 26110000000000000099 >"$work/last.json"
-id=$("$fapiao" enqueue --json "$work/last.json" --journal "$work/crash.sqlite" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+id=$("$fapiao" enqueue --json "$work/last.json" --journal "$work/crash.sqlite" --format json | json_field id)
 "$root/Tools/gen" --count 20000 --seed 16 --start-number 300000 --today "$today" >"$work/big2.jsonl"
 "$fapiao" import "$work/big2.jsonl" --journal "$work/crash.sqlite" >/dev/null 2>&1 &
 pid=$!; sleep 1; kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null

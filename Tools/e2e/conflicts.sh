@@ -15,19 +15,19 @@ hq() { # amend|void ID ARGS… → an HQ change made at the central store
     shift 2
     "$central_bin" "$verb" "$id" --store "sqlite:$store" --as hq-auditor "$@" >/dev/null 2>>"$work/central.log"
 }
-central_field() { # id python-expression-on-invoice → value at the centre
+central_field() { # id json_field-arguments… → value of the invoice at the centre
     sqlite3 "$store" "SELECT content FROM central_invoice WHERE id = '$1'" |
-        python3 -c "import json,sys; inv=json.load(sys.stdin); print($2)"
+        json_field "${@:2}"
 }
-local_field() { # journal id python-expression-on-invoice → value in the journal
+local_field() { # journal id json_field-arguments… → value of the invoice in the journal
     "$fapiao" show "$2" --journal "$1" --format json |
-        python3 -c "import json,sys; inv=json.load(sys.stdin); print($3)"
+        json_field "${@:3}"
 }
 nth_id() { # journal k → id of the k-th invoice captured
     sqlite3 "$1" "SELECT id FROM invoice ORDER BY rowid LIMIT 1 OFFSET $(($2 - 1))"
 }
 open_conflicts() { # journal → number of open conflicts
-    "$fapiao" conflicts list --journal "$1" --format json | python3 -c "import json,sys; print(len(json.load(sys.stdin)))"
+    "$fapiao" conflicts list --journal "$1" --format json | json_field --length
 }
 
 j=$(new_branch bj-haidian-01 20 1 21)
@@ -44,13 +44,13 @@ hq amend "$id1" buyer.name=北京海淀新华书店
 "$fapiao" sync --journal "$j" >"$work/out" 2>"$work/err"; code=$?
 check "sync after concurrent amends of different fields exits 0" test "$code" = 0 || cat "$work/out" "$work/err"
 check "… the summary says it was resolved automatically" grep -q "resolved automatically 1" "$work/out"
-check "… the centre has the HQ buyer name" test "$(central_field "$id1" "inv['buyer']['name']")" = 北京海淀新华书店
-check "… and the branch's note" test "$(central_field "$id1" "inv.get('note')")" = 送货上门
-check "… the branch has both too" test "$(local_field "$j" "$n1" "inv['buyer']['name'] + '/' + inv.get('note','')")" = 北京海淀新华书店/送货上门
+check "… the centre has the HQ buyer name" test "$(central_field "$id1" buyer.name)" = 北京海淀新华书店
+check "… and the branch's note" test "$(central_field "$id1" note=None)" = 送货上门
+check "… the branch has both too" test "$(local_field "$j" "$n1" --sep / buyer.name note=)" = 北京海淀新华书店/送货上门
 check "… no conflict is left open" test "$(open_conflicts "$j")" = 0
 "$fapiao" conflicts history --journal "$j" --format json >"$work/history.json"
 check "… the history names the merge policy as the resolver" \
-    python3 -c "import json; h=json.load(open('$work/history.json')); assert h[0]['resolution']['by']=='resolver:merge' and h[0]['kind']=='concurrentEdit'"
+    json_field --file "$work/history.json" --expect "resolver:merge concurrentEdit" 0.resolution.by 0.kind
 
 # --- the same field on both sides: a person decides ---------------------------------------
 id2=$(nth_id "$j" 2)
@@ -66,15 +66,9 @@ check "… and shows both clocks" bash -c "grep -q '\"bj-haidian-01\":2' '$work/
 "$fapiao" conflicts show "$n2" --journal "$j" >"$work/show" 2>&1
 check "conflicts show puts both values side by side" bash -c "grep -q 总部备注 '$work/show' && grep -q 分店备注 '$work/show'"
 check "… with the ancestor's clock" grep -q "Ancestor clock  {\"bj-haidian-01\":1}" "$work/show"
-check "the central store still holds HQ's note (never overwritten)" test "$(central_field "$id2" "inv.get('note')")" = 总部备注
+check "the central store still holds HQ's note (never overwritten)" test "$(central_field "$id2" note=None)" = 总部备注
 "$fapiao" show "$n2" --journal "$j" --format json >"$work/merged.json"
-python3 - "$work/merged.json" <<'PY'
-import json, sys
-path = sys.argv[1]
-invoice = json.load(open(path))
-invoice["note"] = "总部备注；分店备注"
-json.dump(invoice, open(path, "w"), ensure_ascii=False)
-PY
+python3 "$e2e_py/edit_invoice.py" "$work/merged.json" --note "总部备注；分店备注"
 "$fapiao" conflicts resolve "$n2" --journal "$j" --take merged --json "$work/merged.json" \
     --reason "both notes are true" --as 李会计 >"$work/out" 2>&1; code=$?
 check "resolve --take merged --json exits 0" test "$code" = 0 || cat "$work/out"
@@ -83,12 +77,12 @@ check "resolving it twice is refused (exit 65)" test "$code" = 65
 check "… naming who resolved it" grep -q "李会计" "$work/out"
 "$fapiao" sync --journal "$j" >"$work/out" 2>&1; code=$?
 check "the resolution syncs (exit 0)" test "$code" = 0 || cat "$work/out"
-check "… and reaches the centre" test "$(central_field "$id2" "inv.get('note')")" = "总部备注；分店备注"
+check "… and reaches the centre" test "$(central_field "$id2" note=None)" = "总部备注；分店备注"
 "$fapiao" conflicts history --journal "$j" >"$work/history" 2>&1
 check "conflicts history shows who and why" bash -c "grep -q 李会计 '$work/history' && grep -q 'both notes are true' '$work/history'"
 "$fapiao" conflicts history --journal "$j" --format json >"$work/history.json"
 check "… in the order found, as JSON" \
-    python3 -c "import json; h=json.load(open('$work/history.json')); assert [c['invoiceID'] for c in h]==['$id1','$id2'], h"
+    json_field --file "$work/history.json" --each invoiceID --expect "$id1 $id2"
 
 # --- a central void reaches the branch; a void against a local amend is a conflict ------
 id3=$(nth_id "$j" 3)
@@ -96,7 +90,7 @@ n3=$id3
 hq void "$id3" --reason "客户取消"
 "$fapiao" sync --journal "$j" >"$work/out" 2>&1; code=$?
 check "sync after a central void exits 0" test "$code" = 0 || cat "$work/out"
-check "… the branch's invoice is voided" test "$(local_field "$j" "$n3" "'void' in inv")" = True
+check "… the branch's invoice is voided" test "$(local_field "$j" "$n3" --has void)" = True
 check "… with a pulled audit entry" test "$(audit_events "$j" pulled)" -ge 1
 id4=$(nth_id "$j" 4)
 n4=$id4
@@ -106,27 +100,26 @@ hq void "$id4" --reason "开错了"
 check "an amend of a centrally voided invoice makes sync exit 1" test "$code" = 1
 "$fapiao" conflicts list --journal "$j" --format json >"$work/list.json"
 check "… it is an editOfVoided conflict" \
-    python3 -c "import json; l=json.load(open('$work/list.json')); assert len(l)==1 and l[0]['kind']=='editOfVoided', l"
-check "… and the centre is still voided (no un-void)" test "$(central_field "$id4" "'void' in inv")" = True
+    json_field --file "$work/list.json" --each kind --expect editOfVoided
+check "… and the centre is still voided (no un-void)" test "$(central_field "$id4" --has void)" = True
 "$fapiao" conflicts resolve "$n4" --journal "$j" --take remote --reason "HQ voided it" >/dev/null 2>&1
 "$fapiao" sync --journal "$j" >/dev/null 2>&1
 check "take remote leaves it voided on both sides" \
-    test "$(local_field "$j" "$n4" "'void' in inv")/$(central_field "$id4" "'void' in inv")" = True/True
+    test "$(local_field "$j" "$n4" --has void)/$(central_field "$id4" --has void)" = True/True
 
 # --- a duplicate number from a second branch ---------------------------------------------
 "$fapiao" sync --journal "$j2" >"$work/out" 2>&1; code=$?
 check "a second branch pushing the same numbers exits 1" test "$code" = 1
 "$fapiao" conflicts list --journal "$j2" --format json >"$work/list.json"
 check "… each is a duplicateNumber conflict" \
-    python3 -c "import json; l=json.load(open('$work/list.json')); assert len(l)==3 and {c['kind'] for c in l}=={'duplicateNumber'}, l"
-check "… the first branch's invoice is untouched at the centre" test "$(central_field "$id1" "inv['branch']")" = bj-haidian-01
+    json_field --file "$work/list.json" --each kind --expect "duplicateNumber duplicateNumber duplicateNumber"
+check "… the first branch's invoice is untouched at the centre" test "$(central_field "$id1" branch)" = bj-haidian-01
 check "… the second branch has nothing at the centre" test "$(central_count bj-xicheng-02)" = 0
 d1=$(nth_id "$j2" 1)
 "$fapiao" conflicts resolve "$d1" --journal "$j2" --take merged --reason merge >"$work/out" 2>&1; code=$?
 check "a duplicate number is never merged automatically (exit 65)" test "$code" = 65
 "$fapiao" show "$d1" --journal "$j2" --format json >"$work/renumbered.json"
-python3 -c "
-import json; p='$work/renumbered.json'; i=json.load(open(p)); i['number']=i['number'][:-6]+'900001'; json.dump(i, open(p,'w'), ensure_ascii=False)"
+python3 "$e2e_py/edit_invoice.py" "$work/renumbered.json" --serial 900001
 "$fapiao" conflicts resolve "$d1" --journal "$j2" --take merged --json "$work/renumbered.json" \
     --reason "re-issued under a new number" --as 王主管 >/dev/null 2>&1
 "$fapiao" sync --journal "$j2" >"$work/out" 2>&1
@@ -141,7 +134,7 @@ check "… and says they agree" grep -q "agree" "$work/out"
 sqlite3 "$store" "DELETE FROM central_invoice WHERE id = '$id5'"
 "$fapiao" reconcile --journal "$j" --dry-run >"$work/out" 2>&1; code=$?
 check "reconcile --dry-run finds the missing invoice (exit 1)" test "$code" = 1
-check "… and queues nothing" test "$("$fapiao" status --journal "$j" --offline --format json | python3 -c "import json,sys; print(json.load(sys.stdin)['pendingOperations'])")" = 0
+check "… and queues nothing" test "$("$fapiao" status --journal "$j" --offline --format json | json_field pendingOperations)" = 0
 "$fapiao" reconcile --journal "$j" >"$work/out" 2>&1; code=$?
 check "reconcile names the invoice missing at the remote" bash -c "grep -q 'missing at the remote: 1' '$work/out' && grep -q '$n5' '$work/out'"
 check "… exits 1" test "$code" = 1
@@ -154,7 +147,7 @@ sqlite3 "$store" "UPDATE central_invoice SET content = json_set(content, '$.note
 check "content changed directly at the centre: reconcile reports a conflict" grep -q "content differs: 1" "$work/out"
 "$fapiao" conflicts list --journal "$j" --format json >"$work/list.json"
 check "… a contentDiffers conflict waiting for a person" \
-    python3 -c "import json; l=json.load(open('$work/list.json')); assert [c['kind'] for c in l]==['contentDiffers'], l"
+    json_field --file "$work/list.json" --each kind --expect contentDiffers
 
 "$fapiao" audit verify --journal "$j" >"$work/out" 2>&1
 check "audit verify passes on the first branch" test $? = 0 || cat "$work/out"

@@ -52,7 +52,7 @@ pg_cleanup() { # before the lib's cleanup, which waits for every child
 trap 'pg_cleanup; cleanup' EXIT
 
 now() { echo "$EPOCHREALTIME"; }
-secs() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$1" "$2"; }
+secs() { python3 "$e2e_py/elapsed.py" "$1" "$2"; }
 info() { echo "info - $1"; }
 overran() { # name detail: a bounded wait that ran out; always a failure
     fail "$1" "$2"
@@ -60,9 +60,9 @@ overran() { # name detail: a bounded wait that ran out; always a failure
 pgq() { # SQL → unaligned result from the test database
     "$cluster" psql "$pg" -d "$db" -Atc "$1"
 }
-status_json() { # journal python-expression-on-status → value
+status_json() { # journal json_field-arguments… → values from its status
     "$fapiao" status --journal "$1" --offline --format json |
-        python3 -c "import json,sys; s=json.load(sys.stdin); print($2)"
+        json_field "${@:2}"
 }
 report() { # reads "PASS<TAB>name" / "FAIL<TAB>name<TAB>detail" lines from a python check
     local verdict name detail
@@ -168,14 +168,7 @@ generate() { # node count start-number seed [gen arguments…] → $work/$node.j
     python3 "$root/Tools/gen" --count "$count" --start-number "$start" --seed "$seed" --today "$today" \
         --label "$@" --out "$work/$node.labelled.jsonl" || return 1
     # fapiao import refuses the generator's labels: the importable copy leaves them out.
-    python3 - "$work/$node.labelled.jsonl" "$work/$node.jsonl" <<'PY'
-import json, sys
-with open(sys.argv[1], encoding="utf-8") as src, open(sys.argv[2], "w", encoding="utf-8") as dst:
-    for line in src:
-        record = json.loads(line)
-        record.pop("_planted", None)
-        dst.write(json.dumps(record, ensure_ascii=False) + "\n")
-PY
+    python3 "$e2e_py/strip_labels.py" "$work/$node.labelled.jsonl" "$work/$node.jsonl"
 }
 import_into() { # journal node → imports $work/$node.jsonl
     "$fapiao" import "$work/$2.jsonl" --journal "$1" >"$work/$2.import" 2>&1
@@ -208,7 +201,7 @@ for node in "${nodes[@]}"; do
 done
 imported=0
 for pid in "${pids[@]}"; do wait "$pid" && imported=$((imported + 1)); done
-check "four branches capture 5,000 invoices each" test "$imported/$(for n in "${nodes[@]}"; do status_json "${journal[$n]}" "s['invoices']"; done | sort -u)" = "4/5000"
+check "four branches capture 5,000 invoices each" test "$imported/$(for n in "${nodes[@]}"; do status_json "${journal[$n]}" invoices; done | sort -u)" = "4/5000"
 info "set-up of four branches (generate, import 20,000): $(secs "$t_setup" "$(now)") s"
 
 # All four syncs at once: bj-01 and bj-03 through A, bj-02 and bj-04 through B.
@@ -249,154 +242,10 @@ check "… one operation per invoice (each applied once)" test "$ops/$(pgq "SELE
 for node in "${nodes[@]}"; do
     printf '%s\t%s\t%s\n' "$node" "${journal[$node]}" "${sync_code[$node]}"
 done >"$work/branches.tsv"
-python3 - "$work" "$work/centre-1.csv" <<'PY' | report
-import csv, json, sqlite3, sys
-from collections import defaultdict
-
-work, centre_csv = sys.argv[1], sys.argv[2]
-out = lambda verdict, name, detail="": print(f"{verdict}\t{name}\t{detail}".replace("\n", " "))
-branches = [line.rstrip("\n").split("\t") for line in open(f"{work}/branches.tsv")]
-
-def key_of(seller, code, number):
-    return (seller, code or "", number)
-
-# What the generator wrote, and which keys several branches share.
-by_key = defaultdict(list)
-planted = 0
-for node, _, _ in branches:
-    for line in open(f"{work}/{node}.labelled.jsonl", encoding="utf-8"):
-        r = json.loads(line)
-        planted += r.get("_planted") == "duplicate-number"
-        by_key[key_of(r["seller"]["taxID"], r.get("code"), r["number"])].append(node)
-groups = {k: v for k, v in by_key.items() if len(v) > 1}
-pairs = [v for v in groups.values() if len(v) == 2 and v[1] == f"bj-0{int(v[0][-1]) + 1}"]
-if planted == 30 and len(groups) == 30 and len(pairs) == 30:
-    out("PASS", "the generator planted 30 colliding pairs (10 of each branch's numbers in the next branch)")
-else:
-    out("FAIL", "the generator planted 30 colliding pairs (10 of each branch's numbers in the next branch)",
-        f"planted {planted}, groups {len(groups)}, pairs of neighbours {len(pairs)}")
-
-centre = {}
-centre_by_key = defaultdict(list)
-for row in csv.reader(open(centre_csv, encoding="utf-8")):
-    cid, branch, seller, code, number, chash, clock, content = row
-    centre[cid] = dict(branch=branch, hash=chash, clock=clock, content=content, key=(seller, code, number))
-    centre_by_key[(seller, code, number)].append(cid)
-
-journals, conflicts = {}, {}
-for node, path, code in branches:
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    journals[node] = {
-        r[0]: dict(key=(r[1], r[2], r[3]), hash=r[4], clock=r[5], content=r[6], state=r[7])
-        for r in db.execute("SELECT lower(id), seller_tax_id, code, number, content_hash, clock, content, sync_state FROM invoice")
-    }
-    conflicts[node] = json.load(open(f"{work}/conflicts-{node}.json", encoding="utf-8"))
-key_index = {node: {inv["key"]: iid for iid, inv in invs.items()} for node, invs in journals.items()}
-
-# Every open conflict is a duplicate number of a planted group.
-all_conflicts = [(node, c) for node in conflicts for c in conflicts[node]]
-bad = [(n, c["kind"], c.get("number")) for n, c in all_conflicts if c["kind"] != "duplicateNumber"]
-total = len(all_conflicts)
-if total == 30 and not bad:
-    out("PASS", "30 open conflicts over the four branches, all duplicateNumber")
-else:
-    out("FAIL", "30 open conflicts over the four branches, all duplicateNumber", f"{total} open; other kinds: {bad[:5]}")
-
-# Each colliding group: one holder at the centre, unchanged; every other branch has the conflict.
-problems, first_won = [], 0
-for key, members in groups.items():
-    rows = centre_by_key.get(key, [])
-    if len(rows) != 1:
-        problems.append(f"{key}: {len(rows)} rows at the centre"); continue
-    row = centre[rows[0]]
-    holder = row["branch"]
-    if holder not in members:
-        problems.append(f"{key}: held by {holder}, not one of {members}"); continue
-    mine = key_index[holder].get(key)
-    local = journals[holder].get(mine)
-    if mine != rows[0] or local is None or local["state"] != "accepted" or \
-            (local["hash"], local["clock"], local["content"]) != (row["hash"], row["clock"], row["content"]):
-        problems.append(f"{key}: the centre's row is not {holder}'s accepted invoice as captured"); continue
-    if any(c["number"] == key[2] and c["kind"] == "duplicateNumber" for c in conflicts[holder]):
-        problems.append(f"{key}: the holder {holder} has a conflict for it too")
-    first_won += holder == members[0]
-    for other in members:
-        if other == holder: continue
-        theirs = key_index[other].get(key)
-        open_ones = [c for c in conflicts[other]
-                     if c["kind"] == "duplicateNumber" and c["number"] == key[2] and c["invoiceID"].lower() == theirs]
-        if len(open_ones) != 1:
-            problems.append(f"{key}: {other} has {len(open_ones)} open duplicateNumber conflicts for it")
-        if theirs in centre:
-            problems.append(f"{key}: {other}'s invoice {theirs} is at the centre as well")
-        if journals[other][theirs]["state"] != "conflict":
-            problems.append(f"{key}: {other}'s invoice is {journals[other][theirs]['state']}, not conflict")
-name = "every colliding number: one branch's invoice at the centre, unchanged; the other branch has the open conflict"
-out("PASS" if not problems else "FAIL", name, "; ".join(problems[:3]))
-out("INFO", f"of the {len(groups)} collisions the earlier branch's invoice won {first_won}, the later branch's {len(groups) - first_won}")
-
-# Everything else each branch captured is at the centre exactly as in its journal.
-problems = []
-for node, invs in journals.items():
-    for iid, inv in invs.items():
-        if inv["state"] == "conflict": continue
-        row = centre.get(iid)
-        if inv["state"] != "accepted":
-            problems.append(f"{node} {iid}: {inv['state']}")
-        elif row is None or row["branch"] != node or (row["hash"], row["clock"], row["content"]) != (inv["hash"], inv["clock"], inv["content"]):
-            problems.append(f"{node} {iid}: differs at the centre")
-out("PASS" if not problems else "FAIL", "every other invoice is accepted and held at the centre as captured (id, branch, clock, content)",
-    f"{len(problems)} differ: {problems[:3]}")
-
-# Exit codes: 1 with conflicts to look at, 0 when all were accepted.
-wrong = [f"{node}: exit {code} with {len(conflicts[node])} conflicts" for node, _, code in branches
-         if code != ("1" if conflicts[node] else "0")]
-out("PASS" if not wrong else "FAIL", "each sync exits 1 when it left conflicts, 0 when all were accepted", "; ".join(wrong))
-PY
+python3 "$e2e_py/check_collisions.py" "$work" "$work/centre-1.csv" | report
 
 # Resolve every conflict with a fresh number, used by no branch and not at the centre.
-python3 - "$work" "$fapiao" <<'PY' | report
-import csv, json, subprocess, sys
-work, fapiao = sys.argv[1], sys.argv[2]
-out = lambda verdict, name, detail="": print(f"{verdict}\t{name}\t{detail}".replace("\n", " "))
-branches = [line.rstrip("\n").split("\t") for line in open(f"{work}/branches.tsv")]
-used = set()
-for node, _, _ in branches:
-    for line in open(f"{work}/{node}.labelled.jsonl", encoding="utf-8"):
-        used.add(json.loads(line)["number"])
-for row in csv.reader(open(f"{work}/centre-1.csv", encoding="utf-8")):
-    used.add(row[4])
-serial, failures, done = 900000, [], []
-for node, journal, _ in branches:
-    for c in json.load(open(f"{work}/conflicts-{node}.json", encoding="utf-8")):
-        shown = subprocess.run([fapiao, "show", c["invoiceID"], "--journal", journal, "--format", "json"],
-                               capture_output=True, text=True)
-        if shown.returncode != 0:
-            failures.append(f"show {c['invoiceID']}: {shown.stderr.strip()}"); continue
-        invoice = json.loads(shown.stdout)
-        number = invoice["number"]
-        while True:
-            serial += 1
-            fresh = number[:-6] + f"{serial:06d}"
-            if fresh not in used: break
-        used.add(fresh)
-        invoice["number"] = fresh
-        path = f"{work}/renumbered-{c['invoiceID']}.json"
-        json.dump(invoice, open(path, "w", encoding="utf-8"), ensure_ascii=False)
-        resolved = subprocess.run([fapiao, "conflicts", "resolve", c["id"], "--journal", journal, "--take", "merged",
-                                   "--json", path, "--reason", f"re-issued as {fresh}: {number} belongs to another branch",
-                                   "--as", "e2e-auditor"], capture_output=True, text=True)
-        if resolved.returncode != 0:
-            failures.append(f"resolve {c['id']} ({node}): exit {resolved.returncode}: {resolved.stderr.strip()}")
-        else:
-            done.append((node, c["invoiceID"].lower(), fresh))
-with open(f"{work}/renumbered.tsv", "w") as f:
-    for node, iid, fresh in done:
-        f.write(f"{node}\t{iid}\t{fresh}\n")
-out("PASS" if len(done) == 30 and not failures else "FAIL",
-    "the 30 conflicts are resolved with fresh numbers (conflicts resolve --take merged --json)",
-    f"{len(done)} resolved; {failures[:3]}")
-PY
+python3 "$e2e_py/resolve_duplicates.py" "$work" "$fapiao" | report
 
 t_resync=$(now)
 for node in "${nodes[@]}"; do
@@ -417,19 +266,11 @@ check "… no (seller, code, number) twice" test "$(pgq "SELECT count(*) FROM (S
 check "… exactly one operation per invoice: 19,970 creates + 30 resolutions" \
     test "$(pgq "SELECT count(*) || '/' || count(DISTINCT invoice_id) || '/' || count(*) FILTER (WHERE kind = 'resolve') FROM central_operation")" = "20000/20000/30"
 dump_centre "$work/centre-2.csv"
-python3 - "$work" <<'PY' | report
-import csv, sys
-work = sys.argv[1]
-centre = {r[0]: (r[1], r[4]) for r in csv.reader(open(f"{work}/centre-2.csv", encoding="utf-8"))}
-wrong = [f"{iid}: {centre.get(iid)}" for node, iid, fresh in (l.rstrip("\n").split("\t") for l in open(f"{work}/renumbered.tsv"))
-         if centre.get(iid) != (node, fresh)]
-print("PASS\t… the renumbered invoices are there under their new numbers and own branches\t" if not wrong else
-      f"FAIL\t… the renumbered invoices are there under their new numbers and own branches\t{wrong[:3]}")
-PY
+python3 "$e2e_py/check_renumbered.py" "$work" | report
 states=""
 verified=0
 for node in "${nodes[@]}"; do
-    states="$states $(status_json "${journal[$node]}" "s['states']['accepted'], s['openConflicts']" | tr -d '(), ')"
+    states="$states $(status_json "${journal[$node]}" --sep '' states.accepted openConflicts)"
     "$fapiao" audit verify --journal "${journal[$node]}" >"$work/verify-$node" 2>&1 && verified=$((verified + 1))
 done
 check "every branch shows 5,000 accepted and 0 open conflicts" test "$states" = " 50000 50000 50000 50000"
@@ -457,14 +298,7 @@ code=$?
 info "the sync gave up $(secs "$t_stop" "$(now)") s after PostgreSQL stopped"
 check "the sync exits 69" test "$code" = 69 || cat "$work/sync-bj-05-1.err"
 check "… saying the remote is unavailable" grep -qiE "unavailable|unreachable" "$work/sync-bj-05-1.err"
-python3 - "$("$fapiao" status --journal "$j5" --offline --format json)" <<'PY' | report
-import json, sys
-s = json.loads(sys.argv[1]); st = s["states"]
-name = "… nothing lost: 3,000 in the journal, some accepted, the rest pending or in doubt"
-ok = s["invoices"] == 3000 and 0 < st["accepted"] < 3000 and st["accepted"] + st["pending"] + st["inDoubt"] == 3000
-print(f"{'PASS' if ok else 'FAIL'}\t{name}\t{st}")
-print(f"INFO\tafter the outage: {st['accepted']} accepted, {st['pending']} pending, {st['inDoubt']} in doubt")
-PY
+python3 "$e2e_py/check_outage_status.py" "$("$fapiao" status --journal "$j5" --offline --format json)" | report
 old_port=$pg_port
 if "$cluster" start "$pg" >>"$work/pg-start.log" 2>&1; then
     pass "PostgreSQL starts again"

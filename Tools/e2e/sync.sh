@@ -98,7 +98,7 @@ cat >"$work/bad.json" <<JSON
 JSON
 "$fapiao" enqueue --journal "$j5" --json "$work/bad.json" --accept-bad-check-character \
     --override-reason "printed so on the paper invoice" --format json >"$work/bad.out" 2>&1
-bad_id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$work/bad.out")
+bad_id=$(json_field --file "$work/bad.out" id)
 "$fapiao" sync --journal "$j5" >"$work/out" 2>"$work/err"; code=$?
 check "a rejected invoice makes sync exit 1 (attention)" test "$code" = 1
 check "… it is quarantined" test "$(state_count "$j5" quarantined)" = 1

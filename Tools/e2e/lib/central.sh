@@ -26,11 +26,14 @@ pass() { passed=$((passed + 1)); echo "ok   - $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL - $1"; [ -n "${2:-}" ] && printf '       %s\n' "$2"; }
 check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
+# The Python helpers of the scripts, each with --help (Tools/e2e/py).
+e2e_py="$root/Tools/e2e/py"
+json_field() { python3 "$e2e_py/json_field.py" "$@"; } # [--file F] FIELD… → values (json_field.py --help)
 
 store="$work/central/central.sqlite"
 tokens="$work/central/tokens"
 mkdir -p "$work/central"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(python3 "$e2e_py/free_port.py")
 url="http://127.0.0.1:$port"
 
 start_central() { # extra serve arguments…
@@ -61,7 +64,7 @@ central_ops() { # branch → operations applied for it
 }
 state_count() { # journal state → invoices in that state
     "$fapiao" status --journal "$1" --offline --format json |
-        python3 -c "import json,sys; print(json.load(sys.stdin)['states']['$2'])"
+        json_field "states.$2"
 }
 audit_events() { # journal event → count of audit entries with that event
     sqlite3 "$1" "SELECT COUNT(*) FROM audit_entry WHERE event = '$2'"
