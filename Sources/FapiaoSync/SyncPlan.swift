@@ -18,16 +18,6 @@ public struct PlannedOperation: Hashable, Sendable {
     public var prediction: Prediction
 }
 
-/// How a plan ended.
-public struct SyncPlanSummary: Hashable, Sendable {
-    /// Operations planned.
-    public var operations = 0
-    /// Whether the remote answered every lookup (else predictions stop where it failed).
-    public var remoteAnswered = true
-    /// Why the remote did not answer, when it did not.
-    public var remoteFailure: String?
-}
-
 extension SyncEngine {
     /// Plans the outbox without changing anything: reads it page by page in journal order,
     /// looks the page's invoices up at the remote, and predicts each operation's outcome with

@@ -2,58 +2,6 @@ import FapiaoCore
 import FapiaoJournal
 import Foundation
 
-/// Why a sync run stopped before the outbox was empty.
-///
-/// Shaped like the other errors of the seams: an extensible ``Kind``, one sentence, and the
-/// ``category`` the executables turn into an exit code.
-public struct SyncStop: Hashable, Sendable, CustomStringConvertible {
-    /// Why the run stopped; new kinds may be added.
-    public struct Kind: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: String, Hashable, Sendable {
-            case remoteUnavailable, authenticationRefused, forbidden, protocolViolation, interrupted, leaseLost
-        }
-        private let value: Value
-        private init(_ value: Value) { self.value = value }
-
-        /// The remote could not be reached, or kept failing, or asked for a long wait.
-        public static let remoteUnavailable = Kind(.remoteUnavailable)
-        /// The remote refused the branch's credentials.
-        public static let authenticationRefused = Kind(.authenticationRefused)
-        /// The remote refused this branch's push (another branch's invoice).
-        public static let forbidden = Kind(.forbidden)
-        /// The remote answered something this client cannot read.
-        public static let protocolViolation = Kind(.protocolViolation)
-        /// Asked to stop (SIGTERM); the batch in flight was finished first.
-        public static let interrupted = Kind(.interrupted)
-        /// Another sync took the lease over.
-        public static let leaseLost = Kind(.leaseLost)
-
-        public var description: String { value.rawValue }
-    }
-
-    public var kind: Kind
-    public var message: String
-
-    public init(_ kind: Kind, _ message: String) {
-        self.kind = kind
-        self.message = message
-    }
-
-    public var description: String { message }
-
-    /// What the stop means for the exit code; `nil` for a stop on request, after which the
-    /// run's own result stands.
-    public var category: ErrorCategory? {
-        switch kind {
-        case .authenticationRefused, .forbidden: .permission
-        case .protocolViolation: .protocolViolation
-        case .leaseLost: .busy
-        case .interrupted: nil
-        default: .unavailable
-        }
-    }
-}
-
 /// What a sync run did.
 public struct SyncSummary: Hashable, Sendable {
     /// Distinct operations sent at least once in this run.
@@ -89,25 +37,5 @@ public struct SyncSummary: Hashable, Sendable {
         if openConflicts > 0 { parts.append("open conflicts \(openConflicts)") }
         if remaining > 0 { parts.append("still queued \(remaining)") }
         return parts.joined(separator: ", ")
-    }
-}
-
-/// Progress of a running sync, for a terminal.
-public struct SyncProgress: Hashable, Sendable {
-    /// Operations answered so far.
-    public var answered: Int
-    /// Operations that were waiting when the run started.
-    public var total: Int
-    /// When the run is waiting before a retry, how long and why.
-    public var waiting: (Duration, String)?
-
-    public static func == (lhs: SyncProgress, rhs: SyncProgress) -> Bool {
-        lhs.answered == rhs.answered && lhs.total == rhs.total && lhs.waiting?.0 == rhs.waiting?.0
-            && lhs.waiting?.1 == rhs.waiting?.1
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(answered)
-        hasher.combine(total)
     }
 }

@@ -1,57 +1,5 @@
 import Foundation
 
-/// A seller or buyer: a name and a taxpayer identifier.
-public struct Party: Hashable, Sendable {
-    public var name: String
-    public var taxID: String
-
-    public init(name: String, taxID: String) {
-        self.name = name
-        self.taxID = taxID
-    }
-}
-
-/// One line of goods or services on an invoice.
-public struct InvoiceLine: Hashable, Sendable {
-    public var description: String
-    /// An exact decimal string, informational (`"2.5"`).
-    public var quantity: String?
-    /// An exact decimal string, informational (`"208.3"`).
-    public var unitPrice: String?
-    public var net: Money
-    public var taxRate: TaxRate
-    public var tax: Money
-
-    public init(
-        description: String,
-        quantity: String? = nil,
-        unitPrice: String? = nil,
-        net: Money,
-        taxRate: TaxRate,
-        tax: Money
-    ) {
-        self.description = description
-        self.quantity = quantity
-        self.unitPrice = unitPrice
-        self.net = net
-        self.taxRate = taxRate
-        self.tax = tax
-    }
-}
-
-/// Why and by whom an invoice was voided (作废).
-public struct VoidRecord: Hashable, Sendable {
-    public var reason: String
-    public var at: UTCTimestamp
-    public var by: String
-
-    public init(reason: String, at: UTCTimestamp, by: String) {
-        self.reason = reason
-        self.at = at
-        self.by = by
-    }
-}
-
 /// A validated invoice: one version of it, as captured, amended or voided.
 ///
 /// Values of this type have passed ``InvoiceValidator``; build them from input with it.
@@ -134,22 +82,4 @@ public struct Invoice: Hashable, Sendable {
 
     /// The currency all amounts are in.
     public var currency: String { gross.currency }
-}
-
-/// (seller taxID, code, number): what makes an invoice number unique.
-public struct NumberKey: Hashable, Sendable, CustomStringConvertible {
-    public var sellerTaxID: String
-    public var code: String
-    public var number: String
-
-    public init(sellerTaxID: String, code: String, number: String) {
-        self.sellerTaxID = sellerTaxID
-        self.code = code
-        self.number = number
-    }
-
-    public var description: String {
-        code.isEmpty
-            ? "number \(number) of seller \(sellerTaxID)" : "code \(code) number \(number) of seller \(sellerTaxID)"
-    }
 }

@@ -1,28 +1,5 @@
 import Foundation
 
-/// Why the centre could not simply take a branch's version of an invoice.
-public enum ConflictKind: String, Hashable, Sendable, CaseIterable {
-    /// Both sides changed the invoice without seeing each other's change.
-    case concurrentEdit
-    /// Another invoice already owns the same (seller tax ID, code, number).
-    case duplicateNumber
-    /// The branch changed an invoice the centre had voided meanwhile.
-    case editOfVoided
-    /// Reconcile found the remote content different from the version the branch believes accepted.
-    case contentDiffers
-}
-
-/// An invoice version as the centre holds it.
-public struct RemoteVersion: Hashable, Sendable {
-    public var invoice: Invoice
-    public var clock: VectorClock
-
-    public init(invoice: Invoice, clock: VectorClock) {
-        self.invoice = invoice
-        self.clock = clock
-    }
-}
-
 /// What the centre answered for one pushed operation (DESIGN §4).
 public enum PushOutcome: Hashable, Sendable {
     /// The centre stored this version.
@@ -57,16 +34,5 @@ public enum PushOutcome: Hashable, Sendable {
         case .accepted, .duplicate, .stale: true
         case .conflict, .rejected, .deferred: false
         }
-    }
-}
-
-/// The outcome for one operation of a pushed batch.
-public struct OperationOutcome: Hashable, Sendable {
-    public var operationID: UUID
-    public var outcome: PushOutcome
-
-    public init(operationID: UUID, outcome: PushOutcome) {
-        self.operationID = operationID
-        self.outcome = outcome
     }
 }

@@ -32,15 +32,3 @@ public struct CaptureContext: Hashable, Sendable {
     /// Today in Asia/Shanghai, the date issue dates are compared with.
     public var today: CalendarDate { CalendarDate(shanghaiDateAt: capturedAt) }
 }
-
-/// An invoice that passed validation, with any rule the operator deliberately overrode.
-public struct ValidatedInvoice: Hashable, Sendable {
-    public var invoice: Invoice
-    /// Check-character failures accepted by explicit override; each is audited.
-    public var overrides: [ValidationIssue]
-
-    public init(invoice: Invoice, overrides: [ValidationIssue] = []) {
-        self.invoice = invoice
-        self.overrides = overrides
-    }
-}

@@ -19,11 +19,3 @@ public struct CaptureOptions: Hashable, Sendable {
         self.overrideReason = overrideReason
     }
 }
-
-/// What a capture wrote: the invoice, its create operation and the audit entry.
-public struct CaptureReceipt: Hashable, Sendable {
-    public var invoice: Invoice
-    public var operationID: UUID
-    public var clock: VectorClock
-    public var auditSequence: Int64
-}

@@ -2,58 +2,6 @@ import CSV
 import FapiaoCore
 import Foundation
 
-/// The file formats `fapiao import` reads.
-public enum InvoiceFileFormat: String, Hashable, Sendable, CaseIterable {
-    /// One JSON invoice per line (DESIGN §3 wire form).
-    case jsonl
-    /// A header row naming the fields (`seller.taxID` style), one invoice per row.
-    case csv
-
-    /// The format a file name implies, if any.
-    public static func guess(path: String) -> InvoiceFileFormat? {
-        let lower = path.lowercased()
-        if lower.hasSuffix(".csv") { return .csv }
-        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".json") { return .jsonl }
-        return nil
-    }
-}
-
-/// One record of an import file: where it was, and what it holds or why it could not be read.
-public struct ImportRow: Hashable, Sendable {
-    /// The 1-based line (JSONL) or row (CSV, header = 1) number.
-    public var line: Int
-    public var input: Result<InvoiceInput, ValidationFailure>
-
-    public init(line: Int, input: Result<InvoiceInput, ValidationFailure>) {
-        self.line = line
-        self.input = input
-    }
-}
-
-/// A problem with an input file as a whole (missing, unreadable, bad CSV header).
-public struct InputFileError: CategorizedError, Hashable, Sendable {
-    public struct Code: Hashable, Sendable {
-        private let value: String
-        private init(_ value: String) { self.value = value }
-        /// The file does not exist.
-        public static let notFound = Code("notFound")
-        /// The file exists but its contents cannot be used at all.
-        public static let unusable = Code("unusable")
-    }
-
-    public var code: Code
-    public var message: String
-
-    public init(code: Code, message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
-
-    public var category: ErrorCategory { code == .notFound ? .notFound : .invalidData }
-}
-
 /// Reads invoices from JSONL or CSV into ``ImportRow``s, one per record.
 public enum InvoiceFileReader {
     /// The longest line accepted, so a runaway file fails fast with a clear message.

@@ -1,0 +1,10 @@
+import FapiaoCore
+import Foundation
+
+/// What a capture wrote: the invoice, its create operation and the audit entry.
+public struct CaptureReceipt: Hashable, Sendable {
+    public var invoice: Invoice
+    public var operationID: UUID
+    public var clock: VectorClock
+    public var auditSequence: Int64
+}
