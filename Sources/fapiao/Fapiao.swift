@@ -15,7 +15,8 @@ struct Fapiao: AsyncParsableCommand {
             Exit codes: 0 done; 1 done, attention needed; 64 usage; 65 invalid invoice data; \
             66 input file, journal or invoice not found; 69 remote unreachable or unavailable; \
             70 journal damaged or audit chain broken; 73 journal already exists; 74 I/O error or disk full; \
-            75 another sync holds the lease, try later; 76 the remote broke the protocol; \
+            75 busy: another sync holds the lease or another command the journal, try later; \
+            76 the remote (or an exec: program) broke the protocol; \
             77 permission denied, token refused or token file too open; \
             78 not a Fapiao journal, or from a newer version.
             """,

@@ -16,11 +16,15 @@ struct Init: ParsableCommand {
               fapiao init --node bj-chaoyang-01 --remote http://hq.example:8080 --token-file /etc/fapiao/token
               fapiao init --node bj-chaoyang-01 --remote 'postgres://bj01@db.hq.example/fapiao?sslmode=verify-full' \\
                   --token-file /etc/fapiao/pg-password
+              fapiao init --node bj-chaoyang-01 --remote 'exec:/usr/local/bin/upload-invoices --profile prod'
 
             The token itself is never stored in the journal: sync reads $FAPIAO_TOKEN, else the \
             token file (which must be mode 0600). A postgres:// remote writes straight into the \
             central PostgreSQL store (no service in between); its URL must carry no password: the \
-            token is the database password ($FAPIAO_TOKEN, the token file, else $PGPASSWORD).
+            token is the database password ($FAPIAO_TOKEN, the token file, else $PGPASSWORD). An \
+            exec: remote runs a site's own program speaking Schema/exec-protocol.md on its standard input \
+            and output; it gets the token in $FAPIAO_TOKEN. A remote URL with a user name or password is \
+            refused (exit 64) and nothing is written.
             """
     )
 
