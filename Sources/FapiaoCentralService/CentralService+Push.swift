@@ -37,7 +37,19 @@ extension CentralService {
             break
         }
 
-        let (branch, allItems) = try pushItems(try await readJSON(request), caller: caller)
+        let body = try await readJSON(request)
+        // Counted before any operation is decoded or hashed: the work a push costs is bounded.
+        if case .object(let members) = body,
+            case .array(let list)? = members.first(where: { $0.key == "operations" })?.value,
+            list.count > limits.maximumOperationsPerPush
+        {
+            throw APIError(
+                .contentTooLarge,
+                "The push carries \(list.count) operations; the centre takes at most "
+                    + "\(limits.maximumOperationsPerPush) per push (fapiao sync --batch); nothing was applied."
+            )
+        }
+        let (branch, allItems) = try pushItems(body, caller: caller)
         let items = injection.fault == .partial ? Array(allItems.prefix(allItems.count / 2)) : allItems
         let operations = items.compactMap { item -> InvoiceOperation? in
             if case .operation(let operation) = item { return operation }

@@ -55,7 +55,9 @@ extension CentralService {
             )
         }
         do {
-            return try JSONValue.parse(buffer.readableBytesView)
+            return try JSONValue.parse(buffer.readableBytesView, limits: limits.document)
+        } catch  where error.exceedsLimit {
+            throw APIError.badRequest("The request body goes past the centre's limits (\(error)).")
         } catch {
             throw APIError.badRequest("The request body is not JSON (\(error)).")
         }

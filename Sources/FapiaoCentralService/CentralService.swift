@@ -29,13 +29,28 @@ public struct CentralService: Sendable {
         public var maximumChangesPage: Int
         /// The `Retry-After` seconds of a 503 answered because the store is unavailable.
         public var unavailableRetryAfter: Int
+        /// The most operations one push may carry (a branch sends at most 5,000); more is 413.
+        public var maximumOperationsPerPush: Int
+        /// What one request body may hold: members per object, elements per array, bytes per string, nesting.
+        ///
+        /// Past any of them the request is answered 400 naming the limit, after bounded work.
+        public var document: JSONValue.Limits
 
         public init(
             maximumBodySize: Int = 64 << 20,
             defaultChangesPage: Int = 100,
             maximumChangesPage: Int = 1000,
-            unavailableRetryAfter: Int = 5
+            unavailableRetryAfter: Int = 5,
+            maximumOperationsPerPush: Int = 5_000,
+            document: JSONValue.Limits = JSONValue.Limits(
+                maximumDepth: 32,
+                maximumMembers: 1_000,
+                maximumElements: 10_000,
+                maximumStringBytes: 1 << 20
+            )
         ) {
+            self.maximumOperationsPerPush = maximumOperationsPerPush
+            self.document = document
             self.maximumBodySize = maximumBodySize
             self.defaultChangesPage = defaultChangesPage
             self.maximumChangesPage = maximumChangesPage

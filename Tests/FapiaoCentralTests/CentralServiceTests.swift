@@ -336,3 +336,62 @@ private struct UnavailableStore: CentralStore {
     func invoiceCount() async throws -> Int64 { throw error }
     func close() async throws {}
 }
+
+/// The centre survives its clients: every request is bounded, and a request past a bound is
+/// answered 4xx naming it, with nothing applied and the service still up.
+@Suite struct ServiceLimitsTests {
+    static func post(_ harness: ServiceHarness, _ body: String) async throws -> RawHTTP.Reply {
+        let port = try #require(URL(string: harness.url)?.port)
+        return try await RawHTTP.exchange(
+            port: port,
+            "POST",
+            "/v1/push",
+            token: harness.tokens[ServiceHarness.branch],
+            body: Array(body.utf8)
+        )
+    }
+
+    @Test func anObjectWithTooManyMembersIs400NamingTheLimit() async throws {
+        try await ServiceHarness.run { harness in
+            let members = (0..<5_000).map { "\"k\($0)\":1" }.joined(separator: ",")
+            let reply = try await Self.post(harness, #"{"branch":"bj-01","operations":[{\#(members)}]}"#)
+            #expect(reply.status == 400)
+            #expect(reply.body.contains("at most 1000 members"))
+            #expect(try await harness.remote().health().isHealthy)
+        }
+    }
+
+    @Test func aStringOverOneMebibyteIs400NamingTheLimit() async throws {
+        try await ServiceHarness.run { harness in
+            let long = String(repeating: "发", count: 400_000)
+            let reply = try await Self.post(harness, #"{"branch":"bj-01","operations":[],"note":"\#(long)"}"#)
+            #expect(reply.status == 400)
+            #expect(reply.body.contains("string of at most 1048576 bytes"))
+        }
+    }
+
+    @Test func tooManyOperationsIs413BeforeAnyIsRead() async throws {
+        try await ServiceHarness.run(limits: CentralService.Limits(maximumOperationsPerPush: 3)) { harness in
+            let operations = try (1...4).map { WireFormat.encode(try harness.create(UInt64($0))).text }
+            let reply = try await Self.post(
+                harness,
+                #"{"branch":"bj-01","operations":[\#(operations.joined(separator: ","))]}"#
+            )
+            #expect(reply.status == 413)
+            #expect(reply.body.contains("at most 3 per push"))
+            #expect(try await harness.store.invoiceCount() == 0)
+            let three = try (1...3).map { try harness.create(UInt64($0)) }
+            let outcomes = try await harness.remote().push(three, branch: ServiceHarness.branch)
+            #expect(outcomes.map(\.outcome) == [.accepted, .accepted, .accepted])
+        }
+    }
+
+    @Test func nestingDeeperThanTheLimitIs400() async throws {
+        try await ServiceHarness.run { harness in
+            let deep = String(repeating: "[", count: 40) + String(repeating: "]", count: 40)
+            let reply = try await Self.post(harness, #"{"branch":"bj-01","operations":\#(deep)}"#)
+            #expect(reply.status == 400)
+            #expect(reply.body.contains("levels of nesting"))
+        }
+    }
+}

@@ -6,9 +6,12 @@ struct JSONParser {
     let bytes: [UInt8]
     var index = 0
     var depth = 0
-    static let maximumDepth = 64
+    let limits: JSONValue.Limits
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: [UInt8], limits: JSONValue.Limits) {
+        self.bytes = bytes
+        self.limits = limits
+    }
 
     mutating func parseDocument() throws(JSONValue.SyntaxError) -> JSONValue {
         skipWhitespace()
@@ -19,6 +22,10 @@ struct JSONParser {
     }
 
     func fail(_ expected: String) -> JSONValue.SyntaxError { .init(offset: index, expected: expected) }
+
+    func overLimit(_ limit: String) -> JSONValue.SyntaxError {
+        .init(offset: index, expected: limit, exceedsLimit: true)
+    }
 
     mutating func skipWhitespace() {
         while index < bytes.count,
@@ -90,9 +97,15 @@ struct JSONParser {
             if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw fail("no raw control character inside a string") }
             index += 1
+            guard index - start <= limits.maximumStringBytes else {
+                throw overLimit("a string of at most \(limits.maximumStringBytes) bytes")
+            }
         }
         var out = Array(bytes[start..<index])
         while index < bytes.count {
+            guard out.count <= limits.maximumStringBytes else {
+                throw overLimit("a string of at most \(limits.maximumStringBytes) bytes")
+            }
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
@@ -157,7 +170,7 @@ struct JSONParser {
 
     mutating func parseArray() throws(JSONValue.SyntaxError) -> JSONValue {
         depth += 1
-        guard depth <= Self.maximumDepth else { throw fail("at most \(Self.maximumDepth) levels of nesting") }
+        guard depth <= limits.maximumDepth else { throw fail("at most \(limits.maximumDepth) levels of nesting") }
         defer { depth -= 1 }
         index += 1
         var values: [JSONValue] = []
@@ -168,6 +181,9 @@ struct JSONParser {
         }
         while true {
             skipWhitespace()
+            guard values.count < limits.maximumElements else {
+                throw overLimit("an array of at most \(limits.maximumElements) elements")
+            }
             values.append(try parseValue())
             skipWhitespace()
             guard index < bytes.count else { throw fail("',' or ']'") }
@@ -183,7 +199,7 @@ struct JSONParser {
 
     mutating func parseObject() throws(JSONValue.SyntaxError) -> JSONValue {
         depth += 1
-        guard depth <= Self.maximumDepth else { throw fail("at most \(Self.maximumDepth) levels of nesting") }
+        guard depth <= limits.maximumDepth else { throw fail("at most \(limits.maximumDepth) levels of nesting") }
         defer { depth -= 1 }
         index += 1
         var members: [(key: String, value: JSONValue)] = []
@@ -207,6 +223,9 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("':'") }
             index += 1
             skipWhitespace()
+            guard members.count < limits.maximumMembers else {
+                throw overLimit("an object of at most \(limits.maximumMembers) members")
+            }
             members.append((key, try parseValue()))
             skipWhitespace()
             guard index < bytes.count else { throw fail("',' or '}'") }

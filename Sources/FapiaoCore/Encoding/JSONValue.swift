@@ -49,19 +49,52 @@ public enum JSONValue: Hashable, Sendable {
 
         /// Whether the input was not UTF-8 text at ``offset`` (never stored as replacement characters).
         public var notUTF8 = false
+        /// Whether the document is well formed so far but goes past one of the ``Limits``
+        /// (``expected`` then names the limit).
+        public var exceedsLimit = false
 
-        public init(offset: Int, expected: String, notUTF8: Bool = false) {
+        public init(offset: Int, expected: String, notUTF8: Bool = false, exceedsLimit: Bool = false) {
             self.offset = offset
             self.expected = expected
             self.notUTF8 = notUTF8
+            self.exceedsLimit = exceedsLimit
         }
 
         public var description: String {
-            notUTF8
-                ? "the text is not UTF-8 (byte \(offset + 1) is not a UTF-8 character; GBK or another encoding?); "
+            if notUTF8 {
+                return "the text is not UTF-8 (byte \(offset + 1) is not a UTF-8 character; GBK or another encoding?); "
                     + "save it as UTF-8"
-                : "malformed JSON at byte \(offset + 1): expected \(expected)"
+            }
+            if exceedsLimit { return "the document goes past a limit at byte \(offset + 1): \(expected)" }
+            return "malformed JSON at byte \(offset + 1): expected \(expected)"
         }
+    }
+
+    /// How much one document may hold, so reading it costs bounded work whoever wrote it.
+    public struct Limits: Hashable, Sendable {
+        /// Levels of nesting.
+        public var maximumDepth: Int
+        /// Members of one object.
+        public var maximumMembers: Int
+        /// Elements of one array.
+        public var maximumElements: Int
+        /// Bytes of one string (UTF-8, after escapes).
+        public var maximumStringBytes: Int
+
+        public init(
+            maximumDepth: Int = 64,
+            maximumMembers: Int = .max,
+            maximumElements: Int = .max,
+            maximumStringBytes: Int = .max
+        ) {
+            self.maximumDepth = maximumDepth
+            self.maximumMembers = maximumMembers
+            self.maximumElements = maximumElements
+            self.maximumStringBytes = maximumStringBytes
+        }
+
+        /// Nesting bounded at 64 levels; sizes bounded only by the input.
+        public static let standard = Limits()
     }
 
     /// A short name of the value's JSON type, for messages ("a number").
@@ -79,12 +112,15 @@ public enum JSONValue: Hashable, Sendable {
     /// Parses one JSON document (surrounding whitespace allowed, nothing after it).
     ///
     /// Text that is not UTF-8 is refused before parsing, naming the first byte that is not.
-    public static func parse(_ bytes: some Collection<UInt8>) throws(SyntaxError) -> JSONValue {
+    public static func parse(
+        _ bytes: some Collection<UInt8>,
+        limits: Limits = .standard
+    ) throws(SyntaxError) -> JSONValue {
         let bytes = Array(bytes)
         if let offset = firstInvalidUTF8(in: bytes) {
             throw SyntaxError(offset: offset, expected: "UTF-8 text", notUTF8: true)
         }
-        var parser = JSONParser(bytes: bytes)
+        var parser = JSONParser(bytes: bytes, limits: limits)
         return try parser.parseDocument()
     }
 
