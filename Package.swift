@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "FapiaoPostgres", targets: ["FapiaoPostgres"]),
         .library(name: "FapiaoCentralService", targets: ["FapiaoCentralService"]),
         .library(name: "FapiaoTesting", targets: ["FapiaoTesting"]),
+        .library(name: "FapiaoFuzzing", targets: ["FapiaoFuzzing"]),
         .executable(name: "fapiao", targets: ["fapiao"]),
         .executable(name: "fapiao-central", targets: ["fapiao-central"]),
     ],
@@ -64,10 +65,15 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "FapiaoFailpoints",
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "FapiaoJournal",
             dependencies: [
                 "FapiaoCore",
                 "FapiaoRemote",
+                "FapiaoFailpoints",
                 "Schema",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -108,6 +114,7 @@ let package = Package(
             dependencies: [
                 "FapiaoCore",
                 "FapiaoRemote",
+                "FapiaoFailpoints",
                 "Schema",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -119,6 +126,7 @@ let package = Package(
             dependencies: [
                 "FapiaoCore",
                 "FapiaoRemote",
+                "FapiaoFailpoints",
                 "FapiaoCentralStore",
                 "Schema",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -187,6 +195,17 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        .target(
+            name: "FapiaoFuzzing",
+            dependencies: ["FapiaoCore", "FapiaoRemote", "FapiaoJournal"],
+            swiftSettings: upcoming
+        ),
+        .executableTarget(
+            name: "fapiao-fuzz",
+            dependencies: ["FapiaoFuzzing", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/reliability/fuzz/Sources/fapiao-fuzz",
+            swiftSettings: upcoming
+        ),
         .executableTarget(
             name: "fapiao-bench",
             dependencies: ["FapiaoCore", "FapiaoRemote", "FapiaoJournal", "FapiaoCentralStore"],
@@ -206,7 +225,7 @@ let package = Package(
         .testTarget(
             name: "FapiaoJournalTests",
             dependencies: [
-                "FapiaoCore", "FapiaoRemote", "FapiaoJournal", "FapiaoTesting",
+                "FapiaoCore", "FapiaoRemote", "FapiaoJournal", "FapiaoTesting", "FapiaoFuzzing",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: upcoming

@@ -1,4 +1,5 @@
 import FapiaoCore
+import FapiaoFailpoints
 import FapiaoRemote
 import Foundation
 import GRDB
@@ -107,7 +108,7 @@ public final class SQLiteCentralStore: CentralStore {
         let prepared = await StoredContent.prepare(operations) { operation in
             (StoredContent(operation), CentralRules.precheck(operation, policy: policy))
         }
-        return try await write { db in
+        let outcomes = try await write { db in
             var transaction = try CentralTransaction(db, now: instant)
             var outcomes: [OperationOutcome] = []
             outcomes.reserveCapacity(operations.count)
@@ -120,8 +121,11 @@ public final class SQLiteCentralStore: CentralStore {
                 outcomes.append(OperationOutcome(operationID: operation.id, outcome: decision.outcome))
             }
             try transaction.finish()
+            Failpoint.pass("central.push.\(Failpoint.Phase.beforeCommit.rawValue)")
             return outcomes
         }
+        Failpoint.pass("central.push.\(Failpoint.Phase.afterCommit.rawValue)")
+        return outcomes
     }
 
     public func lookup(_ ids: [UUID]) async throws -> InvoiceLookup {

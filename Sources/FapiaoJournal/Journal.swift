@@ -1,4 +1,5 @@
 import FapiaoCore
+import FapiaoFailpoints
 import Foundation
 import GRDB
 import Logging
@@ -63,15 +64,27 @@ public final class Journal: Sendable {
                     + "not starting with '-' (for example bj-chaoyang-01)."
             )
         }
-        try JournalFile.createEmpty(path: path)
+        // Built under a temporary name beside `path` and put in place only when complete, so a
+        // crash part-way (power lost, kill -9) leaves no half-made journal at `path` and init
+        // can simply be run again.
+        try JournalFile.refuseExisting(path)
+        let building = JournalFile.buildingPath(for: path)
+        JournalFile.remove(path: building)
+        try JournalFile.createEmpty(path: building)
         do {
-            let pool = try openPool(path: path)
+            let pool = try openPool(path: building)
             try pool.barrierWriteWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA application_id = \(JournalFile.applicationID)")
             }
             try migrate(pool)
-            let journal = Journal(path: path, reader: nil, writer: pool, settings: settings, environment: environment)
-            try journal.write { db in
+            let journal = Journal(
+                path: building,
+                reader: nil,
+                writer: pool,
+                settings: settings,
+                environment: environment
+            )
+            try journal.write(.create) { db in
                 for (key, value) in settings.storedPairs {
                     try db.execute(sql: "INSERT INTO setting (key, value) VALUES (?, ?)", arguments: [key, value])
                 }
@@ -91,11 +104,13 @@ public final class Journal: Sendable {
             // Fold the WAL into the main file so its header carries the application id
             // and schema version that `JournalFile.inspect` reads.
             try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
-            return journal
+            try journal.close()
+            try JournalFile.publish(building, as: path)
         } catch {
-            JournalFile.remove(path: path)
+            JournalFile.remove(path: building)
             throw mapped(error, path: path)
         }
+        return try open(at: path, environment: environment)
     }
 
     /// Opens an existing journal, upgrading its schema if this build knows newer migrations.
@@ -185,9 +200,18 @@ public final class Journal: Sendable {
     }
 
     /// Runs `body` in one write transaction, mapping storage errors to ``JournalError``.
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
+    ///
+    /// `step` names the failpoints on either side of the commit (``Failpoint``), so the
+    /// reliability harness can kill the process at every durable step.
+    func write<T>(_ step: DurableStep, _ body: (Database) throws -> T) throws -> T {
         do {
-            return try writerPool().write(body)
+            let result = try writerPool().write { db in
+                let result = try body(db)
+                Failpoint.pass(step.failpoint(.beforeCommit))
+                return result
+            }
+            Failpoint.pass(step.failpoint(.afterCommit))
+            return result
         } catch {
             throw Self.mapped(error, path: path)
         }

@@ -1,5 +1,6 @@
 import FapiaoCentralStore
 import FapiaoCore
+import FapiaoFailpoints
 import FapiaoRemote
 import Foundation
 import Logging
@@ -164,7 +165,7 @@ public final class PostgresCentralStore: CentralStore {
         from branch: String
     ) async throws -> [OperationOutcome] {
         let instant = now().description
-        return try await transaction("apply the batch") { connection, logger, rowByRow in
+        let outcomes = try await transaction("apply the batch") { connection, logger, rowByRow in
             var ledger = try await Self.lockAndRead(operations, on: connection, logger: logger)
             var outcomes: [OperationOutcome] = []
             outcomes.reserveCapacity(operations.count)
@@ -180,8 +181,11 @@ public final class PostgresCentralStore: CentralStore {
                 outcomes.append(OperationOutcome(operationID: operation.id, outcome: decision.outcome))
             }
             try await Self.write(ledger, at: instant, rowByRow: rowByRow, on: connection, logger: logger)
+            Failpoint.pass("central.push.\(Failpoint.Phase.beforeCommit.rawValue)")
             return outcomes
         }
+        Failpoint.pass("central.push.\(Failpoint.Phase.afterCommit.rawValue)")
+        return outcomes
     }
 
     public func lookup(_ ids: [UUID]) async throws -> InvoiceLookup {

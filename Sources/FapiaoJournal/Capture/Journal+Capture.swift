@@ -21,7 +21,7 @@ extension Journal {
         if !isWriterOpen, let failure = try read({ db in try uniquenessFailure(db, validated.invoice) }) {
             throw failure
         }
-        return try write { db in
+        return try write(.capture) { db in
             if let failure = try uniquenessFailure(db, validated.invoice) { throw failure }
             var audit = try AuditAppender(db: db)
             return try insert(db, validated, options: options, audit: &audit)

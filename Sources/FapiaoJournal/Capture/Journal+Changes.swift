@@ -65,7 +65,7 @@ extension Journal {
         {
             throw failure
         }
-        return try write { db in
+        return try write(.amend) { db in
             if let failure = try uniquenessFailure(db, validated.invoice, ignoring: current.invoice.id) {
                 throw failure
             }
@@ -103,7 +103,7 @@ extension Journal {
         }
         var voided = current.invoice
         voided.void = VoidRecord(reason: trimmed, at: environment.now(), by: options.actor)
-        return try write { db in
+        return try write(.void) { db in
             try recordChange(
                 db,
                 voided,

@@ -46,7 +46,7 @@ extension Journal {
         let record = try conflict(reference)
         let current = try invoice(record.invoiceID.uuidString)
         let result = try chosenVersion(record, current: current, choice: choice, mergedInput: mergedInput)
-        return try write { db in
+        return try write(.resolve) { db in
             try resolve(
                 db,
                 record,
@@ -92,7 +92,7 @@ extension Journal {
                 (choice, result) = (.merged, merged)
             }
             do {
-                let receipt = try write { db in
+                let receipt = try write(.resolve) { db in
                     try resolve(
                         db,
                         record,

@@ -26,7 +26,7 @@ extension Journal {
             throw JournalError(code: .invalidSetting, message: "Resolver policy not changed: \(error.message).")
         }
         let instant = environment.now()
-        try write { db in
+        try write(.resolverPolicy) { db in
             try Self.storeSetting(db, setting.key, setting.policy.rawValue)
             var audit = try AuditAppender(db: db)
             try audit.append(

@@ -74,7 +74,7 @@ extension Journal {
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> Int {
         do {
-            return try write { db in
+            return try write(.importBatch) { db in
                 var audit = try AuditAppender(db: db)
                 for (index, candidate) in plan.valid.enumerated() {
                     if index % 1_000 == 0 { progress?(index, plan.valid.count) }

@@ -22,7 +22,7 @@ extension Journal {
     ) throws -> SyncLease {
         let now = environment.now()
         let expiresAt = now.adding(duration)
-        return try write { db in
+        return try write(.leaseAcquire) { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT owner, expires_at, epoch FROM sync_lease WHERE id = 1")
             else {
                 throw JournalError(
@@ -52,7 +52,7 @@ extension Journal {
     /// Extends a held lease; throws `.leaseLost` when another job took it over.
     public func renewSyncLease(_ lease: SyncLease, duration: Duration) throws -> SyncLease {
         let expiresAt = environment.now().adding(duration)
-        return try write { db in
+        return try write(.leaseRenew) { db in
             try checkLease(db, lease)
             try db.execute(
                 sql: "UPDATE sync_lease SET expires_at = ? WHERE id = 1",
@@ -72,7 +72,7 @@ extension Journal {
 
     /// Gives the lease back; does nothing when it was already taken over.
     public func releaseSyncLease(_ lease: SyncLease) throws {
-        try write { db in
+        try write(.leaseRelease) { db in
             try db.execute(
                 sql: "UPDATE sync_lease SET owner = NULL, expires_at = NULL WHERE id = 1 AND owner = ? AND epoch = ?",
                 arguments: [lease.owner, lease.epoch]

@@ -119,7 +119,7 @@ extension Journal {
     public func markInFlight(_ items: [OutboxItem], lease: SyncLease, actor: String) throws {
         let now = environment.now()
         let nowText = now.description
-        try write { db in
+        try write(.markInFlight) { db in
             try checkLease(db, lease)
             var audit = try AuditAppender(db: db)
             let update = try db.cachedStatement(
@@ -162,7 +162,7 @@ extension Journal {
     {
         let now = environment.now()
         let nowText = now.description
-        return try write { db in
+        return try write(.record) { db in
             try checkLease(db, lease)
             var audit = try AuditAppender(db: db)
             var tally = OutboxTally()

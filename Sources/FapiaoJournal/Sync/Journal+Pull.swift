@@ -36,7 +36,7 @@ extension Journal {
     /// already. Wall time plays no part.
     public func applyRemoteChanges(_ page: ChangePage, lease: SyncLease, actor: String) throws -> PullTally {
         let instant = environment.now()
-        return try write { db in
+        return try write(.pull) { db in
             try checkLease(db, lease)
             var audit = try AuditAppender(db: db)
             var tally = PullTally()

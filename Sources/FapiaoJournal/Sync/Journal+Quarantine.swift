@@ -65,7 +65,7 @@ extension Journal {
         let invoiceID = record.invoice.id
         let now = environment.now()
         let nowText = now.description
-        return try write { db in
+        return try write(.requeue) { db in
             let quarantined = try Row.fetchAll(
                 db,
                 sql:

@@ -215,6 +215,6 @@ extension Journal {
 
     /// Runs `body` in a write transaction, or a read-only one when `write` is false.
     private func writeOrRead(_ write: Bool, _ body: (Database) throws -> Void) throws {
-        if write { try self.write(body) } else { try read(body) }
+        if write { try self.write(.reconcile, body) } else { try read(body) }
     }
 }

@@ -17,7 +17,7 @@ extension Journal {
     /// Remembers how a sync run ended.
     public func recordSyncRun(succeeded: Bool, error: String?) throws {
         let now = environment.now().description
-        try write { db in
+        try write(.syncRun) { db in
             func set(_ key: String, _ value: String?) throws { try Self.storeSetting(db, key, value) }
             try set("sync.lastAttempt", now)
             if succeeded { try set("sync.lastSuccess", now) }
