@@ -1,4 +1,5 @@
 import ArgumentParser
+import FapiaoCommandSupport
 
 /// `fapiao-central`: the central service branches sync to, and HQ's tools on its store.
 @main
@@ -23,4 +24,10 @@ struct CentralCommand: AsyncParsableCommand {
             """,
         subcommands: [Serve.self, Token.self, AmendInvoice.self, VoidInvoice.self, Stats.self]
     )
+
+    /// Arguments that are not UTF-8 are refused before they are parsed (``ArgumentEncoding``).
+    static func main() async {
+        ArgumentEncoding.refuseNonUTF8Arguments(program: "fapiao-central")
+        await main(nil)
+    }
 }

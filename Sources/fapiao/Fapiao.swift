@@ -1,4 +1,5 @@
 import ArgumentParser
+import FapiaoCommandSupport
 
 @main
 struct Fapiao: AsyncParsableCommand {
@@ -25,4 +26,10 @@ struct Fapiao: AsyncParsableCommand {
             Status.self, Quarantine.self, Conflicts.self, Reconcile.self, Audit.self, Demo.self,
         ]
     )
+
+    /// Arguments that are not UTF-8 are refused before they are parsed (``ArgumentEncoding``).
+    static func main() async {
+        ArgumentEncoding.refuseNonUTF8Arguments(program: "fapiao")
+        await main(nil)
+    }
 }

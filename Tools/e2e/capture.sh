@@ -99,6 +99,17 @@ refuse "a repeated JSON member" "JSON" 65 "$work/dupkey.json"
 # A file saved in GBK by an old spreadsheet: refused naming the encoding, never stored as "���".
 valid 26110000000000000018 | iconv -f UTF-8 -t GBK >"$work/gbk.json"
 refuse "a file in GBK, not UTF-8" "not UTF-8" 65 "$work/gbk.json"
+# … and a buyer's name typed in a GBK terminal, as a flag's value (Swift would repair it into "��").
+before=$(sha "$FAPIAO_JOURNAL")
+err=$("$fapiao" enqueue --type digitalOrdinary --number 26110000000000000019 --date "$(date -u +%F)" \
+    --seller-name 北京示例科技有限公司 --seller-tax-id 91350100M000100Y43 \
+    --buyer-name "$(printf '\261\261\276\251')" --buyer-tax-id 91110000802100433B \
+    --net 520.75 --tax-rate 0.06 --tax 31.25 --gross 552.00 2>&1 >/dev/null); code=$?
+if [ "$code" = 65 ] && [ "$before" = "$(sha "$FAPIAO_JOURNAL")" ] && printf '%s' "$err" | grep -q -- "--buyer-name.*not UTF-8"; then
+    pass "refused: a flag's value in GBK (exit 65, names --buyer-name, journal unchanged)"
+else
+    fail "refused: a flag's value in GBK" "exit=$code stderr=${err:0:300}"
+fi
 "$fapiao" enqueue --json "$work/no-such-file.json" >/dev/null 2>&1; code=$?
 check "a missing input file exits 66" test "$code" = 66
 
