@@ -6,7 +6,8 @@ every journal row in a documented state?
       -> {"lost": n, "duplicated": n, "unknown": n, "bad_states": n, "details": [...]}
 
 "Captured" is every invoice in the journals, plus every id a capture command printed (an id
-printed but absent from every journal is lost too). The centre's tables: central_invoice (one
+printed but absent from every journal is lost too); an invoice the centre refused (quarantined
+in its journal) is rightly absent from it. The centre's tables: central_invoice (one
 row per invoice id) and central_operation (one row per applied operation id); a journal
 operation the centre applied twice would need two ids, so "duplicated" counts centre invoices
 whose (seller tax ID, code, number) is held under more than one id from the same branch, and
@@ -50,12 +51,15 @@ def check(journals, central_sqlite=None, postgres_url=None, printed_ids=(), bran
     """branches: the node ids whose rows at the centre are checked (default: all of them)."""
     details = []
     captured = {}
+    refused = set()  # quarantined by the centre's refusal: rightly absent from it
     accepted_operations = set()
     bad_states = 0
     for path in journals:
         invoices, operations = _journal_rows(path)
         for invoice_id, state in invoices:
             captured[invoice_id] = path
+            if state == "quarantined":
+                refused.add(invoice_id)
             if state not in SETTLED_INVOICE_STATES:
                 bad_states += 1
                 details.append(f"{path}: invoice {invoice_id} left {state}")
@@ -71,7 +75,7 @@ def check(journals, central_sqlite=None, postgres_url=None, printed_ids=(), bran
     at_centre = {row[0] for row in centre_invoices}
     lost = 0
     for invoice_id in sorted(set(captured) | {i.upper() for i in printed_ids}):
-        if invoice_id not in at_centre:
+        if invoice_id not in at_centre and invoice_id not in refused:
             lost += 1
             details.append(f"invoice {invoice_id} captured but not at the centre")
     for operation_id in sorted(accepted_operations - centre_operations):
