@@ -1,5 +1,6 @@
 import FapiaoCentralStore
 import FapiaoCore
+import Foundation
 import Hummingbird
 import Logging
 
@@ -9,18 +10,32 @@ struct APIError: Error, Sendable {
     var message: String
     /// Seconds for `Retry-After` (503).
     var retryAfter: Int?
+    /// The methods for `Allow` (405).
+    var allow: [HTTPRequest.Method]?
 
-    init(_ status: HTTPResponse.Status, _ message: String, retryAfter: Int? = nil) {
+    init(_ status: HTTPResponse.Status, _ message: String, retryAfter: Int? = nil, allow: [HTTPRequest.Method]? = nil) {
         self.status = status
         self.message = message
         self.retryAfter = retryAfter
+        self.allow = allow
     }
 
     var response: Response {
         var headers: HTTPFields = [:]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if let allow { headers[.allow] = allow.map(\.rawValue).joined(separator: ", ") }
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"fapiao-central\"" }
-        return Response.json(.object(["error": .string(message)]), status: status, headers: headers)
+        return Response.json(.object(["error": .string(Self.sentence(message))]), status: status, headers: headers)
+    }
+
+    /// `message` as one sentence, ending with a full stop.
+    ///
+    /// The stores word their refusals as clauses ("reason must not be empty when voiding an
+    /// invoice"); every answer ends as a sentence.
+    static func sentence(_ message: String) -> String {
+        let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return "The request was refused." }
+        return text.hasSuffix(".") || text.hasSuffix("?") || text.hasSuffix("!") ? text : text + "."
     }
 
     static func badRequest(_ message: String) -> APIError { APIError(.badRequest, message) }
@@ -58,6 +73,15 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as APIError {
             return error.response
         } catch let error as any HTTPResponseError {
+            // The router answers 404 for a known path asked with a method it does not take.
+            if error.status == .notFound, let allowed = CentralService.methods(forPath: request.uri.path) {
+                return APIError(
+                    .methodNotAllowed,
+                    "\(request.method) is not allowed on \(request.uri.path); it takes "
+                        + allowed.map(\.rawValue).joined(separator: ", ") + " (see the API description, openapi.yaml).",
+                    allow: allowed
+                ).response
+            }
             return APIError(error.status, sentence(for: error.status, request: request)).response
         } catch {
             context.logger.error(
@@ -73,8 +97,6 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         switch status {
         case .notFound:
             "There is no \(request.method) \(request.uri.path) endpoint; see the API description (openapi.yaml)."
-        case .methodNotAllowed:
-            "\(request.method) is not allowed on \(request.uri.path); see the API description (openapi.yaml)."
         case .contentTooLarge:
             "The request body is larger than the \(maximumBodySize) bytes the centre accepts; push smaller batches."
         default:

@@ -37,7 +37,7 @@ extension CentralService {
             break
         }
 
-        let body = try await readJSON(request)
+        let body = try await readJSONBody(request)
         // Counted before any operation is decoded or hashed: the work a push costs is bounded.
         if case .object(let members) = body,
             case .array(let list)? = members.first(where: { $0.key == "operations" })?.value,
@@ -91,6 +91,11 @@ extension CentralService {
             (branch, items) = try WireFormat.pushItems(from: json)
         } catch {
             throw APIError.badRequest("The push request is malformed: \(error.message).")
+        }
+        guard TokenRegistry.isValidNode(branch) else {
+            throw APIError.badRequest(
+                "The push request is malformed: request.branch must be a node name \(nodeNameRule)."
+            )
         }
         guard branch == caller.node else {
             logger.notice("refused a push for another branch", metadata: ["node": "\(caller.node)"])

@@ -40,22 +40,46 @@ extension CentralService {
         }
     }
 
-    /// The request body as JSON, at most ``Limits/maximumBodySize`` bytes.
+    /// The request body as JSON, at most ``Limits/maximumBodySize`` bytes, its bytes taken from
+    /// the ``BodyAllowance`` until the request is answered (until this returns, outside a route).
     ///
-    /// - Throws: ``APIError`` 413 for a larger body, 400 for one that is not JSON.
+    /// - Throws: ``APIError`` 413 for a larger body, 503 when the bodies held at once would go
+    ///   past ``Limits/maximumBodyBytesInFlight``, 400 for one that is not JSON.
     func readJSON(_ request: Request) async throws -> JSONValue {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limits.maximumBodySize)
-        } catch is NIOTooManyBytesError {
-            throw APIError(
-                .contentTooLarge,
-                "The request body is larger than the \(limits.maximumBodySize) bytes the centre accepts; "
-                    + "push smaller batches."
-            )
+        let tooLarge = APIError(
+            .contentTooLarge,
+            "The request body is larger than the \(limits.maximumBodySize) bytes the centre accepts; "
+                + "push smaller batches."
+        )
+        // Read straight into the array the parser reads, so the body is held once; a body
+        // announced larger than the limit is refused unread.
+        var bytes: [UInt8] = []
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length >= 0 {
+            guard length <= limits.maximumBodySize else { throw tooLarge }
+            bytes.reserveCapacity(length)
+        }
+        // Inside a route the bytes are given back when the request has been answered.
+        let ledger = BodyAllowance.ledger ?? BodyAllowance.Ledger()
+        defer { if BodyAllowance.ledger == nil { bodies.give(ledger.taken) } }
+        for try await chunk in request.body {
+            guard chunk.readableBytes <= limits.maximumBodySize - bytes.count else { throw tooLarge }
+            guard bodies.take(chunk.readableBytes) else {
+                logger.notice(
+                    "refused a request body: the bodies being read reach their limit",
+                    metadata: ["path": "\(request.uri.path)", "bytes": "\(bodies.maximum)"]
+                )
+                throw APIError(
+                    .serviceUnavailable,
+                    "The centre already holds the \(bodies.maximum) bytes of request bodies it reads at once; "
+                        + "nothing was applied, try again later.",
+                    retryAfter: 1
+                )
+            }
+            ledger.add(chunk.readableBytes)
+            bytes.append(contentsOf: chunk.readableBytesView)
         }
         do {
-            return try JSONValue.parse(buffer.readableBytesView, limits: limits.document)
+            return try JSONValue.parse(bytes, limits: limits.document)
         } catch  where error.exceedsLimit {
             throw APIError.badRequest("The request body goes past the centre's limits (\(error)).")
         } catch {

@@ -17,7 +17,7 @@ extension CentralService {
     /// A branch sees only its own invoices: another branch's are reported missing.
     func lookup(_ request: Request, context: CentralRequestContext) async throws -> Response {
         let caller = try authenticate(request)
-        let json = try await readJSON(request)
+        let json = try await readJSONBody(request)
         var ids: [UUID] = []
         do throws(WireError) {
             let object = try WireObject(json, context: "request")
@@ -51,12 +51,20 @@ extension CentralService {
         let caller = try authenticate(request)
         try requireHQ(caller, to: void ? "void invoices" : "amend invoices")
         let id = try invoiceID(context)
-        let json = try await readJSON(request)
+        let json = try await readJSONBody(request)
         let change: CentralEdit.Change
         let actor: String
         do throws(WireError) {
             let object = try WireObject(json, context: "request")
-            actor = try object.optionalString("actor") ?? caller.node
+            let named = try object.optionalString("actor")
+            // A name holds something besides white space and control characters.
+            let visible = { (scalar: Unicode.Scalar) in
+                !scalar.properties.isWhitespace && scalar.properties.generalCategory != .control
+            }
+            guard named.map({ $0.unicodeScalars.contains(where: visible) }) != false else {
+                throw WireError("request.actor must name who makes the change, or be left out")
+            }
+            actor = named ?? caller.node
             if void {
                 change = .void(reason: try object.string("reason"))
             } else {
@@ -92,6 +100,9 @@ extension CentralService {
     func changes(_ request: Request, context: CentralRequestContext) async throws -> Response {
         let caller = try authenticate(request)
         let branch = context.parameters.get("branch") ?? ""
+        guard TokenRegistry.isValidNode(branch) else {
+            throw APIError.badRequest("The branch in the path must be a node name \(nodeNameRule).")
+        }
         guard caller.isHQ || caller.node == branch else {
             logger.notice("refused a changes listing of another branch", metadata: ["node": "\(caller.node)"])
             throw APIError.forbidden("\(caller.node)'s token may list only its own changes, not \(branch)'s.")

@@ -31,10 +31,21 @@ public struct CentralService: Sendable {
         public var unavailableRetryAfter: Int
         /// The most operations one push may carry (a branch sends at most 5,000); more is 413.
         public var maximumOperationsPerPush: Int
-        /// What one request body may hold: members per object, elements per array, bytes per string, nesting.
+        /// What one request body may hold: members per object, elements per array, bytes per
+        /// string, nesting, values in all (1,000,000: 200 per operation of a push of 5,000, where
+        /// an invoice with one line takes about 40).
         ///
         /// Past any of them the request is answered 400 naming the limit, after bounded work.
         public var document: JSONValue.Limits
+        /// The bytes of request bodies held at once across every connection (at least
+        /// ``maximumBodySize``): a body that would take the total past it is answered 503 with
+        /// `Retry-After: 1` instead of read further, so many large requests at once cost bounded memory.
+        public var maximumBodyBytesInFlight: Int
+        /// How long a connection may send nothing before it is closed.
+        ///
+        /// It counts between requests and in the middle of one (a body stalled half-way then
+        /// gives back its bytes); a request being answered is never cut.
+        public var idleTimeout: Duration
 
         public init(
             maximumBodySize: Int = 64 << 20,
@@ -46,9 +57,14 @@ public struct CentralService: Sendable {
                 maximumDepth: 32,
                 maximumMembers: 1_000,
                 maximumElements: 10_000,
-                maximumStringBytes: 1 << 20
-            )
+                maximumStringBytes: 1 << 20,
+                maximumValues: 1_000_000
+            ),
+            maximumBodyBytesInFlight: Int = 64 << 20,
+            idleTimeout: Duration = .seconds(30)
         ) {
+            self.maximumBodyBytesInFlight = maximumBodyBytesInFlight
+            self.idleTimeout = idleTimeout
             self.maximumOperationsPerPush = maximumOperationsPerPush
             self.document = document
             self.maximumBodySize = maximumBodySize
@@ -82,6 +98,8 @@ public struct CentralService: Sendable {
     public let faults: FaultPlan
     /// Sizes and timings.
     public let limits: Limits
+    /// The request bodies held now, bounded by ``Limits/maximumBodyBytesInFlight``.
+    let bodies: BodyAllowance
     let logger: Logger
     let now: @Sendable () -> UTCTimestamp
 
@@ -126,6 +144,7 @@ public struct CentralService: Sendable {
         self.tokenSource = tokenSource
         self.faults = faults
         self.limits = limits
+        self.bodies = BodyAllowance(maximum: max(limits.maximumBodyBytesInFlight, limits.maximumBodySize))
         self.logger = logger
         self.now = now
     }
@@ -140,14 +159,18 @@ public struct CentralService: Sendable {
         let router = Router(context: CentralRequestContext.self)
         router.add(middleware: APIErrorMiddleware(maximumBodySize: limits.maximumBodySize))
         router.get("/v1/health") { _, _ in try await health() }
-        router.post("/v1/push") { request, context in try await push(request, context: context) }
-        router.post("/v1/invoices/lookup") { request, context in try await lookup(request, context: context) }
+        router.post("/v1/push") { request, context in
+            try await bodies.holding { try await push(request, context: context) }
+        }
+        router.post("/v1/invoices/lookup") { request, context in
+            try await bodies.holding { try await lookup(request, context: context) }
+        }
         router.get("/v1/invoices/:id") { request, context in try await invoice(request, context: context) }
         router.post("/v1/invoices/:id/amend") { request, context in
-            try await edit(request, context: context, void: false)
+            try await bodies.holding { try await edit(request, context: context, void: false) }
         }
         router.post("/v1/invoices/:id/void") { request, context in
-            try await edit(request, context: context, void: true)
+            try await bodies.holding { try await edit(request, context: context, void: true) }
         }
         router.get("/v1/branches/:branch/changes") { request, context in
             try await changes(request, context: context)
@@ -168,8 +191,14 @@ public struct CentralService: Sendable {
         port: Int,
         onListening: @escaping @Sendable (ListeningAddress) async -> Void = { _ in }
     ) -> Application<RouterResponder<CentralRequestContext>> {
-        Application(
+        let idle = limits.idleTimeout.components
+        return Application(
             router: router(),
+            server: .http1(
+                configuration: .init(
+                    idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000)
+                )
+            ),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "fapiao-central"),
             onServerRunning: { channel in
                 await onListening(ListeningAddress(host: host, port: channel.localAddress?.port ?? port))

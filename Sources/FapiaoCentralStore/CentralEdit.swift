@@ -57,6 +57,15 @@ extension CentralEdit {
                 if InvoiceInput.systemFields.contains(key) || key == "id" {
                     throw CentralStoreError(.invalidEdit, "\(key) cannot be amended")
                 }
+                // The validator reads only the fields it knows: another name would be dropped
+                // silently, and the clock ticked for a change that changes nothing.
+                guard InvoiceInput.headerFields.contains(key) else {
+                    throw CentralStoreError(
+                        .invalidEdit,
+                        "\(CanonicalJSON.string(key).text) is not an invoice field (check the spelling; fields are "
+                            + InvoiceInput.headerFields.filter { $0 != "id" }.joined(separator: ", ") + ")"
+                    )
+                }
                 input.fields[key] = value
             }
             let context = CaptureContext(

@@ -386,6 +386,53 @@ private struct UnavailableStore: CentralStore {
         }
     }
 
+    @Test func aDocumentOfMoreValuesThanTheLimitIs400NamingTheLimit() async throws {
+        // A body of zeros costs the parser some fifteen times its size: the values are counted.
+        let limits = CentralService.Limits(document: JSONValue.Limits(maximumDepth: 32, maximumValues: 1_000))
+        try await ServiceHarness.run(limits: limits) { harness in
+            let zeros = Array(repeating: "0", count: 1_000).joined(separator: ",")
+            let reply = try await Self.post(harness, #"{"branch":"bj-01","operations":[[\#(zeros)]]}"#)
+            #expect(reply.status == 400)
+            #expect(reply.body.contains("at most 1000 values in the document"))
+            let outcomes = try await harness.remote().push([try harness.create(1)], branch: ServiceHarness.branch)
+            #expect(outcomes.map(\.outcome) == [.accepted])
+        }
+    }
+
+    @Test func aBodyPastTheBytesInFlightIs503WithRetryAfterUntilTheOthersEnd() async throws {
+        let limits = CentralService.Limits(maximumBodySize: 4_096, maximumBodyBytesInFlight: 4_096)
+        try await ServiceHarness.run(limits: limits) { harness in
+            let port = try #require(URL(string: harness.url)?.port)
+            let token = harness.tokens[ServiceHarness.branch]
+            // A client that sends 3,500 of the 4,000 bytes it announced, and stalls.
+            let stalled = try await RawHTTP.startPost(
+                port: port,
+                "/v1/push",
+                token: token,
+                declaredLength: 4_000,
+                partialBody: Array(repeating: UInt8(ascii: " "), count: 3_500)
+            )
+            let push = #"{"branch":"bj-01","operations":[]}"# + String(repeating: " ", count: 965)
+            var busy: RawHTTP.Reply?
+            for _ in 0..<100 where busy == nil {
+                let reply = try await Self.post(harness, push)
+                if reply.status == 503 { busy = reply } else { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            let reply = try #require(busy, "a 1,000-byte body was never refused while 3,500 bytes were held")
+            #expect(reply.header("Retry-After") == "1")
+            #expect(reply.body.contains("try again later"))
+            #expect(try await harness.store.invoiceCount() == 0)
+
+            RawHTTP.finish(stalled)
+            var status: Int?
+            for _ in 0..<100 where status != 200 {
+                status = try await Self.post(harness, push).status
+                if status != 200 { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(status == 200)
+        }
+    }
+
     @Test func nestingDeeperThanTheLimitIs400() async throws {
         try await ServiceHarness.run { harness in
             let deep = String(repeating: "[", count: 40) + String(repeating: "]", count: 40)

@@ -36,6 +36,19 @@ enum RawHTTP {
             return Int(text.dropFirst(9).prefix(3))
         }
 
+        /// The value of a header of the answer (the first one named so, case-insensitively).
+        func header(_ name: String) -> String? {
+            let text = String(decoding: bytes, as: UTF8.self)
+            let head = text.components(separatedBy: "\r\n\r\n").first ?? ""
+            for line in head.components(separatedBy: "\r\n").dropFirst() {
+                let parts = line.split(separator: ":", maxSplits: 1)
+                if parts.count == 2, parts[0].lowercased() == name.lowercased() {
+                    return parts[1].trimmingCharacters(in: .whitespaces)
+                }
+            }
+            return nil
+        }
+
         /// The body after the blank line.
         var body: String {
             let text = String(decoding: bytes, as: UTF8.self)
@@ -99,6 +112,37 @@ enum RawHTTP {
             received.append(contentsOf: buffer[0..<count])
         }
         return Reply(bytes: received)
+    }
+
+    /// Starts a POST that stalls: it announces `declaredLength` bytes and sends only `partialBody`.
+    ///
+    /// The connection stays open until ``finish(_:)`` closes it.
+    static func startPost(
+        port: Int,
+        _ path: String,
+        token: String?,
+        declaredLength: Int,
+        partialBody: [UInt8]
+    ) async throws -> Int32 {
+        try await onThread {
+            let socket = try connect(port: port)
+            var head = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
+            if let token { head += "Authorization: Bearer \(token)\r\n" }
+            head += "Content-Type: application/json\r\nContent-Length: \(declaredLength)\r\n\r\n"
+            let request = Array(head.utf8) + partialBody
+            var sent = 0
+            while sent < request.count {
+                let written = request[sent...].withUnsafeBytes { send(socket, $0.baseAddress, $0.count, 0) }
+                if written <= 0 { break }
+                sent += written
+            }
+            return socket
+        }
+    }
+
+    /// Closes a connection opened by ``startPost(port:_:token:declaredLength:partialBody:)``.
+    static func finish(_ socket: Int32) {
+        close(socket)
     }
 
     /// A port on 127.0.0.1 on which nothing listens (bound, then closed at once).

@@ -94,6 +94,36 @@ import Testing
         #expect(syntaxError(hostile) != nil)
     }
 
+    @Test func limitsTheValuesOfTheWholeDocument() throws {
+        let limits = JSONValue.Limits(maximumValues: 5)
+        // An array and four numbers: five values; one more is past the limit, wherever it is.
+        let four = try JSONValue.parse(Array("[0,1,2,3]".utf8), limits: limits)
+        #expect(four == .array((0...3).map { .number("\($0)") }))
+        for text in ["[0,1,2,3,4]", #"{"a":[0,1],"b":{"c":null}}"#, "[[[[[[]]]]]]"] {
+            do {
+                _ = try JSONValue.parse(Array(text.utf8), limits: limits)
+                Issue.record("\(text) parsed past a limit of 5 values")
+            } catch {
+                #expect(error.exceedsLimit)
+                #expect(error.description.contains("at most 5 values in the document"))
+            }
+        }
+    }
+
+    @Test func checksUTF8AcrossSlicesOfALargeDocument() throws {
+        // "发" is three bytes: after `"a`, the one at bytes 1,048,574–1,048,576 straddles the
+        // first mebibyte boundary, where the check cuts the document.
+        let text = "\"a" + String(repeating: "发", count: 349_526) + "\""
+        #expect(JSONValue.firstInvalidUTF8(in: Array(text.utf8)) == nil)
+        #expect(try JSONValue.parse(text) == .string("a" + String(repeating: "发", count: 349_526)))
+        var bytes = Array(text.utf8)
+        bytes[(1 << 20) - 1] = 0xFF  // the middle byte of the straddling character
+        #expect(JSONValue.firstInvalidUTF8(in: bytes) == (1 << 20) - 2)
+        var truncated = Array(text.utf8)
+        truncated.removeLast(2)  // the closing quote and the last byte of the last character
+        #expect(JSONValue.firstInvalidUTF8(in: truncated) == truncated.count - 2)
+    }
+
     @Test(arguments: [
         "520.75", "0", "-0", "1e400", "1E-7", "12345678901234567890123456789", "-0.000000000000000000001", "2.50",
     ])

@@ -6,6 +6,7 @@ struct JSONParser {
     let bytes: [UInt8]
     var index = 0
     var depth = 0
+    var valueCount = 0
     let limits: JSONValue.Limits
 
     init(bytes: [UInt8], limits: JSONValue.Limits) {
@@ -38,6 +39,10 @@ struct JSONParser {
 
     mutating func parseValue() throws(JSONValue.SyntaxError) -> JSONValue {
         guard index < bytes.count else { throw fail("a value") }
+        valueCount += 1
+        guard valueCount <= limits.maximumValues else {
+            throw overLimit("at most \(limits.maximumValues) values in the document")
+        }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
@@ -217,7 +222,7 @@ struct JSONParser {
             let keyOffset = index
             let key = try parseString()
             guard names.insert(key).inserted else {
-                throw JSONValue.SyntaxError(offset: keyOffset, expected: "no second member named \"\(key)\"")
+                throw JSONValue.SyntaxError(offset: keyOffset, expected: "no second member named \(key.quotedExcerpt)")
             }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("':'") }

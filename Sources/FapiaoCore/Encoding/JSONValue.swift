@@ -80,17 +80,24 @@ public enum JSONValue: Hashable, Sendable {
         public var maximumElements: Int
         /// Bytes of one string (UTF-8, after escapes).
         public var maximumStringBytes: Int
+        /// Values in the whole document: every object, array, string, number and literal.
+        ///
+        /// Each parsed value costs tens of bytes, so a body of `[0,0,…]` would otherwise cost
+        /// some fifteen times its size in memory.
+        public var maximumValues: Int
 
         public init(
             maximumDepth: Int = 64,
             maximumMembers: Int = .max,
             maximumElements: Int = .max,
-            maximumStringBytes: Int = .max
+            maximumStringBytes: Int = .max,
+            maximumValues: Int = .max
         ) {
             self.maximumDepth = maximumDepth
             self.maximumMembers = maximumMembers
             self.maximumElements = maximumElements
             self.maximumStringBytes = maximumStringBytes
+            self.maximumValues = maximumValues
         }
 
         /// Nesting bounded at 64 levels; sizes bounded only by the input.
@@ -127,8 +134,18 @@ public enum JSONValue: Hashable, Sendable {
     /// The offset of the first byte of `bytes` that does not start or continue a valid UTF-8
     /// character, or `nil` when all of it is UTF-8.
     public static func firstInvalidUTF8(in bytes: [UInt8]) -> Int? {
-        // Fast path: ASCII and valid text, checked by the standard library in one pass.
-        if String(validating: bytes, as: UTF8.self) != nil { return nil }
+        // Fast path: ASCII and valid text, checked by the standard library a mebibyte at a time
+        // (each slice cut where a character starts), so a large body is never copied whole.
+        var start = 0
+        while start < bytes.count {
+            let limit = min(start + (1 << 20), bytes.count)
+            var end = limit
+            while end > start, end < bytes.count, bytes[end] & 0xC0 == 0x80 { end -= 1 }
+            if end == start { end = limit }
+            guard String(validating: bytes[start..<end], as: UTF8.self) != nil else { break }
+            start = end
+        }
+        if start == bytes.count { return nil }
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = bytes.makeIterator()
         var offset = 0
