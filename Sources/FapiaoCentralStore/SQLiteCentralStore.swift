@@ -72,6 +72,7 @@ public final class SQLiteCentralStore: CentralStore {
                 userVersion = 0
             case .store(let version):
                 userVersion = version
+                try Self.refuseIfDamaged(path: path, expectingNode: !create && version >= Self.schemaVersion)
             }
             pool = try Self.openPool(path: path)
             if userVersion < Self.schemaVersion {

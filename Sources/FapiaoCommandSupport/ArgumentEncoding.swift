@@ -13,9 +13,15 @@ public enum ArgumentEncoding {
         for (index, bytes) in arguments.enumerated().dropFirst() {
             guard let offset = JSONValue.firstInvalidUTF8(in: bytes) else { continue }
             let previous = index > 1 ? String(decoding: arguments[index - 1], as: UTF8.self) : ""
-            let which =
+            var which =
                 previous.hasPrefix("--") && !previous.contains("=")
                 ? "the value of \(previous) (argument \(index))" : "argument \(index)"
+            // `--buyer-name=VALUE`: the option is in the argument itself, before the bad byte.
+            if bytes.starts(with: Array("--".utf8)), let equals = bytes.firstIndex(of: UInt8(ascii: "=")),
+                equals < offset
+            {
+                which = "the value of \(String(decoding: bytes[..<equals], as: UTF8.self)) (argument \(index))"
+            }
             return "\(which) is not UTF-8 text (byte \(offset + 1) is not; GBK or another legacy encoding?): "
                 + "switch the terminal to UTF-8 and type it again; nothing was changed."
         }

@@ -121,8 +121,10 @@ public final class Journal: Sendable {
     public static func open(at path: String, environment: JournalEnvironment = .system()) throws -> Journal {
         let header = try JournalFile.inspect(path: path)
         do {
+            try refuseIfDamaged(path: path, thorough: false)
             var pool: DatabasePool?
             if header.userVersion < JournalFile.schemaVersion {
+                try refuseIfDamaged(path: path, thorough: true)
                 let upgrading = try openPool(path: path)
                 try migrate(upgrading)
                 pool = upgrading
@@ -143,6 +145,35 @@ public final class Journal: Sendable {
             return Journal(path: path, reader: reader, writer: pool, settings: settings, environment: environment)
         } catch {
             throw mapped(error, path: path)
+        }
+    }
+
+    /// Refuses a damaged journal, on a read-only connection, before anything reads or writes it.
+    ///
+    /// SQLite notices damage only on the pages a statement touches: a capture could land beside
+    /// a damaged page it never reads, and a page of another table swapped into a table's tree
+    /// reads as rows with NULLs and wrong types where the schema allows none. Every opening
+    /// reads every page once (`PRAGMA quick_check`, about 0.1 s for 20,000 invoices); before the
+    /// first write, `thorough` also checks that every index agrees with its table
+    /// (`PRAGMA integrity_check`, about 0.25 s), since a unique index missing a row would let a
+    /// duplicate number in. Opening the writer already writes (GRDB makes sure the WAL is not
+    /// empty), so the check comes first.
+    private static func refuseIfDamaged(path: String, thorough: Bool) throws {
+        var configuration = Configuration()
+        configuration.label = "fapiao.journal.check"
+        configuration.readonly = true
+        configuration.busyMode = .timeout(30)
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        defer { try? queue.close() }
+        let pragma = thorough ? "integrity_check" : "quick_check"
+        let verdict = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA \(pragma)(1)") }
+        guard verdict == ["ok"] else {
+            let finding = verdict.flatMap { $0.split(separator: "\n") }.first { !$0.hasPrefix("***") } ?? "no verdict"
+            throw JournalError(
+                code: .damaged,
+                message: "The journal \(path) is damaged (SQLite finds: \(finding)); it was left as it is. "
+                    + "Restore it from a backup."
+            )
         }
     }
 
@@ -193,6 +224,7 @@ public final class Journal: Sendable {
     private func writerPool() throws -> DatabasePool {
         try writer.withLock { pool in
             if let pool { return pool }
+            try Self.refuseIfDamaged(path: path, thorough: true)
             let opened = try Self.openPool(path: path)
             pool = opened
             return opened
@@ -238,7 +270,10 @@ public final class Journal: Sendable {
 
     static func mapped(_ error: any Error, path: String) -> any Error {
         guard let database = error as? DatabaseError else { return error }
-        switch database.resultCode.primaryResultCode {
+        // SQLite makes room for the WAL's shared-memory file (-shm) by writing into each of its
+        // pages; on a full disk that write fails as SQLITE_IOERR_SHMSIZE, not SQLITE_FULL.
+        let full = database.extendedResultCode == .SQLITE_IOERR_SHMSIZE
+        switch full ? .SQLITE_FULL : database.resultCode.primaryResultCode {
         case .SQLITE_FULL:
             return JournalError(
                 code: .storageFull,

@@ -19,6 +19,13 @@ import Testing
         #expect(refusal.contains("byte 1"))
     }
 
+    @Test func aValueGivenWithEqualsIsRefusedNamingItsOption() throws {
+        let refusal = try #require(
+            ArgumentEncoding.refusal([Array("fapiao".utf8), Array("--buyer-name=".utf8) + [0xB1, 0xB1]])
+        )
+        #expect(refusal.hasPrefix("the value of --buyer-name (argument 1) is not UTF-8 text (byte 14 is not"))
+    }
+
     @Test func aBareArgumentIsNamedByPosition() throws {
         let refusal = try #require(
             ArgumentEncoding.refusal([Array("fapiao-central".utf8), Array("token".utf8), [0x62, 0x6A, 0xFF]])

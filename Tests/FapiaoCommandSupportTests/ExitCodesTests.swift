@@ -102,6 +102,12 @@ import Testing
     @Test func ioError74ForAFullDiskOrAFailingStore() {
         let full = Journal.mapped(DatabaseError(resultCode: .SQLITE_FULL), path: "/j")
         #expect(ExitCodes.code(for: full) == 74)
+        // No room for the WAL's shared-memory file is a full disk too, and says so.
+        let noShm = Journal.mapped(DatabaseError(resultCode: .SQLITE_IOERR_SHMSIZE), path: "/j")
+        #expect((noShm as? JournalError)?.code == .storageFull)
+        #expect("\(noShm)".contains("is full"))
+        let failing = Journal.mapped(DatabaseError(resultCode: .SQLITE_IOERR_READ), path: "/j")
+        #expect((failing as? JournalError)?.code == .ioError)
         #expect(ExitCodes.code(for: CentralStoreError(.ioError, "full")) == 74)
     }
 

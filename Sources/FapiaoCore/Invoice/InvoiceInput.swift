@@ -95,7 +95,9 @@ public struct InvoiceInput: Hashable, Sendable {
             }
             if !value.isEmpty { input.fields[name] = value }
         }
-        if row.count > header.count {
+        // A row short of cells is as malformed as one with too many (RFC 4180): which cells went
+        // missing cannot be told, so neither is read as empty.
+        if row.count != header.count {
             input.problems.append(
                 ValidationIssue(
                     field: "row",
@@ -109,7 +111,7 @@ public struct InvoiceInput: Hashable, Sendable {
 
     static func unknownField(_ name: String) -> ValidationIssue {
         ValidationIssue(
-            field: name,
+            field: name.excerpt,
             rule: "unknownField",
             message: "is not an invoice field (check the spelling; fields are \(headerFields.joined(separator: ", ")))"
         )
@@ -129,7 +131,7 @@ public struct InvoiceInput: Hashable, Sendable {
                     field: path,
                     rule: "type",
                     message:
-                        "must be a string such as \"\(text)\" in quotes, not a JSON number (numbers lose precision)"
+                        "must be a string such as \(text.quotedExcerpt) in quotes, not a JSON number (numbers lose precision)"
                 )
             )
         default:
@@ -153,7 +155,7 @@ public struct InvoiceInput: Hashable, Sendable {
             guard Self.knownLineFields.contains(key) else {
                 problems.append(
                     ValidationIssue(
-                        field: "\(prefix).\(key)",
+                        field: "\(prefix).\(key.excerpt)",
                         rule: "unknownField",
                         message: "is not a line field (fields are \(Self.lineFields.joined(separator: ", ")))"
                     )
@@ -169,7 +171,7 @@ public struct InvoiceInput: Hashable, Sendable {
                         field: "\(prefix).\(key)",
                         rule: "type",
                         message:
-                            "must be a string such as \"\(text)\" in quotes, not a JSON number (numbers lose precision)"
+                            "must be a string such as \(text.quotedExcerpt) in quotes, not a JSON number (numbers lose precision)"
                     )
                 )
             default:

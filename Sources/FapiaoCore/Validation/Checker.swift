@@ -41,7 +41,8 @@ struct Checker {
             fail(field, "maxLength", "must be at most \(limit) characters, not \(value.count)")
             return nil
         }
-        if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+        // C0, DEL and the C1 controls (U+0080–U+009F, NEL among them): none is text a person typed.
+        if value.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
             fail(field, "controlCharacter", "must not contain control characters such as line breaks or tabs")
             return nil
         }
@@ -52,23 +53,35 @@ struct Checker {
         if type.isDigital {
             if code != nil { fail("code", "digitalNoCode", "must be empty for a digital (\(type.rawValue)) invoice") }
             if let number, !isDigits(number, counts: [20]) {
-                fail("number", "format", "must be 20 digits for a \(type.rawValue) invoice, not \"\(number)\"")
+                fail(
+                    "number",
+                    "format",
+                    "must be 20 digits for a \(type.rawValue) invoice, not \(number.quotedExcerpt)"
+                )
             }
         } else if type == .other {
             if let code, !isDigits(code, counts: [10, 12]) { fail("code", "format", "must be 10 or 12 digits") }
             if let number, !isDigits(number, counts: Set(8...20)) {
-                fail("number", "format", "must be 8 to 20 digits, not \"\(number)\"")
+                fail("number", "format", "must be 8 to 20 digits, not \(number.quotedExcerpt)")
             }
         } else {
             if let code {
                 if !isDigits(code, counts: [10, 12]) {
-                    fail("code", "format", "must be 10 or 12 digits for a \(type.rawValue) invoice, not \"\(code)\"")
+                    fail(
+                        "code",
+                        "format",
+                        "must be 10 or 12 digits for a \(type.rawValue) invoice, not \(code.quotedExcerpt)"
+                    )
                 }
             } else {
                 fail("code", "required", "must not be empty for a legacy \(type.rawValue) invoice (10 or 12 digits)")
             }
             if let number, !isDigits(number, counts: [8]) {
-                fail("number", "format", "must be 8 digits for a legacy \(type.rawValue) invoice, not \"\(number)\"")
+                fail(
+                    "number",
+                    "format",
+                    "must be 8 digits for a legacy \(type.rawValue) invoice, not \(number.quotedExcerpt)"
+                )
             }
         }
     }
@@ -76,7 +89,7 @@ struct Checker {
     mutating func date(policy: ValidationPolicy, today: CalendarDate) -> CalendarDate? {
         guard let text = required("issueDate") else { return nil }
         guard let date = CalendarDate(parsing: text) else {
-            fail("issueDate", "format", "must be a real date written YYYY-MM-DD, not \"\(text)\"")
+            fail("issueDate", "format", "must be a real date written YYYY-MM-DD, not \(text.quotedExcerpt)")
             return nil
         }
         if date > today {
@@ -120,11 +133,15 @@ struct Checker {
         do {
             let money = try Money(parsing: text, currency: currency, allowNegative: true)
             if negative, money.minorUnits > 0 {
-                fail(field, "redNegative", "must be negative or zero on a red invoice, not \(text)")
+                fail(field, "redNegative", "must be negative or zero on a red invoice, not \(text.excerpt)")
                 return nil
             }
             if !negative, money.minorUnits < 0 {
-                fail(field, "notNegative", "must not be negative on a normal invoice (use kind red), not \(text)")
+                fail(
+                    field,
+                    "notNegative",
+                    "must not be negative on a normal invoice (use kind red), not \(text.excerpt)"
+                )
                 return nil
             }
             return money
@@ -150,74 +167,6 @@ struct Checker {
         } catch {
             fail(field, error.ruleCode, error.rule)
             return nil
-        }
-    }
-
-    mutating func lines(
-        _ rawLines: [[String: String]],
-        currency: String,
-        negative: Bool,
-        policy: ValidationPolicy
-    ) -> [InvoiceLine]? {
-        var lines: [InvoiceLine] = []
-        var ok = true
-        for (index, raw) in rawLines.enumerated() {
-            let prefix = "lines[\(index + 1)]"
-            var line = Checker(
-                fields: Dictionary(uniqueKeysWithValues: raw.map { ("\(prefix).\($0.key)", $0.value) }),
-                issues: []
-            )
-            let description = line.text("\(prefix).description", required: true)
-            let quantity = line.optional("\(prefix).quantity")
-            if let quantity { line.decimal("\(prefix).quantity", quantity) }
-            let unitPrice = line.optional("\(prefix).unitPrice")
-            if let unitPrice { line.decimal("\(prefix).unitPrice", unitPrice) }
-            let net = line.money("\(prefix).net", currency: currency, negative: negative)
-            let tax = line.money("\(prefix).tax", currency: currency, negative: negative)
-            let rate = line.rate("\(prefix).taxRate", table: policy.rateTable)
-            if let net, let tax, let rate {
-                let expected = rate.tax(on: net.minorUnits)
-                if (tax.minorUnits - expected).magnitude > policy.lineTaxTolerance.magnitude {
-                    line.fail(
-                        "\(prefix).tax",
-                        "taxMismatch",
-                        "must be net × rate = \(DecimalText.format(expected, scale: 2)) within "
-                            + "\(DecimalText.format(policy.lineTaxTolerance, scale: 2)), not \(tax.decimalText)"
-                    )
-                }
-            }
-            // The reader's problems with this line's fields are already in `issues`; a refused value
-            // is not also reported as empty.
-            issues += line.issues.filter { issue in
-                issue.rule != "required" || !issues.contains { $0.field == issue.field }
-            }
-            if line.issues.isEmpty, let description, let net, let tax, let rate {
-                lines.append(
-                    InvoiceLine(
-                        description: description,
-                        quantity: quantity,
-                        unitPrice: unitPrice,
-                        net: net,
-                        taxRate: rate,
-                        tax: tax
-                    )
-                )
-            } else {
-                ok = false
-            }
-        }
-        return ok ? lines : nil
-    }
-
-    mutating func decimal(_ field: String, _ text: String) {
-        do {
-            _ = try DecimalText.parse(text, scale: 6)
-        } catch {
-            fail(
-                field,
-                error.ruleCode,
-                error == .tooManyDecimals(allowed: 6) ? "must have at most 6 decimal places" : error.rule
-            )
         }
     }
 

@@ -39,7 +39,7 @@ public enum InvoiceValidator {
         if let text = check.optional("kind") {
             kind = InvoiceKind(rawValue: text) ?? .normal
             if InvoiceKind(rawValue: text) == nil {
-                check.fail("kind", "oneOf", "must be normal or red, not \"\(text)\"")
+                check.fail("kind", "oneOf", "must be normal or red, not \(text.quotedExcerpt)")
             }
         } else {
             kind = .normal
@@ -48,7 +48,7 @@ public enum InvoiceValidator {
         let typeText = check.required("type")
         let type = typeText.flatMap(InvoiceType.init(rawValue:))
         if let typeText, type == nil {
-            check.fail("type", "oneOf", "must be one of \(InvoiceType.listText), not \"\(typeText)\"")
+            check.fail("type", "oneOf", "must be one of \(InvoiceType.listText), not \(typeText.quotedExcerpt)")
         }
 
         let code = check.optional("code")

@@ -35,12 +35,14 @@ struct Amend: ParsableCommand {
         if json != nil, !fields.fields.isEmpty {
             throw ValidationError("Give the changes either as --json or as field flags, not both.")
         }
-        if json == nil, fields.fields.isEmpty {
-            throw ValidationError("Give at least one field to change, e.g. --buyer-name NAME; see --help.")
-        }
     }
 
     func run() throws {
+        // Checked here, not in validate(): the parser names an unknown option only after validate()
+        // passes, and "give at least one field" would hide the misspelt flag that was the only one given.
+        if json == nil, fields.fields.isEmpty {
+            throw ValidationError("Give at least one field to change, e.g. --buyer-name NAME; see --help.")
+        }
         try reportingErrors {
             let journal = try journalOptions.open()
             let changes = try json.map(readInvoiceJSON) ?? InvoiceInput(fields: fields.fields)

@@ -138,14 +138,16 @@ struct Enqueue: ParsableCommand {
         if json != nil, !fields.fields.isEmpty {
             throw ValidationError("Give the invoice either as --json or as field flags, not both.")
         }
+    }
+
+    func run() throws {
+        // Checked here, not in validate(): the parser names an unknown option only after validate()
+        // passes, and "give the invoice" would hide the misspelt flag that was the only one given.
         if json == nil, fields.fields.isEmpty {
             throw ValidationError(
                 "Give the invoice as --json FILE (or - for standard input) or as field flags; see --help."
             )
         }
-    }
-
-    func run() throws {
         try reportingErrors {
             let journal = try journalOptions.open()
             let input = try json.map(readInvoiceJSON) ?? InvoiceInput(fields: fields.fields)

@@ -96,15 +96,27 @@ struct Sync: AsyncParsableCommand {
                 journal: journal,
                 timeout: timeout.flatMap(SyncCommandSupport.parseDuration)
             )
-            return try await RemoteConnection.using(adapter) {
-                dryRun
-                    ? try await DryRun(
-                        journal: journal,
-                        engine: engine(journal: journal, adapter: adapter),
-                        endpoint: adapter.endpoint,
-                        format: format
-                    ).run()
-                    : try await sync(journal: journal, adapter: adapter)
+            do {
+                return try await RemoteConnection.using(adapter) {
+                    dryRun
+                        ? try await DryRun(
+                            journal: journal,
+                            engine: engine(journal: journal, adapter: adapter),
+                            endpoint: adapter.endpoint,
+                            format: format
+                        ).run()
+                        : try await sync(journal: journal, adapter: adapter)
+                }
+            } catch let error as JournalError where error.code == .storageFull && !dryRun {
+                // "Nothing was written" is not so for a sync: the batch it ran out on may already be
+                // marked in flight, and delivered.
+                throw JournalError(
+                    code: .storageFull,
+                    message: "The disk holding \(journal.path) is full; the sync stopped, and a batch it had "
+                        + "already sent stays in flight for the next sync to send again with the same operation "
+                        + "ids. Free space and try again.",
+                    cause: error
+                )
             }
         }
         if exitCode != 0 { throw ExitCode(exitCode) }

@@ -1,0 +1,93 @@
+extension Checker {
+    mutating func lines(
+        _ rawLines: [[String: String]],
+        currency: String,
+        negative: Bool,
+        policy: ValidationPolicy
+    ) -> [InvoiceLine]? {
+        var lines: [InvoiceLine] = []
+        var ok = true
+        for (index, raw) in rawLines.enumerated() {
+            let prefix = "lines[\(index + 1)]"
+            var line = Checker(
+                fields: Dictionary(uniqueKeysWithValues: raw.map { ("\(prefix).\($0.key)", $0.value) }),
+                issues: []
+            )
+            let description = line.text("\(prefix).description", required: true)
+            let quantity = line.optional("\(prefix).quantity")
+            let quantityValue = quantity.flatMap { line.decimal("\(prefix).quantity", $0) }
+            if quantityValue == 0 {
+                line.fail("\(prefix).quantity", "positive", "must be greater than zero, not \(quantity ?? "")")
+            }
+            let unitPrice = line.optional("\(prefix).unitPrice")
+            let unitPriceValue = unitPrice.flatMap { line.decimal("\(prefix).unitPrice", $0) }
+            let net = line.money("\(prefix).net", currency: currency, negative: negative)
+            if let quantityValue, quantityValue > 0, let unitPriceValue, let net {
+                line.lineAmount(prefix, quantityValue, unitPriceValue, net: net, tolerance: policy.lineTaxTolerance)
+            }
+            let tax = line.money("\(prefix).tax", currency: currency, negative: negative)
+            let rate = line.rate("\(prefix).taxRate", table: policy.rateTable)
+            if let net, let tax, let rate {
+                let expected = rate.tax(on: net.minorUnits)
+                if (tax.minorUnits - expected).magnitude > policy.lineTaxTolerance.magnitude {
+                    line.fail(
+                        "\(prefix).tax",
+                        "taxMismatch",
+                        "must be net × rate = \(DecimalText.format(expected, scale: 2)) within "
+                            + "\(DecimalText.format(policy.lineTaxTolerance, scale: 2)), not \(tax.decimalText)"
+                    )
+                }
+            }
+            // The reader's problems with this line's fields are already in `issues`; a refused value
+            // is not also reported as empty.
+            issues += line.issues.filter { issue in
+                issue.rule != "required" || !issues.contains { $0.field == issue.field }
+            }
+            if line.issues.isEmpty, let description, let net, let tax, let rate {
+                lines.append(
+                    InvoiceLine(
+                        description: description,
+                        quantity: quantity,
+                        unitPrice: unitPrice,
+                        net: net,
+                        taxRate: rate,
+                        tax: tax
+                    )
+                )
+            } else {
+                ok = false
+            }
+        }
+        return ok ? lines : nil
+    }
+
+    /// A line's quantity or unit price, in millionths; `nil` (and an issue) when it is not a decimal.
+    mutating func decimal(_ field: String, _ text: String) -> Int64? {
+        do {
+            return try DecimalText.parse(text, scale: 6)
+        } catch {
+            fail(
+                field,
+                error.ruleCode,
+                error == .tooManyDecimals(allowed: 6) ? "must have at most 6 decimal places" : error.rule
+            )
+            return nil
+        }
+    }
+
+    /// 金额 = 数量 × 单价: a line's net is its quantity times its unit price rounded half-up to the
+    /// fen, within the line tolerance (on a red invoice the net is negative and the two positive).
+    mutating func lineAmount(_ prefix: String, _ quantity: Int64, _ unitPrice: Int64, net: Money, tolerance: Int64) {
+        // Both in millionths: the product is in 10^-12 yuan, 10^10 of which make a fen.
+        let expected = (Int128(quantity) * Int128(unitPrice) + 5_000_000_000) / 10_000_000_000
+        let off = (expected - Int128(net.minorUnits.magnitude)).magnitude
+        if off <= UInt128(tolerance.magnitude) { return }
+        let expectedText = expected <= Int128(Int64.max) ? DecimalText.format(Int64(expected), scale: 2) : "too large"
+        fail(
+            "\(prefix).net",
+            "quantityTimesPrice",
+            "must be quantity × unit price = \(expectedText) within \(DecimalText.format(tolerance, scale: 2)), "
+                + "not \(net.decimalText)"
+        )
+    }
+}
