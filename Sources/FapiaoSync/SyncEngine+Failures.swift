@@ -5,16 +5,25 @@ import Foundation
 import Logging
 
 extension SyncEngine {
-    /// The result for an operation whose push failed: in doubt or pending again, or, alone in
-    /// its push after too many attempts, given up (quarantined, re-sent on requeue).
+    /// The result for an operation whose push failed: in doubt or pending again, or given up
+    /// (quarantined, re-sent on requeue) when it has failed alone in its push
+    /// ``SyncOptions/maximumFailuresAlone`` times in a row after enough attempts in all.
+    ///
+    /// - Parameters:
+    ///   - item: the operation.
+    ///   - error: why the push failed.
+    ///   - failuresAlone: this run's failed pushes in a row of `item` alone, this one included;
+    ///     0 when it was sent with others.
+    /// - Returns: the operation and its result.
     func unanswered(
         _ item: OutboxItem,
         error: RemoteError,
-        alone: Bool
+        failuresAlone: Int
     ) -> (item: OutboxItem, result: PushResult) {
         // An operation that may have landed earlier stays in doubt even if this attempt never left.
         let mayHaveApplied = error.mayHaveApplied || item.status == .inDoubt || item.status == .inFlight
-        if mayHaveApplied, alone, item.attempts >= options.maximumAttempts {
+        let aloneLimit = max(1, min(options.maximumFailuresAlone, options.retry.maximumConsecutiveFailures))
+        if mayHaveApplied, failuresAlone >= aloneLimit, item.attempts >= options.maximumAttempts {
             return (
                 item,
                 .gaveUp(

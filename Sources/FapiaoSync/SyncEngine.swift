@@ -123,6 +123,8 @@ public actor SyncEngine {
             var seenInvoices = Set<UUID>()
             var remaining = batch.filter { seenInvoices.insert($0.operation.invoiceID).inserted }
             var settled = Set<Int64>()
+            // Failed pushes in a row of the one operation left alone (see maximumFailuresAlone).
+            var failuresAlone = (sequence: Int64(-1), count: 0)
             while !remaining.isEmpty {
                 try journal.markInFlight(remaining, lease: try currentLease(), actor: options.actor)
                 for index in remaining.indices { remaining[index].attempts += 1 }
@@ -142,7 +144,18 @@ public actor SyncEngine {
                     }
                 } catch let error as RemoteError {
                     failure = error
-                    results = remaining.map { item in unanswered(item, error: error, alone: remaining.count == 1) }
+                    if remaining.count == 1, let only = remaining.first {
+                        failuresAlone =
+                            failuresAlone.sequence == only.sequence
+                            ? (only.sequence, failuresAlone.count + 1) : (only.sequence, 1)
+                    }
+                    results = remaining.map { item in
+                        unanswered(
+                            item,
+                            error: error,
+                            failuresAlone: remaining.count == 1 ? failuresAlone.count : 0
+                        )
+                    }
                     if error.mayHaveApplied {
                         for index in remaining.indices { remaining[index].status = .inDoubt }
                     }

@@ -189,6 +189,28 @@ import Testing
         try harness.expectJournalSound()
     }
 
+    /// Halving keeps a failing batch's first operation, so on a flaky network it gathers the
+    /// attempts of the whole batch: it is given up only when it keeps failing alone.
+    @Test func aHealthyFirstOperationIsNotQuarantinedForTheBatchesItWasIn() async throws {
+        try harness.importInvoices(1...64)
+        let first = try #require(try harness.operationIDs(ofInvoice: 1).first)
+        // 64 → 32 → … → 1: seven lost replies, the last one alone; then one refused connection,
+        // alone again: eight attempts, as many as allowed, but only two failures in a row alone.
+        remote.script(.loseReply, times: 7)
+        remote.script(.unreachable)
+
+        let summary = try await harness.engine(batchSize: 64).run()
+
+        #expect(summary.stop == nil)
+        #expect(summary.tally.quarantined == 0)
+        #expect(try journal.quarantine().isEmpty)
+        // The first push landed (its reply was lost), so the centre answers the last one `duplicate`.
+        #expect(try harness.operationStatuses()[first] == "duplicate")
+        #expect(remote.pushedOperationIDs.filter { $0 == first }.count == 9)
+        #expect(try journal.status().byState == [.accepted: 64])
+        try harness.expectJournalSound()
+    }
+
     @Test func aPoisonOperationAtTheHeadOfTheOutboxIsIsolatedWithTheDefaultLimits() async throws {
         try harness.importInvoices(1...40)
         let poisoned = try #require(try harness.operationIDs(ofInvoice: 1).first)
