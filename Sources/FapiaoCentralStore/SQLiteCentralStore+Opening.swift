@@ -26,6 +26,15 @@ extension SQLiteCentralStore {
     /// node id is refused too rather than claimed: its first commits are gone (SQLite drops a
     /// WAL whose first frame is damaged), or it was never served.
     static func refuseIfDamaged(path: String, expectingNode: Bool) throws {
+        // SQLite would read the WAL only up to a damaged frame and drop every commit after it.
+        let readFile = { (file: String) in FileManager.default.contents(atPath: file).map { [UInt8]($0) } }
+        if let damage = SQLiteWAL.damage(besideDatabase: path, read: readFile) {
+            throw CentralStoreError(
+                .damaged,
+                "The central store \(path) is damaged (\(damage.description)); it was left as it is. "
+                    + "Restore it from a backup."
+            )
+        }
         var configuration = Configuration()
         configuration.label = "fapiao.central.check"
         configuration.readonly = true

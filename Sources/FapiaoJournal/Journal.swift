@@ -159,6 +159,15 @@ public final class Journal: Sendable {
     /// duplicate number in. Opening the writer already writes (GRDB makes sure the WAL is not
     /// empty), so the check comes first.
     private static func refuseIfDamaged(path: String, thorough: Bool) throws {
+        // SQLite would read the WAL only up to a damaged frame and drop every commit after it.
+        let readFile = { (file: String) in FileManager.default.contents(atPath: file).map { [UInt8]($0) } }
+        if let damage = SQLiteWAL.damage(besideDatabase: path, read: readFile) {
+            throw JournalError(
+                code: .damaged,
+                message: "The journal \(path) is damaged (\(damage.description)); it was left as it is. "
+                    + "Restore it from a backup."
+            )
+        }
         var configuration = Configuration()
         configuration.label = "fapiao.journal.check"
         configuration.readonly = true

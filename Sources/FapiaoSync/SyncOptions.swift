@@ -25,7 +25,7 @@ public struct SyncOptions: Hashable, Sendable {
     public init(
         batchSize: Int = 500,
         maximumAttempts: Int = 8,
-        maximumFailuresAlone: Int = 3,
+        maximumFailuresAlone: Int = 5,
         retry: RetryPolicy = RetryPolicy(),
         leaseDuration: Duration = .seconds(120),
         owner: String,
