@@ -69,9 +69,19 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "FapiaoSQLiteFiles",
+            dependencies: [
+                "FapiaoCore",
+                "Schema",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "FapiaoJournal",
             dependencies: [
                 "FapiaoCore",
+                "FapiaoSQLiteFiles",
                 "FapiaoRemote",
                 "FapiaoFailpoints",
                 "Schema",
@@ -112,6 +122,7 @@ let package = Package(
         .target(
             name: "FapiaoCentralStore",
             dependencies: [
+                "FapiaoSQLiteFiles",
                 "FapiaoCore",
                 "FapiaoRemote",
                 "FapiaoFailpoints",

@@ -1,5 +1,6 @@
 import FapiaoCore
 import FapiaoRemote
+import FapiaoSQLiteFiles
 import Foundation
 import GRDB
 import Schema
@@ -16,51 +17,40 @@ extension SQLiteCentralStore {
         try queue.close()
     }
 
-    /// Refuses a damaged store before anything is written to it.
+    /// Refuses a damaged store before anything is written to it (see ``SQLiteFileCheck``):
+    /// every page and index, its WAL and its schema are checked first.
     ///
-    /// SQLite notices damage only on the pages a statement reads (an edit could land beside a
-    /// damaged page, a unique index missing a row would let a duplicate in), and opening the
-    /// pool already writes (GRDB makes sure the WAL is not empty), so every page and index is
-    /// checked first on a read-only connection (`PRAGMA integrity_check`). With
-    /// `expectingNode` (a store opened to read or edit, not to serve), a store that records no
-    /// node id is refused too rather than claimed: its first commits are gone (SQLite drops a
-    /// WAL whose first frame is damaged), or it was never served.
+    /// With `expectingNode` (a store opened to read or edit, not to serve), a store that
+    /// records no node id is refused too rather than claimed: its first commits are gone
+    /// (SQLite drops a WAL whose first frame is damaged), or it was never served.
     static func refuseIfDamaged(path: String, expectingNode: Bool) throws {
-        // SQLite would read the WAL only up to a damaged frame and drop every commit after it.
-        let readFile = { (file: String) in FileManager.default.contents(atPath: file).map { [UInt8]($0) } }
-        if let damage = SQLiteWAL.damage(besideDatabase: path, read: readFile) {
+        if let finding = try SQLiteFileCheck.finding(
+            path: path,
+            depth: .thorough,
+            migrations: Schema.central,
+            busyTimeout: 10
+        ) {
             throw CentralStoreError(
                 .damaged,
-                "The central store \(path) is damaged (\(damage.description)); it was left as it is. "
-                    + "Restore it from a backup."
+                "The central store \(path) is damaged (\(finding)); it was left as it is. Restore it from a backup."
             )
         }
+        guard expectingNode else { return }
         var configuration = Configuration()
         configuration.label = "fapiao.central.check"
         configuration.readonly = true
         configuration.busyMode = .timeout(10)
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         defer { try? queue.close() }
-        try queue.read { db in
-            let verdict = try String.fetchAll(db, sql: "PRAGMA integrity_check(1)")
-            guard verdict == ["ok"] else {
-                let finding =
-                    verdict.flatMap { $0.split(separator: "\n") }.first { !$0.hasPrefix("***") } ?? "no verdict"
-                throw CentralStoreError(
-                    .damaged,
-                    "The central store \(path) is damaged (SQLite finds: \(finding)); it was left as it is. "
-                        + "Restore it from a backup."
-                )
-            }
-            if expectingNode,
-                try String.fetchOne(db, sql: "SELECT value FROM central_setting WHERE key = 'node'") == nil
-            {
-                throw CentralStoreError(
-                    .damaged,
-                    "The central store \(path) records no node id: its first changes are lost or it was never served; "
-                        + "it was left as it is. Restore it from a backup, or start the service on it."
-                )
-            }
+        let node = try queue.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM central_setting WHERE key = 'node'")
+        }
+        if node == nil {
+            throw CentralStoreError(
+                .damaged,
+                "The central store \(path) records no node id: its first changes are lost or it was never served; "
+                    + "nothing was written."
+            )
         }
     }
 

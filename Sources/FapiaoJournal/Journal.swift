@@ -1,8 +1,10 @@
 import FapiaoCore
 import FapiaoFailpoints
+import FapiaoSQLiteFiles
 import Foundation
 import GRDB
 import Logging
+import Schema
 import Synchronization
 
 /// A branch's durable journal: invoices, the outbox of operations, the audit chain.
@@ -148,40 +150,20 @@ public final class Journal: Sendable {
         }
     }
 
-    /// Refuses a damaged journal, on a read-only connection, before anything reads or writes it.
-    ///
-    /// SQLite notices damage only on the pages a statement touches: a capture could land beside
-    /// a damaged page it never reads, and a page of another table swapped into a table's tree
-    /// reads as rows with NULLs and wrong types where the schema allows none. Every opening
-    /// reads every page once (`PRAGMA quick_check`, about 0.1 s for 20,000 invoices); before the
-    /// first write, `thorough` also checks that every index agrees with its table
-    /// (`PRAGMA integrity_check`, about 0.25 s), since a unique index missing a row would let a
-    /// duplicate number in. Opening the writer already writes (GRDB makes sure the WAL is not
-    /// empty), so the check comes first.
+    /// Refuses a damaged journal before anything reads or writes it (see ``SQLiteFileCheck``):
+    /// every opening reads every page, and before the first write (`thorough`) every index is
+    /// compared with its table too, since a unique index missing a row would let a duplicate
+    /// number in.
     private static func refuseIfDamaged(path: String, thorough: Bool) throws {
-        // SQLite would read the WAL only up to a damaged frame and drop every commit after it.
-        let readFile = { (file: String) in FileManager.default.contents(atPath: file).map { [UInt8]($0) } }
-        if let damage = SQLiteWAL.damage(besideDatabase: path, read: readFile) {
+        let finding = try SQLiteFileCheck.finding(
+            path: path,
+            depth: thorough ? .thorough : .quick,
+            migrations: Schema.journal
+        )
+        if let finding {
             throw JournalError(
                 code: .damaged,
-                message: "The journal \(path) is damaged (\(damage.description)); it was left as it is. "
-                    + "Restore it from a backup."
-            )
-        }
-        var configuration = Configuration()
-        configuration.label = "fapiao.journal.check"
-        configuration.readonly = true
-        configuration.busyMode = .timeout(30)
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        defer { try? queue.close() }
-        let pragma = thorough ? "integrity_check" : "quick_check"
-        let verdict = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA \(pragma)(1)") }
-        guard verdict == ["ok"] else {
-            let finding = verdict.flatMap { $0.split(separator: "\n") }.first { !$0.hasPrefix("***") } ?? "no verdict"
-            throw JournalError(
-                code: .damaged,
-                message: "The journal \(path) is damaged (SQLite finds: \(finding)); it was left as it is. "
-                    + "Restore it from a backup."
+                message: "The journal \(path) is damaged (\(finding)); it was left as it is. Restore it from a backup."
             )
         }
     }

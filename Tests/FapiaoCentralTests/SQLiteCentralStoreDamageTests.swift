@@ -63,4 +63,21 @@ extension SQLiteCentralStoreTests {
         try data.write(to: URL(fileURLWithPath: path))
         await expectDamagedAndUntouched()
     }
+
+    @Test func aStoreWhoseTableDefinitionChangedIsRefusedBeforeAnythingIsWritten() async throws {
+        try await filledAndCheckpointed(2)
+        // What one flipped bit in sqlite_master does: a column's name changes, every page
+        // stays sound, and only the first write naming the column would fail.
+        try behindTheStoresBack(path) { db in
+            try db.execute(sql: "PRAGMA writable_schema = ON")
+            try db.execute(
+                sql: """
+                    UPDATE sqlite_master SET sql = replace(sql, '    hash ', '    hasi ')
+                    WHERE name = 'central_operation'
+                    """
+            )
+            _ = try db.checkpoint(.truncate)
+        }
+        await expectDamagedAndUntouched()
+    }
 }
