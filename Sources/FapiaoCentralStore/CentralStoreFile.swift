@@ -44,7 +44,18 @@ enum CentralStoreFile {
         guard (status.st_mode & S_IFMT) == S_IFREG else {
             throw CentralStoreError(.notACentralStore, "\(path) is not a regular file; point the store at a file.")
         }
-        if status.st_size == 0 { return .absent }
+        if status.st_size == 0 {
+            // An empty file is a store to create, unless a WAL beside it holds what its pages lost.
+            var wal = stat()
+            if stat(path + "-wal", &wal) == 0, wal.st_size > 0 {
+                throw CentralStoreError(
+                    .damaged,
+                    "The central store \(path) is damaged (the file is empty, yet its write-ahead log holds "
+                        + "\(wal.st_size) bytes); it was left as it is. Restore it from a backup."
+                )
+            }
+            return .absent
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw CentralStoreError(
                 .unavailable,

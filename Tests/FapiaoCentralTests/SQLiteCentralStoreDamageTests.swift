@@ -80,4 +80,11 @@ extension SQLiteCentralStoreTests {
         }
         await expectDamagedAndUntouched()
     }
+
+    @Test func anEmptyStoreFileBesideAWALIsDamagedNotAbsent() async throws {
+        try await fixture.store.close()
+        try Data().write(to: URL(fileURLWithPath: path))
+        try Data(repeating: 7, count: 4_096).write(to: URL(fileURLWithPath: path + "-wal"))
+        await expectDamagedAndUntouched()
+    }
 }
