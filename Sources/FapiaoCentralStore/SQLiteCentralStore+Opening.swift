@@ -80,11 +80,7 @@ extension SQLiteCentralStore {
     }
 
     static func migrate(_ pool: DatabasePool) throws {
-        var migrator = DatabaseMigrator()
-        for migration in Schema.central {
-            migrator.registerMigration(migration.id) { db in try db.execute(sql: migration.sql) }
-        }
-        try migrator.migrate(pool)
+        try SQLiteMigrations.migrator(Schema.central).migrate(pool)
         try pool.barrierWriteWithoutTransaction { db in
             try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
             // The header that `CentralStoreFile.inspect` reads must show the new schema version

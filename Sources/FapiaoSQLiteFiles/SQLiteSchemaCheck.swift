@@ -54,18 +54,9 @@ enum SQLiteSchemaCheck {
         let key = Array(migrations)
         if let known = cache.withLock({ $0[key] }) { return known }
         let queue = try DatabaseQueue()
-        try migrator(key).migrate(queue)
+        try SQLiteMigrations.migrator(key).migrate(queue)
         let made = try queue.read { db in try definitions(db) }
         cache.withLock { $0[key] = made }
         return made
-    }
-
-    /// A migrator running `migrations` in order, as the stores do.
-    static func migrator(_ migrations: [Schema.Migration]) -> DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        for migration in migrations {
-            migrator.registerMigration(migration.id) { db in try db.execute(sql: migration.sql) }
-        }
-        return migrator
     }
 }

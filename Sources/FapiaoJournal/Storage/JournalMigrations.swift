@@ -1,3 +1,4 @@
+import FapiaoSQLiteFiles
 import GRDB
 import Schema
 
@@ -5,13 +6,5 @@ import Schema
 enum JournalMigrations {
     static var count: Int { Schema.journal.count }
 
-    static func migrator() -> DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        for migration in Schema.journal {
-            migrator.registerMigration(migration.id) { db in
-                try db.execute(sql: migration.sql)
-            }
-        }
-        return migrator
-    }
+    static func migrator() -> DatabaseMigrator { SQLiteMigrations.migrator(Schema.journal) }
 }
