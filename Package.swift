@@ -38,7 +38,8 @@ let package = Package(
     ],
     targets: [
         // Layers, one direction only (../shared/DESIGN.md §2):
-        //   FapiaoCore (pure values and rules, no I/O)
+        //   Schema (embedded migrations and jurisdiction profiles, data only)
+        //   <- FapiaoCore (pure values and rules, no I/O)
         //     <- FapiaoRemote (the seam: RemoteAdapter, RemoteError, RemoteLocation, wire documents)
         //          <- FapiaoJournal <- FapiaoSync     the branch
         //          <- FapiaoHTTP, FapiaoExec          remote adapters
@@ -48,14 +49,15 @@ let package = Package(
         .target(
             name: "Schema",
             path: "Schema",
-            exclude: ["README.md", "openapi.yaml", "exec-protocol.md"],
-            resources: [.embedInCode("journal"), .embedInCode("central")],
+            exclude: ["README.md", "openapi.yaml", "exec-protocol.md", "profiles/README.md"],
+            resources: [.embedInCode("journal"), .embedInCode("central"), .embedInCode("profiles")],
             swiftSettings: upcoming
         ),
         .target(
             name: "FapiaoCore",
             dependencies: [
-                .product(name: "Crypto", package: "swift-crypto")
+                "Schema",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: upcoming
         ),

@@ -13,6 +13,7 @@ public enum Schema {
     public static let journal: [Migration] = [
         Migration(id: "0001_create_journal", sql: text(PackageResources._001_create_journal_sql)),
         Migration(id: "0002_conflict_resolution", sql: text(PackageResources._002_conflict_resolution_sql)),
+        Migration(id: "0003_offline_rules", sql: text(PackageResources._003_offline_rules_sql)),
     ]
 
     /// The central store's migrations (SQLite dialect), in order; append only.
@@ -28,5 +29,14 @@ public enum Schema {
         )
     ]
 
-    private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+    fileprivate static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+}
+
+extension Schema {
+    /// The jurisdiction profiles (`profiles/NAME.json`, format in `profiles/README.md`), by name.
+    public static let profiles: [String: String] = [
+        "cn-digital": text(PackageResources.cn_digital_json),
+        "cn-ukey": text(PackageResources.cn_ukey_json),
+        "pl-ksef": text(PackageResources.pl_ksef_json),
+    ]
 }

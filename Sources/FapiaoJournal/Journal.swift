@@ -100,6 +100,9 @@ public final class Journal: Sendable {
                     details: .object([
                         "schemaVersion": .integer(Int64(JournalFile.schemaVersion)),
                         "rateTable": .string(settings.policy.rateTable.version),
+                        "profile": .string(settings.baseProfile.name),
+                        "profileVersion": .string(settings.baseProfile.version),
+                        "simulatedClock": .bool(settings.simulatedClock),
                     ])
                 )
             }

@@ -10,22 +10,52 @@ public struct JournalSettings: Hashable, Sendable {
     public var remote: String?
     /// The file holding the branch's bearer token for the remote (the token itself is never stored).
     public var tokenFile: String?
-    /// Validation tolerances, rate table and offline window.
-    public var policy: ValidationPolicy
+    /// How many days back an issue date may lie.
+    public var offlineWindowDays: Int
+    /// The jurisdiction profile, as built in (``Profile/builtIn(_:)``), before the branch's own values.
+    public var baseProfile: Profile
+    /// The branch's own values (`fapiao profile set`), by key (``Profile/branchValueKeys``).
+    public var profileValues: [String: String]
+    /// The profile with the branch's own values applied: what every rule reads.
+    public private(set) var profile: Profile
+    /// Whether the journal runs on a simulated clock (`$FAPIAO_AS_OF`, tests and demos only).
+    ///
+    /// Set at creation, never changed.
+    public var simulatedClock = false
 
     public init(
         node: String,
         operatorName: String? = nil,
         remote: String? = nil,
         tokenFile: String? = nil,
-        policy: ValidationPolicy = .standard
-    ) {
+        offlineWindowDays: Int = ValidationPolicy.standard.offlineWindowDays,
+        profile: Profile = .standard,
+        profileValues: [String: String] = [:]
+    ) throws(ProfileError) {
         self.node = node
         self.operatorName = operatorName
         self.remote = remote
         self.tokenFile = tokenFile
-        self.policy = policy
+        self.offlineWindowDays = offlineWindowDays
+        self.baseProfile = profile
+        self.profileValues = profileValues
+        self.profile = try profile.applying(profileValues)
     }
+
+    /// Settings with the default profile and no branch values, which cannot fail.
+    public init(node: String, operatorName: String? = nil, remote: String? = nil, tokenFile: String? = nil) {
+        self.node = node
+        self.operatorName = operatorName
+        self.remote = remote
+        self.tokenFile = tokenFile
+        self.offlineWindowDays = ValidationPolicy.standard.offlineWindowDays
+        self.baseProfile = .standard
+        self.profileValues = [:]
+        self.profile = .standard
+    }
+
+    /// Validation tolerances, rate table, types and limits: the profile's, with the offline window.
+    public var policy: ValidationPolicy { profile.validationPolicy(offlineWindowDays: offlineWindowDays) }
 
     /// Whether `node` is a usable node id: 1–63 of `a-z 0-9 -`, starting with a letter or digit.
     public static func isValidNode(_ node: String) -> Bool {
@@ -37,17 +67,21 @@ public struct JournalSettings: Hashable, Sendable {
         }
     }
 
+    static let profileValuePrefix = "profile.value."
+
     var storedPairs: [(String, String)] {
         var pairs: [(String, String)] = [
             ("node", node),
-            ("policy.lineTaxTolerance", String(policy.lineTaxTolerance)),
-            ("policy.invoiceTaxTolerance", String(policy.invoiceTaxTolerance)),
-            ("policy.offlineWindowDays", String(policy.offlineWindowDays)),
-            ("policy.rateTable", policy.rateTable.version),
+            ("policy.offlineWindowDays", String(offlineWindowDays)),
+            ("profile", baseProfile.name),
         ]
         if let operatorName { pairs.append(("operator", operatorName)) }
         if let remote { pairs.append(("remote", remote)) }
         if let tokenFile { pairs.append(("remote.tokenFile", tokenFile)) }
+        if simulatedClock { pairs.append(("clock", "simulated")) }
+        for (key, value) in profileValues.sorted(by: { $0.key < $1.key }) {
+            pairs.append((Self.profileValuePrefix + key, value))
+        }
         return pairs
     }
 
@@ -55,18 +89,31 @@ public struct JournalSettings: Hashable, Sendable {
         guard let node = stored["node"] else {
             throw JournalError(code: .damaged, message: "The journal has no node id setting; restore it from a backup.")
         }
-        var policy = ValidationPolicy.standard
-        if let text = stored["policy.lineTaxTolerance"], let value = Int64(text) { policy.lineTaxTolerance = value }
-        if let text = stored["policy.invoiceTaxTolerance"], let value = Int64(text) {
-            policy.invoiceTaxTolerance = value
+        var window = ValidationPolicy.standard.offlineWindowDays
+        if let text = stored["policy.offlineWindowDays"], let value = Int(text) { window = value }
+        // A journal made before profiles existed invoices under the default profile, whose
+        // tolerances and rate table are the ones it was made with.
+        let profileName = stored["profile"] ?? Profile.defaultName
+        var values: [String: String] = [:]
+        for (key, value) in stored where key.hasPrefix(Self.profileValuePrefix) {
+            values[String(key.dropFirst(Self.profileValuePrefix.count))] = value
         }
-        if let text = stored["policy.offlineWindowDays"], let value = Int(text) { policy.offlineWindowDays = value }
-        self.init(
-            node: node,
-            operatorName: stored["operator"],
-            remote: stored["remote"],
-            tokenFile: stored["remote.tokenFile"],
-            policy: policy
-        )
+        do {
+            try self.init(
+                node: node,
+                operatorName: stored["operator"],
+                remote: stored["remote"],
+                tokenFile: stored["remote.tokenFile"],
+                offlineWindowDays: window,
+                profile: try Profile.builtIn(profileName),
+                profileValues: values
+            )
+            simulatedClock = stored["clock"] == "simulated"
+        } catch {
+            throw JournalError(
+                code: .newerVersion,
+                message: "The journal's profile does not read in this version of fapiao (\(error)); upgrade fapiao."
+            )
+        }
     }
 }

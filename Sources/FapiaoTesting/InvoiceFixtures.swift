@@ -78,6 +78,25 @@ public enum InvoiceFixtures {
         )
     }
 
+    /// The 12-digit 发票代码 of ``paperInput(issueDate:sequence:)``.
+    public static let paperCode = "011002600111"
+
+    /// The example invoice on paper (普票 with a code and an 8-digit number), which a profile
+    /// whose void rule is `issueMonth` lets a branch void within its month of issue.
+    ///
+    /// - Parameters:
+    ///   - issueDate: the issue date.
+    ///   - sequence: the 8-digit number's value.
+    /// - Returns: input that passes ``InvoiceValidator`` under a profile that allows `ordinary`.
+    public static func paperInput(issueDate: CalendarDate, sequence: Int = 1) -> InvoiceInput {
+        var input = validInput(issueDate: issueDate)
+        let digits = String(sequence)
+        input.fields["type"] = InvoiceType.ordinary.rawValue
+        input.fields["code"] = paperCode
+        input.fields["number"] = String(repeating: "0", count: max(0, 8 - digits.count)) + digits
+        return input
+    }
+
     /// The wire form (DESIGN §3) of `input`: nested `seller` and `buyer`, lines as an array.
     ///
     /// - Parameter input: input whose fields and lines are all strings.

@@ -53,10 +53,20 @@ struct Serve: AsyncParsableCommand {
     var fault: String?
 
     @Option(
-        name: .customLong("max-gross"),
-        help: ArgumentHelp("Refuse invoices whose gross exceeds this amount in yuan (开票限额).", valueName: "amount")
+        help: ArgumentHelp(
+            "The jurisdiction profile whose rules the centre applies again (default cn-digital; see `fapiao profile list`).",
+            valueName: "name"
+        )
     )
-    var maxGross: String?
+    var profile: String = Profile.defaultName
+
+    @Option(
+        help: ArgumentHelp(
+            "The single-invoice limit (开票限额) in place of the profile's: each invoice's net amount must stay below it; none for no limit.",
+            valueName: "amount"
+        )
+    )
+    var singleInvoiceLimit: String?
 
     @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error.", valueName: "level"))
     var logLevel: String = "info"
@@ -132,15 +142,16 @@ struct Serve: AsyncParsableCommand {
     }
 
     func policy() throws -> CentralPolicy {
-        guard let maxGross else { return .standard }
         do {
-            let limit = try Money(parsing: maxGross)
-            guard limit.minorUnits > 0 else { throw ValidationError("--max-gross must be more than 0.") }
-            return CentralPolicy(maximumGross: limit.minorUnits)
-        } catch let error as ValidationError {
-            throw error
+            var chosen = try Profile.builtIn(profile)
+            if let singleInvoiceLimit { chosen = try chosen.applying(["singleInvoiceLimit": singleInvoiceLimit]) }
+            return CentralPolicy(validation: chosen.validationPolicy())
         } catch {
-            throw ValidationError("--max-gross must be an amount in yuan such as 100000.00, not \"\(maxGross)\".")
+            throw ValidationError(
+                singleInvoiceLimit != nil && Profile.builtInNames.contains(profile)
+                    ? "--single-invoice-limit must be an amount above 0 such as 100000.00, or none."
+                    : "--profile \(profile) \(error.message)."
+            )
         }
     }
 

@@ -23,7 +23,8 @@ struct Fapiao: AsyncParsableCommand {
             """,
         subcommands: [
             Init.self, Enqueue.self, Import.self, List.self, Show.self, Amend.self, VoidInvoice.self, Sync.self,
-            Status.self, Quarantine.self, Conflicts.self, Reconcile.self, Audit.self, Demo.self,
+            Status.self, Quarantine.self, Conflicts.self, Reconcile.self, Audit.self, OutageCommand.self,
+            PeriodCommand.self, ProfileCommand.self, Demo.self,
         ]
     )
 

@@ -71,14 +71,20 @@ import Testing
         #expect(reason.contains("buyer.taxID"))
     }
 
-    @Test func anInvoiceOverTheCentresLimitIsRejected() throws {
+    /// 国税发〔2006〕156号 第五条: the limit is on the amount excluding tax (销售额), which must stay
+    /// below it ("不得达到"): net 520.75 passes a limit of 520.76 and fails one of 520.75, whatever the gross.
+    @Test func theCentreChecksTheSingleInvoiceLimitOnTheNetAmountStrictlyBelow() throws {
         let invoice = try fixture.invoice()
         let operation = fixture.operation(10, .create, invoice)
-        let tight = CentralPolicy(maximumGross: invoice.gross.minorUnits - 1)
-        let reason = try #require(rejection(decide(operation, policy: tight)))
-        #expect(reason.contains("gross 552.00"))
-        #expect(reason.contains("551.99"))
-        #expect(decide(operation, policy: CentralPolicy(maximumGross: invoice.gross.minorUnits)) == .apply)
+        func policy(_ limit: Int64) -> CentralPolicy {
+            CentralPolicy(validation: ValidationPolicy(singleInvoiceLimit: limit))
+        }
+        let reason = try #require(rejection(decide(operation, policy: policy(invoice.net.minorUnits))))
+        #expect(reason.contains("net"))
+        #expect(reason.contains("below the single-invoice limit of 520.75"))
+        #expect(decide(operation, policy: policy(invoice.net.minorUnits + 1)) == .apply)
+        // Gross 552.00 is above a limit of 521.00; the net is not, so the invoice passes.
+        #expect(decide(operation, policy: policy(52_100)) == .apply)
     }
 
     @Test func anEmptyClockIsRejected() throws {

@@ -112,15 +112,30 @@ import Testing
         #expect(try counts() == before)
     }
 
-    @Test func theSameNumberForAnotherSellerIsAccepted() throws {
+    /// cn-ukey keys a number by seller, code and number; cn-digital by code and number, so a
+    /// 20-digit 数电票 number (no code) is unique whoever the seller (each profile's numberKey source).
+    @Test func theSameNumberForAnotherSellerFollowsTheProfilesNumberKey() throws {
         let body = "91110108MA01KLMN1"
         let otherSeller = body + String(try #require(TaxpayerID.creditCodeCheckCharacter(for: body)))
         try journal.capture(harness.input(), options: JournalHarness.options)
         let other = InvoiceFixtures.validInput(issueDate: harness.clock.shanghaiToday, sellerTaxID: otherSeller)
-        let receipt = try journal.capture(other, options: JournalHarness.options)
-        #expect(receipt.invoice.number == InvoiceFixtures.number)
+        let failure = try #require(validationFailure { try journal.capture(other, options: JournalHarness.options) })
+        #expect(failure.brokenRules == ["number unique"])
+        #expect(failure.issues.first?.message.contains("code and number") == true)
+
+        let ukeyPath = harness.path + ".ukey"
+        let ukey = try Journal.create(
+            at: ukeyPath,
+            settings: try JournalSettings(node: JournalHarness.node, profile: try Profile.builtIn("cn-ukey")),
+            actor: JournalHarness.actor,
+            environment: harness.environment
+        )
+        var paper = harness.paperInput()
+        try ukey.capture(paper, options: JournalHarness.options)
+        paper.fields["seller.taxID"] = otherSeller
+        let receipt = try ukey.capture(paper, options: JournalHarness.options)
         #expect(receipt.invoice.seller.taxID == otherSeller)
-        #expect(try journal.status().invoices == 2)
+        #expect(try ukey.status().invoices == 2)
     }
 
     @Test func anInvoiceIDCannotBeCapturedTwice() throws {

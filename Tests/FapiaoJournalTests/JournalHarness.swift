@@ -43,6 +43,11 @@ struct JournalHarness {
         InvoiceFixtures.validInput(clock: clock, number: InvoiceFixtures.number(sequence))
     }
 
+    /// The paper fixture (普票, which the default profile lets a branch void in its month of issue), issued today.
+    func paperInput(_ sequence: Int = 1) -> InvoiceInput {
+        InvoiceFixtures.paperInput(issueDate: clock.shanghaiToday, sequence: sequence)
+    }
+
     /// The bytes of the journal file, or of `path` when given.
     func bytes(_ path: String? = nil) -> Data? {
         FileManager.default.contents(atPath: path ?? self.path)

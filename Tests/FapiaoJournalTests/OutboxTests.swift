@@ -20,7 +20,7 @@ import Testing
         #expect(try journal.outboxStart() == 0)
         #expect(try outbox().isEmpty)
         let first = try capture(1)
-        let second = try capture(2)
+        let second = try journal.capture(harness.paperInput(2), options: JournalHarness.options)
         let amend = try amendBuyer(first)
         let void = try journal.void(second.invoice.id.uuidString, reason: "开错", options: JournalHarness.options)
 

@@ -30,4 +30,10 @@ public enum AuditEvent: String, Hashable, Sendable, CaseIterable {
     /// A version made elsewhere (an amend or void at the centre) that dominates the branch's
     /// was applied to the journal.
     case pulled
+    /// An outage began: captures from now on belong to it (`fapiao outage start`, or sync).
+    case outageStarted
+    /// The open outage ended; the upload deadlines of its invoices run from now.
+    case outageEnded
+    /// A tax period was closed (`fapiao period close`): its invoices can no longer be voided.
+    case periodClosed
 }

@@ -127,10 +127,6 @@ public enum CentralRules {
         } catch {
             return error.issues.map(\.description).joined(separator: "; ")
         }
-        if let limit = policy.maximumGross, invoice.gross.minorUnits > limit {
-            let limitText = Money(minorUnits: limit, currency: invoice.gross.currency).decimalText
-            return "gross \(invoice.gross.decimalText) exceeds the centre's single-invoice limit of \(limitText)"
-        }
         return nil
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Collects the issues of one invoice while its fields are read; used by ``InvoiceValidator``.
 struct Checker {
     let fields: [String: String]
@@ -96,7 +98,7 @@ struct Checker {
             fail(
                 "issueDate",
                 "notFuture",
-                "must not be in the future (today is \(today) in Asia/Shanghai), not \(date)"
+                "must not be in the future (today is \(today) in \(policy.timeZone.identifier)), not \(date)"
             )
             return nil
         }
@@ -112,9 +114,36 @@ struct Checker {
         return date
     }
 
-    mutating func taxID(_ field: String, allowResidentID: Bool, override: Bool) -> String? {
-        guard let value = required(field) else { return nil }
-        switch TaxpayerID.check(value, allowResidentID: allowResidentID) {
+    mutating func taxID(
+        _ field: String,
+        scheme: TaxIDScheme,
+        allowResidentID: Bool,
+        override: Bool,
+        requiredFor type: InvoiceType? = nil
+    ) -> String? {
+        guard var value = optional(field) else {
+            if !issues.contains(where: { $0.field == field }) {
+                fail(
+                    field,
+                    "required",
+                    type.map {
+                        "must not be empty on a \($0.rawValue) invoice (the buyer of a special VAT invoice is named by tax ID)"
+                    }
+                        ?? "must not be empty"
+                )
+            }
+            return nil
+        }
+        let result: Result<TaxpayerID.Form, TaxpayerID.ProblemBox>
+        switch scheme {
+        case .cnUSCC:
+            result = TaxpayerID.check(value, allowResidentID: allowResidentID)
+        case .plNIP:
+            // A NIP is often written 123-456-32-18; the digits are what count.
+            value = value.replacingOccurrences(of: "-", with: "")
+            result = TaxIDScheme.checkNIP(value)
+        }
+        switch result {
         case .success:
             return value
         case .failure(let box):
@@ -126,6 +155,17 @@ struct Checker {
             issues.append(issue)
             return nil
         }
+    }
+
+    /// The single-invoice limit (开票限额): the amount excluding tax must stay below it.
+    mutating func singleInvoiceLimit(net: Money, policy: ValidationPolicy) {
+        guard let limit = policy.singleInvoiceLimit, net.minorUnits.magnitude >= UInt64(max(limit, 0)) else { return }
+        fail(
+            "net",
+            "singleInvoiceLimit",
+            "must stay below the single-invoice limit of \(DecimalText.format(limit, scale: 2)) (\(policy.profileName) profile; "
+                + "the amount excluding tax), not \(net.decimalText)"
+        )
     }
 
     mutating func money(_ field: String, currency: String, negative: Bool) -> Money? {
@@ -231,6 +271,8 @@ extension TaxpayerID.Problem {
         case .badCharacter: "characters"
         case .wrongCheckCharacter: "checkCharacter"
         case .residentIDNotAllowed: "residentID"
+        case .nipLength: "length"
+        case .nipCheckDigit: "checkCharacter"
         }
     }
 }

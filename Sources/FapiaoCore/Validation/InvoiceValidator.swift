@@ -21,6 +21,8 @@ public enum InvoiceValidator {
         policy: ValidationPolicy = .standard,
         context: CaptureContext
     ) throws(ValidationFailure) -> ValidatedInvoice {
+        var input = input
+        let normalised = HalfWidth.normalise(&input)
         var check = Checker(fields: input.fields, issues: input.problems)
 
         let id: UUID
@@ -49,6 +51,13 @@ public enum InvoiceValidator {
         let type = typeText.flatMap(InvoiceType.init(rawValue:))
         if let typeText, type == nil {
             check.fail("type", "oneOf", "must be one of \(InvoiceType.listText), not \(typeText.quotedExcerpt)")
+        } else if let type, !policy.allowedTypes.contains(type) {
+            check.fail(
+                "type",
+                "profile",
+                "must be one the \(policy.profileName) profile allows ("
+                    + policy.allowedTypes.map(\.rawValue).joined(separator: ", ") + "), not \(type.rawValue)"
+            )
         }
 
         let code = check.optional("code")
@@ -66,17 +75,30 @@ public enum InvoiceValidator {
             check.fail("originalNumber", "redOnly", "is only for red invoices (kind red)")
         }
 
-        let issueDate = check.date(policy: policy, today: context.today)
+        let issueDate = check.date(policy: policy, today: CalendarDate(at: context.capturedAt, in: policy.timeZone))
         let sellerName = check.text("seller.name", required: true)
         let sellerTaxID = check.taxID(
             "seller.taxID",
+            scheme: policy.taxIDScheme,
             allowResidentID: false,
             override: context.acceptBadCheckCharacters
         )
         let buyerName = check.text("buyer.name", required: true)
-        let buyerTaxID = check.taxID("buyer.taxID", allowResidentID: true, override: context.acceptBadCheckCharacters)
+        // Only special VAT invoices must name the buyer by tax ID; an individual buying on an
+        // ordinary invoice gives a name only (stored as an empty tax ID).
+        let buyerTaxIDRequired = type.map { policy.buyerTaxIDRequired.contains($0) } ?? true
+        let buyerTaxID =
+            !buyerTaxIDRequired && check.optional("buyer.taxID") == nil
+            ? ""
+            : check.taxID(
+                "buyer.taxID",
+                scheme: policy.taxIDScheme,
+                allowResidentID: true,
+                override: context.acceptBadCheckCharacters,
+                requiredFor: buyerTaxIDRequired ? type : nil
+            )
 
-        let currency = check.optional("currency") ?? "CNY"
+        let currency = check.optional("currency") ?? policy.currency
         if !Money.isCurrencyCode(currency) {
             check.fail("currency", "iso4217", "must be a three-letter ISO 4217 code such as CNY")
         }
@@ -100,6 +122,7 @@ public enum InvoiceValidator {
                 check.fail("gross", "nonZero", "must not be zero")
             }
         }
+        if let net { check.singleInvoiceLimit(net: net, policy: policy) }
 
         let lines = check.lines(input.lines, currency: currency, negative: negative, policy: policy)
         if let net, let tax, let taxRate {
@@ -139,6 +162,6 @@ public enum InvoiceValidator {
             capturedAt: context.capturedAt,
             branch: context.branch
         )
-        return ValidatedInvoice(invoice: invoice, overrides: check.overrides)
+        return ValidatedInvoice(invoice: invoice, overrides: check.overrides, normalised: normalised)
     }
 }

@@ -11,6 +11,8 @@ public enum TaxpayerID {
         case unifiedSocialCreditCode
         case legacyTaxID
         case residentID
+        /// Poland's 10-digit NIP (``TaxIDScheme/plNIP``).
+        case nip
     }
 
     /// Why an identifier was refused.
@@ -20,6 +22,8 @@ public enum TaxpayerID {
         case badCharacter(Character, position: Int)
         case wrongCheckCharacter(found: Character, expected: Character)
         case residentIDNotAllowed
+        case nipLength(Int)
+        case nipCheckDigit(found: Int, expected: Int)
     }
 
     /// The characters of a Unified Social Credit Code, in value order (no I, O, S, V, Z).
@@ -171,12 +175,19 @@ extension TaxpayerID.Problem {
             "fails its check character: it ends in '\(found)' but the check computes '\(expected)'; re-read it from the source document"
         case .residentIDNotAllowed:
             "is a personal resident ID, which only an individual buyer may give"
+        case .nipLength(let length):
+            "must be a 10-digit NIP, not \(length) characters"
+        case .nipCheckDigit(let found, let expected):
+            expected == 10
+                ? "is not a NIP: its first nine digits give a check remainder of 10, which is never issued"
+                : "fails its NIP check digit: it ends in \(found) but the check computes \(expected); re-read it from the source document"
         }
     }
 
     /// Whether an operator may deliberately accept the identifier despite this problem.
     public var isOverridable: Bool {
         if case .wrongCheckCharacter = self { return true }
+        if case .nipCheckDigit(_, let expected) = self, expected != 10 { return true }
         return false
     }
 }

@@ -50,7 +50,7 @@ struct OperationTrail {
         case .rejected, .quarantined: .quarantined
         case .inDoubt: .inDoubt
         case .superseded: .superseded
-        case .initialized, .configured, .pulled: nil
+        case .initialized, .configured, .pulled, .outageStarted, .outageEnded, .periodClosed: nil
         }
     }
 }

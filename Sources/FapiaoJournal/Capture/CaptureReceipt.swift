@@ -7,4 +7,6 @@ public struct CaptureReceipt: Hashable, Sendable {
     public var operationID: UUID
     public var clock: VectorClock
     public var auditSequence: Int64
+    /// Offline limits the open outage has reached 80 % of (the profile's share), one sentence each.
+    public var warnings: [String] = []
 }

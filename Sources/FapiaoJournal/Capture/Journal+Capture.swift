@@ -18,13 +18,18 @@ extension Journal {
         // Checked on a read first while the writer is not open yet, so a refused number never
         // opens it (see ``Journal``), and always inside the write transaction, in case another
         // process got there first.
-        if !isWriterOpen, let failure = try read({ db in try uniquenessFailure(db, validated.invoice) }) {
-            throw failure
+        if !isWriterOpen {
+            try read { db in
+                if let failure = try uniquenessFailure(db, validated.invoice) { throw failure }
+                var ledger = try OfflineLedger(db: db, profile: settings.profile)
+                _ = try ledger.admit(validated.invoice, at: environment.now())
+            }
         }
         return try write(.capture) { db in
             if let failure = try uniquenessFailure(db, validated.invoice) { throw failure }
             var audit = try AuditAppender(db: db)
-            return try insert(db, validated, options: options, audit: &audit)
+            var ledger = try OfflineLedger(db: db, profile: settings.profile)
+            return try insert(db, validated, options: options, audit: &audit, ledger: &ledger)
         }
     }
 
@@ -77,6 +82,36 @@ extension Journal {
         {
             return ValidationFailure(issues: [Self.duplicateNumberIssue(key, existing: existing)])
         }
+        // A profile may make the number unique on fewer fields (a 20-digit 数电票 number is
+        // unique nationwide, whatever the seller).
+        let fields = Set(settings.profile.numberKeyFields)
+        if !fields.isSuperset(of: ["sellerTaxID", "code"]) {
+            var sql = "SELECT id FROM invoice WHERE number = ?"
+            var arguments: [any DatabaseValueConvertible] = [key.number]
+            if fields.contains("sellerTaxID") {
+                sql += " AND seller_tax_id = ?"
+                arguments.append(key.sellerTaxID)
+            }
+            if fields.contains("code") {
+                sql += " AND code = ?"
+                arguments.append(key.code)
+            }
+            let rows = try String.fetchAll(
+                db.cachedStatement(sql: sql + " LIMIT 2"),
+                arguments: StatementArguments(arguments)
+            )
+            if let existing = rows.first(where: { $0 != ownID?.uuidString }) {
+                return ValidationFailure(issues: [
+                    ValidationIssue(
+                        field: "number",
+                        rule: "unique",
+                        message: "\(key.number) is already in the journal (invoice \(existing.prefix(8))); under the "
+                            + "\(settings.profile.name) profile a number is unique by "
+                            + settings.profile.numberKeyFields.joined(separator: " and ")
+                    )
+                ])
+            }
+        }
         return nil
     }
 
@@ -94,9 +129,11 @@ extension Journal {
         _ db: Database,
         _ validated: ValidatedInvoice,
         options: CaptureOptions,
-        audit: inout AuditAppender
+        audit: inout AuditAppender,
+        ledger: inout OfflineLedger
     ) throws -> CaptureReceipt {
         let invoice = validated.invoice
+        let warnings = try ledger.admit(invoice, at: environment.now())
         let clock = VectorClock().incremented(at: settings.node)
         let canonical = invoice.canonicalJSON
         let operation = InvoiceOperation(
@@ -113,15 +150,15 @@ extension Journal {
             sql: """
                 INSERT INTO invoice (id, kind, type, code, number, issue_date, seller_tax_id, seller_name,
                     buyer_tax_id, buyer_name, currency, net, tax, gross, tax_rate_bp, clock, content,
-                    content_hash, captured_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    content_hash, captured_at, updated_at, outage_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             invoice.id.uuidString, invoice.kind.rawValue, invoice.type.rawValue, invoice.code ?? "", invoice.number,
             invoice.issueDate.description, invoice.seller.taxID, invoice.seller.name, invoice.buyer.taxID,
             invoice.buyer.name, invoice.currency, invoice.net.minorUnits, invoice.tax.minorUnits,
             invoice.gross.minorUnits, invoice.taxRate.basisPoints, clock.description, content,
-            Digest.sha256Hex(Array(content.utf8)), invoice.capturedAt.description, now,
+            Digest.sha256Hex(Array(content.utf8)), invoice.capturedAt.description, now, ledger.outageID,
         ])
         try insertOperation(db, operation, payload: content, at: now)
         var details: [String: CanonicalJSON] = [
@@ -137,6 +174,11 @@ extension Journal {
             )
             details["overrideReason"] = .optional(options.overrideReason)
         }
+        if !validated.normalised.isEmpty {
+            // What the clerk typed, before full-width forms were made half-width.
+            details["typed"] = .object(validated.normalised.mapValues(CanonicalJSON.string))
+        }
+        if let outageID = ledger.outageID { details["outage"] = .integer(outageID) }
         let entry = try audit.append(
             db,
             wallTime: instant,
@@ -148,7 +190,13 @@ extension Journal {
             clock: clock,
             details: .object(details)
         )
-        return CaptureReceipt(invoice: invoice, operationID: operation.id, clock: clock, auditSequence: entry.sequence)
+        return CaptureReceipt(
+            invoice: invoice,
+            operationID: operation.id,
+            clock: clock,
+            auditSequence: entry.sequence,
+            warnings: warnings
+        )
     }
 
     func insertOperation(_ db: Database, _ operation: InvoiceOperation, payload: String, at now: String) throws {

@@ -81,7 +81,8 @@ extension Journal {
     }
 
     /// Voids an invoice (作废): a new version carrying the reason, queued as a void operation.
-    /// - Throws: ``JournalError`` `.invalidChange` when already voided or the reason is empty.
+    /// - Throws: ``JournalError`` `.invalidChange` when already voided, or when the profile's void rule
+    ///   forbids it (a digital or red invoice, a past month, a closed period); ``ValidationFailure`` for an empty reason.
     @discardableResult
     public func void(_ reference: String, reason: String, options: CaptureOptions) throws -> ChangeReceipt {
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -101,8 +102,21 @@ extension Journal {
                 message: "Invoice \(current.invoice.id.uuidString.prefix(8)) is already voided; nothing was changed."
             )
         }
+        let instant = environment.now()
+        if let refusal = OfflineRules.voidRefusal(
+            current.invoice,
+            profile: settings.profile,
+            now: instant,
+            closedPeriods: try closedPeriods()
+        ) {
+            throw JournalError(
+                code: .invalidChange,
+                message:
+                    "Invoice \(current.invoice.id.uuidString.prefix(8)) (\(current.invoice.number)) cannot be voided: \(refusal)."
+            )
+        }
         var voided = current.invoice
-        voided.void = VoidRecord(reason: trimmed, at: environment.now(), by: options.actor)
+        voided.void = VoidRecord(reason: trimmed, at: instant, by: options.actor)
         return try write(.void) { db in
             try recordChange(
                 db,

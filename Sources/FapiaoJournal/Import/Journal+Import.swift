@@ -32,6 +32,8 @@ extension Journal {
         var seenNumbers: [NumberKey: Int] = [:]
         var seenIDs: [UUID: Int] = [:]
         try read { db in
+            var ledger = try OfflineLedger(db: db, profile: settings.profile)
+            let now = environment.now()
             for (index, row) in rows.enumerated() {
                 if index % 1_000 == 0 { progress?(index, rows.count) }
                 let validated: ValidatedInvoice
@@ -51,6 +53,12 @@ extension Journal {
                     continue
                 }
                 if let failure = try uniquenessFailure(db, invoice) {
+                    plan.invalid.append((row.line, failure))
+                    continue
+                }
+                do {
+                    _ = try ledger.admit(invoice, at: now)
+                } catch let failure as ValidationFailure {
                     plan.invalid.append((row.line, failure))
                     continue
                 }
@@ -76,9 +84,10 @@ extension Journal {
         do {
             return try write(.importBatch) { db in
                 var audit = try AuditAppender(db: db)
+                var ledger = try OfflineLedger(db: db, profile: settings.profile)
                 for (index, candidate) in plan.valid.enumerated() {
                     if index % 1_000 == 0 { progress?(index, plan.valid.count) }
-                    _ = try insert(db, candidate.invoice, options: options, audit: &audit)
+                    _ = try insert(db, candidate.invoice, options: options, audit: &audit, ledger: &ledger)
                 }
                 progress?(plan.valid.count, plan.valid.count)
                 return plan.valid.count

@@ -19,6 +19,9 @@ enum DurableStep: String, CaseIterable {
     case leaseRenew = "lease-renew"
     case leaseRelease = "lease-release"
     case syncRun = "sync-run"
+    case outage
+    case periodClose = "period-close"
+    case profileValue = "profile-value"
 
     func failpoint(_ phase: Failpoint.Phase) -> String { "journal.\(rawValue).\(phase.rawValue)" }
 }

@@ -19,7 +19,12 @@ struct InvoiceFieldOptions: ParsableArguments {
     var sellerTaxId: String?
     @Option(help: ArgumentHelp("Buyer's name.", valueName: "name"))
     var buyerName: String?
-    @Option(help: ArgumentHelp("Buyer's credit code, legacy tax ID, or an individual's resident ID.", valueName: "id"))
+    @Option(
+        help: ArgumentHelp(
+            "Buyer's credit code, legacy tax ID, or an individual's resident ID; required on special invoices only.",
+            valueName: "id"
+        )
+    )
     var buyerTaxId: String?
     @Option(help: ArgumentHelp("Net amount in yuan, e.g. 520.75.", valueName: "yuan"))
     var net: String?
@@ -113,7 +118,12 @@ struct Enqueue: ParsableCommand {
         discussion: """
             Give the invoice as flags or as JSON (DESIGN §3 wire form: amounts as decimal strings). \
             Every rule the invoice breaks is reported at once, and nothing is written. When the id is \
-            printed, the invoice is on disk and survives a crash or power loss.
+            printed, the invoice is on disk and survives a crash or power loss, with the upload \
+            deadline its profile sets. Full-width digits and letters (what a Chinese input method \
+            types) in codes, numbers, tax IDs and amounts are made half-width; the typed text is kept \
+            in the audit. While an outage is open (`fapiao outage start`), a capture past the \
+            profile's offline hours, count or amounts is refused (exit 65) naming the limit and the \
+            figures; from 80 % a warning is printed on standard error.
 
             Examples:
               fapiao enqueue --type digitalOrdinary --number 26110000000000000001 --date 2026-11-20 \\
@@ -158,6 +168,7 @@ struct Enqueue: ParsableCommand {
                 overrideReason: overrides.overrideReason
             )
             let receipt = try journal.capture(input, options: options)
+            let deadline = try journal.uploadDeadline(of: receipt.invoice)
             switch format {
             case .json:
                 emit(
@@ -166,14 +177,18 @@ struct Enqueue: ParsableCommand {
                         "operationID": .string(receipt.operationID.uuidString),
                         "state": .string(SyncState.pending.rawValue),
                         "clock": receipt.clock.canonicalJSON,
+                        "uploadDeadline": .optional(deadline?.description),
+                        "warnings": .array(receipt.warnings.map(CanonicalJSON.string)),
                     ]).text
                 )
             case .text:
                 emit(
                     "captured \(receipt.invoice.id.uuidString)  number \(receipt.invoice.number)  "
-                        + "gross \(receipt.invoice.gross)  pending"
+                        + "gross \(receipt.invoice.gross)  pending  upload by "
+                        + (deadline?.description ?? "\(journal.settings.profile.uploadDeadline.description)")
                 )
             }
+            for warning in receipt.warnings { printNote("warning: \(warning)") }
         }
     }
 }

@@ -45,6 +45,14 @@ struct Init: ParsableCommand {
     )
     var operatorName: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "The jurisdiction profile the branch invoices under: cn-digital (default), cn-ukey, pl-ksef (`fapiao profile list`).",
+            valueName: "name"
+        )
+    )
+    var profile: String = Profile.defaultName
+
     @Option(help: ArgumentHelp("How many days back an issue date may lie.", valueName: "days"))
     var offlineWindowDays: Int = ValidationPolicy.standard.offlineWindowDays
 
@@ -63,6 +71,11 @@ struct Init: ParsableCommand {
     var format: ReportFormat = .text
 
     func validate() throws {
+        if !Profile.builtInNames.contains(profile) {
+            throw ValidationError(
+                "--profile must be one of \(Profile.builtInNames.joined(separator: ", ")), not \"\(profile.prefix(40))\"."
+            )
+        }
         guard (1...3650).contains(offlineWindowDays) else {
             throw ValidationError("--offline-window-days must be between 1 and 3650.")
         }
@@ -78,24 +91,40 @@ struct Init: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            var policy = ValidationPolicy.standard
-            policy.offlineWindowDays = offlineWindowDays
             if let tokenFile { _ = try SecretFile.read(tokenFile, what: "Token file") }
             let absoluteTokenFile = tokenFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-            let settings = JournalSettings(
+            var settings = try JournalSettings(
                 node: node,
                 operatorName: operatorName,
                 remote: remote,
                 tokenFile: absoluteTokenFile,
-                policy: policy
+                offlineWindowDays: offlineWindowDays,
+                profile: try Profile.builtIn(profile)
             )
+            let clock = try AsOfClock.fromEnvironment()
+            settings.simulatedClock = clock != nil
             let actor = actorOptions.actor ?? operatorName ?? ProcessInfoEnvironment.user
-            let journal = try Journal.create(at: journalOptions.path, settings: settings, actor: actor)
+            let journal = try Journal.create(
+                at: journalOptions.path,
+                settings: settings,
+                actor: actor,
+                environment: clock?.environment ?? .system()
+            )
             switch format {
             case .json:
-                emit(CanonicalJSON.object(["journal": .string(journal.path), "node": .string(node)]).text)
+                emit(
+                    CanonicalJSON.object([
+                        "journal": .string(journal.path), "node": .string(node), "profile": .string(profile),
+                        "simulatedClock": .bool(settings.simulatedClock),
+                    ]).text
+                )
             case .text:
-                emit("created journal \(journal.path) for node \(node)")
+                emit("created journal \(journal.path) for node \(node) (profile \(profile))")
+                if settings.simulatedClock {
+                    emit(
+                        "its clock is simulated ($FAPIAO_AS_OF): for tests and demos only; it can never be run on the real clock"
+                    )
+                }
             }
         }
     }

@@ -10,9 +10,14 @@ struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Summarise the journal: invoices per state, pending work and its age.",
         discussion: """
-            With --check, exits 1 when attention is needed (quarantined invoices, open conflicts, \
-            or operations in doubt after the last sync failed), for cron and monitoring. The remote's \
-            health is asked with a short timeout unless --offline is given.
+            With --check, exits 1 when attention is needed, for cron and monitoring: quarantined \
+            invoices, open conflicts, operations in doubt after the last sync failed, and everything \
+            the branch owes under its profile (`fapiao profile show`): an upload deadline passed \
+            (error) or within 24 hours (warning), 75 % of the outage's offline hours and 80 % of an \
+            offline limit used, invoices of a month still unsynced after the 10th of the next, and a \
+            filing day passed with invoices of its period unsynced. --format json lists every reason \
+            with the ids of the invoices it concerns. The remote's health is asked with a short \
+            timeout unless --offline is given.
 
             Examples:
               fapiao status
@@ -35,9 +40,19 @@ struct Status: AsyncParsableCommand {
             let status = try journal.status()
             let history = try journal.syncHistory()
             let health = offline || status.remote == nil ? nil : await Self.remoteHealth(journal)
-            let attention = status.needsAttention(lastSyncError: history.lastError)
+            let reminders = try journal.obligations()
+            let outage = try journal.openOutage()
+            let attention = status.needsAttention(lastSyncError: history.lastError) || !reminders.isEmpty
             switch format {
             case .json:
+                let syncReasons: [CanonicalJSON] = status.attentionReasons(lastSyncError: history.lastError).map {
+                    let members: [String: CanonicalJSON] = [
+                        "severity": .string("error"), "rule": .string("sync"), "message": .string($0),
+                        "invoices": .array([]),
+                    ]
+                    return .object(members)
+                }
+                let attentionJSON = syncReasons + reminders.map(Self.json)
                 var byState: [String: CanonicalJSON] = [:]
                 for state in SyncState.allCases {
                     byState[state.rawValue] = .integer(Int64(status.byState[state] ?? 0))
@@ -59,6 +74,10 @@ struct Status: AsyncParsableCommand {
                         "lastSyncError": .optional(history.lastError),
                         "remoteHealth": .optional(health),
                         "attentionNeeded": .bool(attention),
+                        "attention": .array(attentionJSON),
+                        "profile": .string(journal.settings.profile.name),
+                        "simulatedClock": .bool(journal.settings.simulatedClock),
+                        "outage": outage.map(OutageCommand.json) ?? .null,
                     ]).text
                 )
             case .text:
@@ -84,8 +103,23 @@ struct Status: AsyncParsableCommand {
                 }
                 if let health { emit("health    \(health)") }
                 emit("audit     \(status.auditEntries.grouped) entries")
+                emit(
+                    "profile   \(journal.settings.profile.name)\(journal.settings.simulatedClock ? " (simulated clock)" : "")"
+                )
+                if let outage { emit("outage    \(OutageCommand.line(outage))") }
+                for reason in status.attentionReasons(lastSyncError: history.lastError) {
+                    emit("error     \(reason)")
+                }
+                for reminder in reminders {
+                    let ids = reminder.invoiceIDs.prefix(5).map { String($0.uuidString.prefix(8)) }
+                    let more = reminder.invoiceIDs.count > 5 ? " …" : ""
+                    emit(
+                        "\(reminder.severity.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(reminder.message)"
+                            + (ids.isEmpty ? "" : " [\(ids.joined(separator: " "))\(more)]")
+                    )
+                }
                 if attention {
-                    emit("attention needed: see `fapiao quarantine list` and `fapiao list --state conflict`")
+                    emit("attention needed (`fapiao status --format json` lists every invoice concerned)")
                 }
             }
             return attention
@@ -95,6 +129,15 @@ struct Status: AsyncParsableCommand {
 }
 
 extension Status {
+    static func json(_ reminder: OfflineRules.Reminder) -> CanonicalJSON {
+        .object([
+            "severity": .string(reminder.severity.rawValue),
+            "rule": .string(reminder.rule),
+            "message": .string(reminder.message),
+            "invoices": .array(reminder.invoiceIDs.map { .string($0.uuidString) }),
+        ])
+    }
+
     /// The remote's answer to a health check, in a few words; never fails the command.
     static func remoteHealth(_ journal: Journal) async -> String {
         do {

@@ -16,7 +16,22 @@ struct JournalOptions: ParsableArguments {
 
     var path: String { JournalLocation.resolve(explicit: journal, environment: ProcessInfo.processInfo.environment) }
 
-    func open() throws -> Journal { try Journal.open(at: path) }
+    /// Opens the journal on the real clock, or on `$FAPIAO_AS_OF`'s when the journal was made with it.
+    func open() throws -> Journal {
+        let clock = try AsOfClock.fromEnvironment()
+        let journal = try Journal.open(at: path, environment: clock?.environment ?? .system())
+        if journal.settings.simulatedClock != (clock != nil) {
+            try? journal.close()
+            throw JournalError(
+                code: .invalidSetting,
+                message: journal.settings.simulatedClock
+                    ? "Journal \(path) was made with a simulated clock ($\(AsOfClock.variable)); set it to run commands on this journal."
+                    : "$\(AsOfClock.variable) is set, but journal \(path) runs on the real clock; the simulated clock is only "
+                        + "for journals made with it (tests and demos), never for real captures. Unset it."
+            )
+        }
+        return journal
+    }
 }
 
 /// `--as NAME`: who is making the change, recorded in the audit.

@@ -1,0 +1,28 @@
+-- Fapiao branch journal, version 3: what a branch owes while offline (jurisdiction profiles).
+
+-- Outages: the periods captures belong to (`fapiao outage start|end`, or sync when the remote
+-- stays unreachable). At most one is open (ended_at NULL); the journal keeps that rule.
+CREATE TABLE outage (
+    id          INTEGER PRIMARY KEY,
+    started_at  TEXT NOT NULL,
+    ended_at    TEXT,
+    mode        TEXT NOT NULL,                        -- the profile's mode name, or `outage`
+    notice      TEXT,                                 -- the authority's announcement, if any
+    opened_by   TEXT NOT NULL,                        -- a person, or `sync`
+    closed_by   TEXT
+) STRICT;
+CREATE INDEX outage_open ON outage (ended_at);
+
+-- The outage an invoice was captured in (NULL when none was open).
+ALTER TABLE invoice ADD COLUMN outage_id INTEGER REFERENCES outage (id);
+CREATE INDEX invoice_outage ON invoice (outage_id);
+
+-- Tax periods closed with `fapiao period close MONTH`: their paper invoices can no longer be voided.
+CREATE TABLE closed_period (
+    month      TEXT PRIMARY KEY NOT NULL,             -- YYYY-MM
+    closed_at  TEXT NOT NULL,
+    closed_by  TEXT NOT NULL
+) STRICT;
+
+-- Numbers alone: a profile may make a number unique without its seller or code (数电票).
+CREATE INDEX invoice_number_alone ON invoice (number);
