@@ -124,11 +124,20 @@ check "the override is in the audit log" bash -c "'$fapiao' audit log --format j
 "$fapiao" amend "${id:0:8}" --buyer-name 北京客户股份有限公司 --as 李娜 >/dev/null 2>&1
 check "amend succeeds" test $? = 0
 check "amend bumps the clock" bash -c "'$fapiao' show '$id' --format json | grep -q '\"bj-chaoyang-01\":2'"
-"$fapiao" void "${id:0:8}" --reason "buyer cancelled" >/dev/null 2>&1
-check "void succeeds" test $? = 0
-"$fapiao" amend "${id:0:8}" --note "too late" >/dev/null 2>&1; code=$?
+out=$("$fapiao" void "${id:0:8}" --reason "buyer cancelled" 2>&1); code=$?
+check "a digital invoice cannot be voided (exit 65), the error points to a red invoice" \
+    bash -c "test $code = 65 && grep -q 'red invoice' <<<'$out'"
+# A paper invoice (普票 with a code) issued today may be voided within its month of issue.
+printf '{"type":"ordinary","code":"011002600111","number":"00000007","issueDate":"%s",' "$today" >"$work/paper.json"
+printf '"seller":{"name":"北京示例科技有限公司","taxID":"91350100M000100Y43"},"buyer":{"name":"张三"},' >>"$work/paper.json"
+printf '"net":"100.00","taxRate":"0.06","tax":"6.00","gross":"106.00"}\n' >>"$work/paper.json"
+paper=$("$fapiao" enqueue --json "$work/paper.json" --format json 2>&1 | json_field id)
+check "an ordinary invoice to a person needs no buyer tax ID" test -n "$paper"
+"$fapiao" void "${paper:0:8}" --reason "buyer cancelled" >/dev/null 2>&1
+check "void of a paper invoice in its month of issue succeeds" test $? = 0
+"$fapiao" amend "${paper:0:8}" --note "too late" >/dev/null 2>&1; code=$?
 check "a voided invoice cannot be amended (exit 65)" test "$code" = 65
-check "list --state voided shows it" bash -c "'$fapiao' list --state voided | grep -q 26110000000000000001"
+check "list --state voided shows it" bash -c "'$fapiao' list --state voided | grep -q 00000007"
 "$fapiao" show nosuchid >/dev/null 2>&1; code=$?
 check "show of an unknown id exits 66" test "$code" = 66
 

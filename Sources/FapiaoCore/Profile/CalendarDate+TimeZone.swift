@@ -23,3 +23,15 @@ extension CalendarDate {
     /// The instant this date ends (24:00, the next day's start) in `zone`.
     public func end(in zone: TimeZone) -> UTCTimestamp { adding(days: 1).start(in: zone) }
 }
+
+extension UTCTimestamp {
+    /// The instant as a clerk reads it in `zone`: `2026-12-15 24:00 Asia/Shanghai` for the end of a
+    /// day (deadlines end at midnight), else `2026-12-15 09:30 Asia/Shanghai`.
+    public func localText(in zone: TimeZone) -> String {
+        let date = CalendarDate(at: self, in: zone)
+        let minutes = Int((millisecondsSinceEpoch - date.start(in: zone).millisecondsSinceEpoch) / 60_000)
+        func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+        if minutes == 0 { return "\(date.adding(days: -1)) 24:00 \(zone.identifier)" }
+        return "\(date) \(pad(minutes / 60)):\(pad(minutes % 60)) \(zone.identifier)"
+    }
+}

@@ -77,7 +77,7 @@ extension OfflineRules {
                     rule: "uploadDeadline",
                     message:
                         "\(overdue.count) invoice(s) are past their upload deadline (\(profile.uploadDeadline.description); "
-                        + "the earliest was \(earliest)): sync them now and tell the tax office",
+                        + "the earliest was \(earliest.localText(in: zone))): sync them now and tell the tax office",
                     invoiceIDs: overdue.map(\.0)
                 )
             )
@@ -88,7 +88,7 @@ extension OfflineRules {
                     severity: .warning,
                     rule: "uploadDeadline",
                     message: "\(dueSoon.count) invoice(s) reach their upload deadline within "
-                        + "\(profile.warnings.deadlineHours) hours (the first at \(earliest)): sync them",
+                        + "\(profile.warnings.deadlineHours) hours (the first at \(earliest.localText(in: zone))): sync them",
                     invoiceIDs: dueSoon.map(\.0)
                 )
             )
@@ -143,7 +143,8 @@ extension OfflineRules {
                     Reminder(
                         severity: .error,
                         rule: "offline.hours",
-                        message: "the outage open since \(outage.startedAt) has lasted \(hoursText(elapsed)), past the "
+                        message:
+                            "the outage open since \(outage.startedAt.localText(in: profile.timeZone)) has lasted \(hoursText(elapsed)), past the "
                             + "\(hours) hours the \(profile.name) profile allows: no capture is accepted until it ends",
                         invoiceIDs: []
                     )
@@ -153,7 +154,8 @@ extension OfflineRules {
                     Reminder(
                         severity: .warning,
                         rule: "offline.hours",
-                        message: "the outage open since \(outage.startedAt) has lasted \(hoursText(elapsed)) of the "
+                        message:
+                            "the outage open since \(outage.startedAt.localText(in: profile.timeZone)) has lasted \(hoursText(elapsed)) of the "
                             + "\(hours) hours the \(profile.name) profile allows offline",
                         invoiceIDs: []
                     )

@@ -86,7 +86,7 @@ public enum OfflineRules {
                         field: "outage",
                         rule: "offline.hours",
                         message:
-                            "has lasted \(hoursText(elapsed)) since \(outage.startedAt); the \(name) profile allows "
+                            "has lasted \(hoursText(elapsed)) since \(outage.startedAt.localText(in: profile.timeZone)); the \(name) profile allows "
                             + "offline invoicing for \(hours) hours (offline.hours): upload what is captured before capturing more"
                     )
                 )
@@ -214,6 +214,8 @@ public enum OfflineRules {
 
     // MARK: Voids
 
+    private static func article(_ type: InvoiceType) -> String { type == .ordinary || type == .other ? "an" : "a" }
+
     /// Why `invoice` may not be voided now, or `nil` when it may.
     ///
     /// - Parameters:
@@ -233,13 +235,15 @@ public enum OfflineRules {
         }
         switch profile.voidRules[invoice.type] ?? .never {
         case .never:
-            return "a \(invoice.type.rawValue) invoice cannot be voided under the \(profile.name) profile; "
+            return
+                "\(article(invoice.type)) \(invoice.type.rawValue) invoice cannot be voided under the \(profile.name) profile; "
                 + "reverse it with a red invoice (kind red, naming it as the original) instead"
         case .issueMonth:
             let month = invoice.issueDate.monthText
             let today = CalendarDate(at: now, in: profile.timeZone)
             if today.monthText != month {
-                return "a \(invoice.type.rawValue) invoice may be voided only within its month of issue (\(month), "
+                return
+                    "\(article(invoice.type)) \(invoice.type.rawValue) invoice may be voided only within its month of issue (\(month), "
                     + "\(profile.timeZone.identifier)); today is \(today): reverse it with a red invoice instead"
             }
             if closedPeriods.contains(month) {

@@ -185,7 +185,8 @@ struct Enqueue: ParsableCommand {
                 emit(
                     "captured \(receipt.invoice.id.uuidString)  number \(receipt.invoice.number)  "
                         + "gross \(receipt.invoice.gross)  pending  upload by "
-                        + (deadline?.description ?? "\(journal.settings.profile.uploadDeadline.description)")
+                        + (deadline?.localText(in: journal.settings.profile.timeZone)
+                            ?? "\(journal.settings.profile.uploadDeadline.description)")
                 )
             }
             for warning in receipt.warnings { printNote("warning: \(warning)") }

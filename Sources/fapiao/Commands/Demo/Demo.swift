@@ -45,7 +45,16 @@ struct Demo: AsyncParsableCommand {
                 settings: JournalSettings(node: "bj-chaoyang-01", operatorName: "王芳"),
                 actor: "王芳"
             )
-            show("fapiao init --node bj-chaoyang-01 --operator 王芳", "created journal \(path)")
+            show(
+                "fapiao init --node bj-chaoyang-01 --operator 王芳",
+                "created journal \(path) (profile \(journal.settings.profile.name))"
+            )
+            let outage = try journal.startOutage(actor: "王芳")
+            show(
+                "fapiao outage start",
+                "started \(OutageCommand.line(outage))\n  captures now belong to the outage; each gets an upload deadline "
+                    + "from the profile (\(journal.settings.profile.uploadDeadline.description))"
+            )
             try captureChapter(journal)
 
             let centre = try DemoCentre(directory: directory)
@@ -87,9 +96,13 @@ struct Demo: AsyncParsableCommand {
         for (index, sample) in DemoInvoices.samples(today: today).enumerated() {
             let receipt = try journal.capture(sample, options: clerk)
             ids.append(String(receipt.invoice.id.uuidString.prefix(8)))
+            let deadline =
+                try journal.uploadDeadline(of: receipt.invoice)?.localText(in: journal.settings.profile.timeZone)
+                ?? "when the outage ends"
             show(
                 "fapiao enqueue --json invoice-\(index + 1).json",
-                "captured \(receipt.invoice.id.uuidString)  number \(receipt.invoice.number)  gross \(receipt.invoice.gross)  pending"
+                "captured \(receipt.invoice.id.uuidString)  number \(receipt.invoice.number)  gross \(receipt.invoice.gross)  "
+                    + "pending  upload by \(deadline)"
             )
         }
 
@@ -114,7 +127,15 @@ struct Demo: AsyncParsableCommand {
             "amended \(amended.invoice.id.uuidString)  changed \(amended.changedFields.joined(separator: ", "))  clock \(amended.clock)"
         )
 
-        say("5. One invoice was issued twice by mistake: void it, with a reason.")
+        say(
+            "5. Two invoices were issued twice by mistake. A 数电票 cannot be voided: the profile says so and points to a red invoice."
+        )
+        do {
+            try journal.void(ids[0], reason: "issued twice", options: clerk)
+        } catch {
+            show("fapiao void \(ids[0]) --reason \"issued twice\"", "fapiao: \(error)   (exit 65)")
+        }
+        emit("  The paper special invoice was issued this month, so it may be voided, with a reason:")
         let voided = try journal.void(ids[2], reason: "issued twice", options: clerk)
         show(
             "fapiao void \(ids[2]) --reason \"issued twice\"",
@@ -166,6 +187,12 @@ struct Demo: AsyncParsableCommand {
         emit(
             "  HQ answered \"duplicate\" for them, and it holds \(try await centre.invoiceCount()) invoices, each exactly once."
         )
+        if let ended = try journal.endOutage(actor: "王芳") {
+            show(
+                "fapiao outage end",
+                "ended \(OutageCommand.line(ended))\n  every invoice reached HQ before its upload deadline: `fapiao status --check` owes nothing"
+            )
+        }
 
         say("9. The next run finds nothing to send: nothing reaches HQ twice.")
         let again = try await SyncEngine(

@@ -149,7 +149,9 @@ struct OutageEnd: ParsableCommand {
             case .text:
                 emit("ended \(OutageCommand.line(outage))")
                 if let deadline {
-                    emit("upload    its invoices by \(deadline) (\(profile.uploadDeadline.description))")
+                    emit(
+                        "upload    its invoices by \(deadline.localText(in: profile.timeZone)) (\(profile.uploadDeadline.description))"
+                    )
                 } else {
                     emit("upload    each invoice by \(profile.uploadDeadline.description); see `fapiao status`")
                 }
