@@ -162,8 +162,10 @@ import Testing
         )
     }
 
-    /// pl-ksef: offline24, by the end of the next business day after issue (art. 106nda ust. 2),
-    /// in Europe/Warsaw; 24–26 December are holidays (with Wigilia from 2025).
+    /// pl-ksef, offline24: due by the end of the next business day after issue.
+    ///
+    /// Art. 106nda ust. 2 ustawy o VAT, counted in Europe/Warsaw; 24–26 December are holidays
+    /// (with Wigilia from 2025).
     @Test(arguments: [
         ("2026-11-27", "2026-11-30T23:00:00.000Z"),  // Friday → Monday, CET
         ("2026-12-23", "2026-12-28T23:00:00.000Z"),  // Wednesday → past Wigilia, Christmas, the weekend
@@ -179,7 +181,9 @@ import Testing
         #expect(deadline == (try Self.instant(due)))
     }
 
-    /// pl-ksef: JPK_V7 by the 25th (art. 99 ust. 1), moved past Christmas and the weekend (Ordynacja art. 12 § 5).
+    /// pl-ksef: JPK_V7 by the 25th, moved past Christmas and the weekend.
+    ///
+    /// Art. 99 ust. 1 ustawy o VAT; Ordynacja podatkowa art. 12 § 5.
     @Test func aPolishFilingDayMovesPastHolidaysAndTheWeekend() throws {
         let ksef = try Self.profile("pl-ksef")
         #expect(
@@ -272,50 +276,6 @@ import Testing
         #expect(
             OfflineRules.voidRefusal(red, profile: ukey, now: inMonth, closedPeriods: [])?.contains("never voided")
                 == true
-        )
-    }
-
-    // MARK: Reminders
-
-    @Test func remindersMoveFromNothingToWarningsToErrorsAsTimePasses() throws {
-        let ukey = try Self.profile("cn-ukey")
-        let pending = [
-            OfflineRules.Unsynced(
-                id: SequentialIDSource.id(1),
-                issueDate: try Self.date("2026-11-20"),
-                capturedAt: try Self.instant("2026-11-20T02:00:00.000Z")
-            )
-        ]
-        func rules(_ at: String) throws -> [String] {
-            OfflineRules.reminders(unsynced: pending, openOutage: nil, profile: ukey, now: try Self.instant(at))
-                .map { "\($0.severity.rawValue) \($0.rule)" }
-        }
-        #expect(try rules("2026-11-25T00:00:00.000Z").isEmpty)
-        #expect(try rules("2026-12-11T00:00:00.000Z") == ["warning unsyncedMonth"])
-        #expect(try rules("2026-12-15T00:00:00.000Z") == ["warning uploadDeadline", "warning unsyncedMonth"])
-        #expect(try rules("2026-12-16T00:00:00.000Z") == ["error uploadDeadline", "error filingDay"])
-        let overdue = OfflineRules.reminders(
-            unsynced: pending,
-            openOutage: nil,
-            profile: ukey,
-            now: try Self.instant("2026-12-16T00:00:00.000Z")
-        )
-        #expect(overdue.first?.invoiceIDs == [SequentialIDSource.id(1)])
-    }
-
-    @Test func anOpenOutageWarnsAt75PercentOfItsHoursAndAt80PercentOfALimit() throws {
-        let ukey = try Self.profile("cn-ukey")
-        let outage = OfflineRules.Outage(startedAt: try Self.instant("2026-11-20T00:00:00.000Z"))
-        func rules(_ at: String, _ tally: OfflineRules.Tally) throws -> [String] {
-            OfflineRules.reminders(unsynced: [], openOutage: (outage, tally), profile: ukey, now: try Self.instant(at))
-                .map { "\($0.severity.rawValue) \($0.rule)" }
-        }
-        #expect(try rules("2026-11-20T17:00:00.000Z", .init()).isEmpty)
-        #expect(try rules("2026-11-20T18:00:00.000Z", .init()) == ["warning offline.hours"])
-        #expect(try rules("2026-11-21T00:00:00.000Z", .init()) == ["error offline.hours"])
-        #expect(
-            try rules("2026-11-20T01:00:00.000Z", .init(count: 3, positiveGross: 80_000_000))
-                == ["warning offline.positiveAmount"]
         )
     }
 }

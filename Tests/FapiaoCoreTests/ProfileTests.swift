@@ -2,9 +2,10 @@ import FapiaoCore
 import Foundation
 import Testing
 
-/// Every rule of every built-in profile, as a table: the value the rules read and the source
-/// the profile names for it (Schema/profiles/README.md). A value changed without its source,
-/// or a source dropped, fails here.
+/// Every rule of every built-in profile, as a table.
+///
+/// Each row holds the value the rules read and the source the profile names for it
+/// (Schema/profiles/README.md). A value changed without its source, or a source dropped, fails here.
 @Suite struct ProfileTests {
     static func profile(_ name: String) throws -> Profile { try Profile.builtIn(name) }
 
