@@ -24,5 +24,11 @@ CREATE TABLE closed_period (
     closed_by  TEXT NOT NULL
 ) STRICT;
 
+-- A red invoice's original: its number key (seller|code|number), and its id when this journal
+-- holds it (the red invoice's operation waits in the outbox until that one is accepted).
+ALTER TABLE invoice ADD COLUMN original_key TEXT;
+ALTER TABLE invoice ADD COLUMN original_id TEXT;
+CREATE INDEX invoice_original ON invoice (original_key);
+
 -- Numbers alone: a profile may make a number unique without its seller or code (数电票).
 CREATE INDEX invoice_number_alone ON invoice (number);

@@ -344,7 +344,8 @@ import Testing
         let red = changing(
             [
                 "kind": "red", "originalNumber": "26110000000000000001", "number": "26110000000000000002",
-                "net": "-520.75", "tax": "-31.25", "gross": "-552.00",
+                "net": "-520.75", "tax": "-31.25", "gross": "-552.00", "redReason": "销货退回",
+                "redConfirmation": "12345678901234567890",
             ],
             lines: [["description": "技术服务费", "net": "-520.75", "taxRate": "0.06", "tax": "-31.25"]]
         )
@@ -359,6 +360,28 @@ import Testing
         #expect(broken(noOriginal) == ["originalNumber required"])
         #expect(broken(changing(["net": "-520.75"])).contains("net notNegative"))
         #expect(broken(changing(["originalNumber": "26110000000000000009"])) == ["originalNumber redOnly"])
+        #expect(broken(changing(["redReason": "销货退回"])) == ["redReason redOnly"])
+        #expect(invoice.red?.reason == "销货退回")
+        #expect(invoice.red?.confirmation == "12345678901234567890")
+        // The reason is one of the profile's; the 数电票 confirmation (确认单) has 20 digits.
+        var unknownReason = red
+        unknownReason.fields["redReason"] = "客户不要了"
+        #expect(broken(unknownReason) == ["redReason oneOf"])
+        var shortConfirmation = red
+        shortConfirmation.fields["redConfirmation"] = "1234567890123456"
+        #expect(broken(shortConfirmation) == ["redConfirmation format"])
+        var noConfirmation = red
+        noConfirmation.fields["redConfirmation"] = nil
+        #expect(broken(noConfirmation) == ["redConfirmation required"])
+        // Issued elsewhere: the original's amounts come together and add up.
+        var elsewhere = red
+        elsewhere.fields.merge(["originalNet": "520.75", "originalTax": "31.25", "originalGross": "552.01"]) { $1 }
+        #expect(broken(elsewhere) == ["originalGross grossMismatch"])
+        elsewhere.fields["originalTax"] = nil
+        #expect(broken(elsewhere) == ["originalNet together"])
+        // A red invoice and its round trip through the canonical form keep the reference.
+        let again = try Invoice(stored: JSONValue.parse(invoice.canonicalJSON.text))
+        #expect(again == invoice)
     }
 }
 

@@ -58,7 +58,8 @@ import Testing
         var red = valid
         red.fields.merge([
             "kind": "red", "originalNumber": "26110000000000000009", "number": "26110000000000000002",
-            "net": "-520.75", "tax": "-31.25", "gross": "-552.00",
+            "net": "-520.75", "tax": "-31.25", "gross": "-552.00", "redReason": "销货退回",
+            "redConfirmation": "12345678901234567890",
         ]) { _, new in new }
         red.lines = [
             [

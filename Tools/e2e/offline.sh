@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end story of offline invoicing under a jurisdiction profile (cn-ukey), on the real
 # `fapiao` and `fapiao-central` binaries, on a simulated clock ($FAPIAO_AS_OF): a three-day
-# outage reaching the profile's time and amount limits (refusals naming the figures), voids
+# outage reaching the profile's time and amount limits (refusals naming the figures), red
+# invoices against their originals (an over-reversal refused), voids
 # allowed and refused by the month rule and a closed period, the single-invoice limit at the
 # branch and again at the centre, and `status --check` moving from 0 to 1 as deadlines pass
 # and back to 0 once the invoices are synced.
@@ -72,6 +73,21 @@ check "the single-invoice limit is on the net amount, strictly below (exit 65)" 
     exits_saying "$code" 65 "$out" "single-invoice limit of 100000.00"
 capture 2026-11-21T12:10:00+08:00 00000005 1000.00 130.00 1130.00 2026-11-21; code=$?
 check "day 2: a small one still fits" test "$code" = 0
+# --- red invoices against originals ------------------------------------------------------------
+out=$(at 2026-11-21T12:20:00+08:00 red 00000002 --code 011002600111 --number 00000011 --reason 销货退回 \
+    --net -5000.00 --tax -650.00 --gross -5650.00 2>&1); code=$?
+check "a red invoice reverses part of an original" exits_saying "$code" 0 "$out" "captured red" "reverses 00000002"
+out=$(at 2026-11-21T12:21:00+08:00 red 00000002 --code 011002600111 --number 00000012 --reason 销货退回 \
+    --net -16000.00 --tax -2080.00 --gross -18080.00 2>&1); code=$?
+check "a second red invoice past the original is refused (exit 65) naming the figures" \
+    exits_saying "$code" 65 "$out" "would reverse 21000.00 of the original.s net 20000.00 (5000.00 by earlier red invoices)"
+out=$(at 2026-11-21T12:22:00+08:00 red 00000001 --code 011002600111 --number 00000013 --reason 开票有误 \
+    --net -100.00 --tax -13.00 --gross -113.00 2>&1); code=$?
+check "issued in error must reverse in full (exit 65)" exits_saying "$code" 65 "$out" "must reverse the original in full"
+out=$(at 2026-11-21T12:23:00+08:00 red 00000011 --code 011002600111 --number 00000014 --reason 销货退回 \
+    --net -1.00 --tax -0.13 --gross -1.13 2>&1); code=$?
+check "a red invoice is never itself reversed (exit 65)" exits_saying "$code" 65 "$out" "never itself reversed"
+
 capture 2026-11-23T09:30:00+08:00 00000006 100.00 13.00 113.00 2026-11-23; code=$?
 check "day 4: past the 72 offline hours is refused (exit 65) naming the hours" \
     exits_saying "$code" 65 "$out" "offline.hours" "has lasted 72 h " "allows offline invoicing for 72 hours"
@@ -114,6 +130,9 @@ at 2026-12-16T10:00:00+08:00 sync >/dev/null 2>&1; code=$?
 check "sync: the centre (cn-ukey, 100000.00) quarantines the one over its limit (exit 1)" test "$code" = 1
 check "the centre's reason names the single-invoice limit" \
     grep -q 'single-invoice limit' <<<"$(at 2026-12-16T10:01:00+08:00 quarantine list --format json)"
+at 2026-12-16T10:06:00+08:00 sync >/dev/null 2>&1
+check "the red invoice reaches the centre once its original is accepted" \
+    test "$(sqlite3 "$store" "SELECT COUNT(*) FROM central_invoice WHERE branch = 'bj-ukey-01' AND number = '00000011'")" = 1
 out=$(at 2026-12-16T10:10:00+08:00 status --check --offline --format json); code=$?
 check "once synced, nothing is owed for November: status no longer names its deadline" \
     test -z "$(grep -o '"rule":"uploadDeadline"' <<<"$out")"

@@ -47,6 +47,16 @@ extension Invoice {
                 "reason": .string(void.reason), "at": .string(void.at.description), "by": .string(void.by),
             ])
         }
+        if let red {
+            var fields: [String: CanonicalJSON] = ["reason": .string(red.reason)]
+            fields["confirmation"] = red.confirmation.map(CanonicalJSON.string)
+            fields["originalCode"] = red.originalCode.map(CanonicalJSON.string)
+            fields["originalIssueDate"] = red.originalIssueDate.map { .string($0.description) }
+            fields["originalNet"] = red.originalNet.map { .string($0.decimalText) }
+            fields["originalTax"] = red.originalTax.map { .string($0.decimalText) }
+            fields["originalGross"] = red.originalGross.map { .string($0.decimalText) }
+            members["red"] = .object(fields)
+        }
         return .object(members)
     }
 
@@ -129,6 +139,28 @@ extension Invoice {
             }
             voidRecord = VoidRecord(reason: try string("reason", in: record), at: at, by: try string("by", in: record))
         }
+        var redReference: RedReference?
+        if members["red"] != nil {
+            let record = try object(members["red"], "red")
+            func amount(_ key: String) throws(StoredFormError) -> Money? {
+                guard let text = optionalString(key, in: record) else { return nil }
+                return try money(text, "red.\(key)", currency)
+            }
+            var originalDate: CalendarDate?
+            if let text = optionalString("originalIssueDate", in: record) {
+                guard let date = CalendarDate(parsing: text) else { throw StoredFormError(field: "red.originalIssueDate") }
+                originalDate = date
+            }
+            redReference = RedReference(
+                reason: try string("reason", in: record),
+                confirmation: optionalString("confirmation", in: record),
+                originalCode: optionalString("originalCode", in: record),
+                originalIssueDate: originalDate,
+                originalNet: try amount("originalNet"),
+                originalTax: try amount("originalTax"),
+                originalGross: try amount("originalGross")
+            )
+        }
         self.init(
             id: id,
             kind: kind,
@@ -149,7 +181,8 @@ extension Invoice {
             operatorName: optionalString("operator"),
             capturedAt: capturedAt,
             branch: try string("branch"),
-            void: voidRecord
+            void: voidRecord,
+            red: redReference
         )
     }
 }

@@ -32,6 +32,8 @@ public struct Invoice: Hashable, Sendable {
     public var branch: String
     /// Set once the invoice is voided.
     public var void: VoidRecord?
+    /// For a red invoice, its reason, confirmation number and what it says of its original.
+    public var red: RedReference?
 
     public init(
         id: UUID,
@@ -53,7 +55,8 @@ public struct Invoice: Hashable, Sendable {
         operatorName: String? = nil,
         capturedAt: UTCTimestamp,
         branch: String,
-        void: VoidRecord? = nil
+        void: VoidRecord? = nil,
+        red: RedReference? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -75,10 +78,17 @@ public struct Invoice: Hashable, Sendable {
         self.capturedAt = capturedAt
         self.branch = branch
         self.void = void
+        self.red = red
     }
 
     /// The invoice's legal identity: no two invoices in a journal share it.
     public var numberKey: NumberKey { NumberKey(sellerTaxID: seller.taxID, code: code ?? "", number: number) }
+
+    /// For a red invoice, the number key of the original it reverses (same seller).
+    public var originalKey: NumberKey? {
+        guard kind == .red, let originalNumber else { return nil }
+        return NumberKey(sellerTaxID: seller.taxID, code: red?.originalCode ?? "", number: originalNumber)
+    }
 
     /// The currency all amounts are in.
     public var currency: String { gross.currency }

@@ -25,7 +25,7 @@ public struct InvoiceInput: Hashable, Sendable {
         "id", "kind", "originalNumber", "type", "code", "number", "issueDate",
         "seller.name", "seller.taxID", "buyer.name", "buyer.taxID",
         "net", "taxRate", "tax", "gross", "currency", "checkCode", "note", "operator",
-    ]
+    ] + RedReference.fields
 
     /// The fields of one invoice line.
     public static let lineFields = ["description", "quantity", "unitPrice", "net", "taxRate", "tax"]
@@ -209,6 +209,15 @@ extension InvoiceInput {
         ]
         fields["code"] = invoice.code
         fields["originalNumber"] = invoice.originalNumber
+        if let red = invoice.red {
+            fields["redReason"] = red.reason
+            fields["redConfirmation"] = red.confirmation
+            fields["originalCode"] = red.originalCode
+            fields["originalIssueDate"] = red.originalIssueDate?.description
+            fields["originalNet"] = red.originalNet?.decimalText
+            fields["originalTax"] = red.originalTax?.decimalText
+            fields["originalGross"] = red.originalGross?.decimalText
+        }
         fields["checkCode"] = invoice.checkCode
         fields["note"] = invoice.note
         fields["operator"] = invoice.operatorName

@@ -134,6 +134,22 @@ public struct Profile: Hashable, Sendable {
             public var name: String
             public var digits: Int
             public var types: Set<InvoiceType>
+
+            public init(name: String, digits: Int, types: Set<InvoiceType>) {
+                self.name = name
+                self.digits = digits
+                self.types = types
+            }
+        }
+
+        public init(reasons: [String], confirmations: [Confirmation]) {
+            self.reasons = reasons
+            self.confirmations = confirmations
+        }
+
+        /// The confirmation numbers accepted for a red invoice of `type`.
+        public func confirmations(for type: InvoiceType) -> [Confirmation] {
+            confirmations.filter { $0.types.contains(type) }
         }
     }
 
@@ -156,6 +172,7 @@ public struct Profile: Hashable, Sendable {
         policy.singleInvoiceLimit = singleInvoiceLimit
         policy.currency = currency
         policy.timeZone = timeZone
+        policy.red = red
         return policy
     }
 }

@@ -9,8 +9,8 @@ public enum HalfWidth {
     static let headerFields: [String: Bool] = [
         "kind": false, "type": false, "code": true, "number": true, "originalNumber": true, "issueDate": false,
         "seller.taxID": true, "buyer.taxID": true, "net": false, "taxRate": false, "tax": false,
-        "gross": false, "currency": false, "checkCode": true, "redConfirmation": true, "original.code": true,
-        "original.number": true, "original.issueDate": false,
+        "gross": false, "currency": false, "checkCode": true, "redConfirmation": true, "originalCode": true,
+        "originalIssueDate": false, "originalNet": false, "originalTax": false, "originalGross": false,
     ]
 
     /// Line fields whose text is normalised (amounts only).

@@ -68,8 +68,16 @@ public enum InvoiceValidator {
         if kind == .red {
             if originalNumber == nil {
                 check.fail("originalNumber", "required", "must name the invoice a red invoice reverses")
-            } else if let originalNumber, !check.isDigits(originalNumber, counts: [8, 20]) {
-                check.fail("originalNumber", "format", "must be 8 or 20 digits")
+            } else if let originalNumber {
+                // The original is of the red invoice's own type, so its number has that type's form.
+                let counts: Set<Int> = type.map { $0.isDigital ? [20] : $0 == .other ? Set(8...20) : [8] } ?? [8, 20]
+                if !check.isDigits(originalNumber, counts: counts) {
+                    check.fail(
+                        "originalNumber",
+                        "format",
+                        "must be \(counts.count == 1 ? "\(counts.first ?? 8)" : "8 to 20") digits, as the original's number"
+                    )
+                }
             }
         } else if originalNumber != nil {
             check.fail("originalNumber", "redOnly", "is only for red invoices (kind red)")
@@ -124,6 +132,13 @@ public enum InvoiceValidator {
         }
         if let net { check.singleInvoiceLimit(net: net, policy: policy) }
 
+        let red = check.redReference(
+            kind: kind,
+            type: type,
+            issueDate: issueDate,
+            currency: Money.isCurrencyCode(currency) ? currency : "CNY",
+            policy: policy
+        )
         let lines = check.lines(input.lines, currency: currency, negative: negative, policy: policy)
         if let net, let tax, let taxRate {
             check.totals(net: net, tax: tax, rate: taxRate, lines: lines, policy: policy)
@@ -160,7 +175,8 @@ public enum InvoiceValidator {
             note: note,
             operatorName: operatorName,
             capturedAt: context.capturedAt,
-            branch: context.branch
+            branch: context.branch,
+            red: red
         )
         return ValidatedInvoice(invoice: invoice, overrides: check.overrides, normalised: normalised)
     }

@@ -23,6 +23,14 @@ public struct ValidationPolicy: Hashable, Sendable {
     public var singleInvoiceLimit: Int64?
     /// The currency of an invoice that names none.
     public var currency = "CNY"
+    /// What a red invoice must carry (reasons, confirmation numbers), from the profile.
+    public var red = Profile.RedRules(
+        reasons: ["开票有误", "销货退回", "服务中止", "销售折让"],
+        confirmations: [
+            .init(name: "红字发票信息确认单", digits: 20, types: [.digitalSpecial, .digitalOrdinary]),
+            .init(name: "红字增值税专用发票信息表", digits: 16, types: [.special]),
+        ]
+    )
     /// The zone in which "today" is counted for issue dates.
     public var timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600) ?? .gmt
 

@@ -21,12 +21,14 @@ extension Journal {
         if !isWriterOpen {
             try read { db in
                 if let failure = try uniquenessFailure(db, validated.invoice) { throw failure }
+                if let failure = try redFailure(db, validated.invoice) { throw failure }
                 var ledger = try OfflineLedger(db: db, profile: settings.profile)
                 _ = try ledger.admit(validated.invoice, at: environment.now())
             }
         }
         return try write(.capture) { db in
             if let failure = try uniquenessFailure(db, validated.invoice) { throw failure }
+            if let failure = try redFailure(db, validated.invoice) { throw failure }
             var audit = try AuditAppender(db: db)
             var ledger = try OfflineLedger(db: db, profile: settings.profile)
             return try insert(db, validated, options: options, audit: &audit, ledger: &ledger)
@@ -150,8 +152,8 @@ extension Journal {
             sql: """
                 INSERT INTO invoice (id, kind, type, code, number, issue_date, seller_tax_id, seller_name,
                     buyer_tax_id, buyer_name, currency, net, tax, gross, tax_rate_bp, clock, content,
-                    content_hash, captured_at, updated_at, outage_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    content_hash, captured_at, updated_at, outage_id, original_key, original_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             invoice.id.uuidString, invoice.kind.rawValue, invoice.type.rawValue, invoice.code ?? "", invoice.number,
@@ -159,6 +161,7 @@ extension Journal {
             invoice.buyer.name, invoice.currency, invoice.net.minorUnits, invoice.tax.minorUnits,
             invoice.gross.minorUnits, invoice.taxRate.basisPoints, clock.description, content,
             Digest.sha256Hex(Array(content.utf8)), invoice.capturedAt.description, now, ledger.outageID,
+            invoice.originalKey.map(Self.originalKeyText), try originalID(db, invoice),
         ])
         try insertOperation(db, operation, payload: content, at: now)
         var details: [String: CanonicalJSON] = [

@@ -69,6 +69,7 @@ extension Journal {
             if let failure = try uniquenessFailure(db, validated.invoice, ignoring: current.invoice.id) {
                 throw failure
             }
+            if let failure = try redFailure(db, validated.invoice) { throw failure }
             return try recordChange(
                 db,
                 validated.invoice,
@@ -224,7 +225,7 @@ extension Journal {
                 UPDATE invoice SET voided = ?, kind = ?, type = ?,
                     code = ?, number = ?, issue_date = ?, seller_tax_id = ?, seller_name = ?, buyer_tax_id = ?,
                     buyer_name = ?, currency = ?, net = ?, tax = ?, gross = ?, tax_rate_bp = ?, clock = ?,
-                    content = ?, content_hash = ?, updated_at = ?
+                    content = ?, content_hash = ?, updated_at = ?, original_key = ?, original_id = ?
                 WHERE id = ?
                 """,
             arguments: [
@@ -232,7 +233,8 @@ extension Journal {
                 invoice.number, invoice.issueDate.description, invoice.seller.taxID, invoice.seller.name,
                 invoice.buyer.taxID, invoice.buyer.name, invoice.currency, invoice.net.minorUnits,
                 invoice.tax.minorUnits, invoice.gross.minorUnits, invoice.taxRate.basisPoints, clock.description,
-                content, Digest.sha256Hex(Array(content.utf8)), now, invoice.id.uuidString,
+                content, Digest.sha256Hex(Array(content.utf8)), now, invoice.originalKey.map(Self.originalKeyText),
+                try originalID(db, invoice), invoice.id.uuidString,
             ]
         )
     }

@@ -31,6 +31,7 @@ extension Journal {
         var plan = ImportPlan(valid: [], invalid: [])
         var seenNumbers: [NumberKey: Int] = [:]
         var seenIDs: [UUID: Int] = [:]
+        var plannedReds: [Invoice] = []
         try read { db in
             var ledger = try OfflineLedger(db: db, profile: settings.profile)
             let now = environment.now()
@@ -56,6 +57,11 @@ extension Journal {
                     plan.invalid.append((row.line, failure))
                     continue
                 }
+                if let failure = try redFailure(db, invoice, alsoPlanned: plannedReds) {
+                    plan.invalid.append((row.line, failure))
+                    continue
+                }
+                if invoice.kind == .red { plannedReds.append(invoice) }
                 do {
                     _ = try ledger.admit(invoice, at: now)
                 } catch let failure as ValidationFailure {

@@ -3,6 +3,9 @@ import Foundation
 import GRDB
 
 extension Journal {
+    /// Today in the profile's time zone, on the journal's clock.
+    public var today: CalendarDate { CalendarDate(at: environment.now(), in: settings.profile.timeZone) }
+
     /// Everything the branch owes under its profile at the journal's current instant: overdue
     /// and near deadlines, offline limits and window, unsynced months and filing days.
     public func obligations() throws -> [OfflineRules.Reminder] {

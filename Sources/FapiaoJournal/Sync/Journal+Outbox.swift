@@ -18,7 +18,8 @@ extension Journal {
     ///
     /// An operation waits while an earlier operation of the same invoice is quarantined or
     /// in conflict (an amend never overtakes its create), or while its invoice has an open
-    /// conflict (found by a pull or a reconcile); nothing else waits.
+    /// conflict (found by a pull or a reconcile), or while it is a red invoice whose original
+    /// (in this journal) the remote has not accepted yet; nothing else waits.
     public func outboxBatch(after cursor: Int64, limit: Int) throws -> [OutboxItem] {
         try read { db in
             // NOT INDEXED keeps SQLite walking the table in seq order from the cursor instead of
@@ -35,6 +36,9 @@ extension Journal {
                     AND NOT EXISTS (
                         SELECT 1 FROM conflict
                         WHERE conflict.invoice_id = operation.invoice_id AND conflict.resolved_at IS NULL)
+                    AND NOT EXISTS (
+                        SELECT 1 FROM invoice AS red JOIN invoice AS original ON original.id = red.original_id
+                        WHERE red.id = operation.invoice_id AND original.sync_state <> 'accepted')
                     ORDER BY seq LIMIT ?
                     """
             )
@@ -59,7 +63,8 @@ extension Journal {
         }
     }
 
-    /// Unanswered operations held back behind a quarantined or conflicting change of their invoice.
+    /// Unanswered operations held back behind a quarantined or conflicting change of their invoice,
+    /// or behind a red invoice's original not accepted yet.
     public func blockedOperationCount() throws -> Int {
         try read { db in
             try Int.fetchOne(
@@ -74,6 +79,9 @@ extension Journal {
                     OR status IN ('pending', 'inFlight', 'inDoubt') AND EXISTS (
                         SELECT 1 FROM conflict
                         WHERE conflict.invoice_id = operation.invoice_id AND conflict.resolved_at IS NULL)
+                    OR status IN ('pending', 'inFlight', 'inDoubt') AND EXISTS (
+                        SELECT 1 FROM invoice AS red JOIN invoice AS original ON original.id = red.original_id
+                        WHERE red.id = operation.invoice_id AND original.sync_state <> 'accepted')
                     """
             ) ?? 0
         }

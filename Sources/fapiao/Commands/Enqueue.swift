@@ -26,13 +26,13 @@ struct InvoiceFieldOptions: ParsableArguments {
         )
     )
     var buyerTaxId: String?
-    @Option(help: ArgumentHelp("Net amount in yuan, e.g. 520.75.", valueName: "yuan"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Net amount in yuan, e.g. 520.75.", valueName: "yuan"))
     var net: String?
     @Option(help: ArgumentHelp("Tax rate, e.g. 0.06 or 6%.", valueName: "rate"))
     var taxRate: String?
-    @Option(help: ArgumentHelp("Tax amount in yuan as printed.", valueName: "yuan"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Tax amount in yuan as printed.", valueName: "yuan"))
     var tax: String?
-    @Option(help: ArgumentHelp("Gross amount (价税合计) in yuan as printed.", valueName: "yuan"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Gross amount (价税合计) in yuan as printed.", valueName: "yuan"))
     var gross: String?
     @Option(help: ArgumentHelp("ISO 4217 currency (default CNY).", valueName: "code"))
     var currency: String?
