@@ -22,7 +22,8 @@ struct Fapiao: AsyncParsableCommand {
             78 not a Fapiao journal, or from a newer version.
             """,
         subcommands: [
-            Init.self, Enqueue.self, Import.self, List.self, Show.self, Amend.self, VoidInvoice.self, Red.self, Sync.self,
+            Init.self, Enqueue.self, Import.self, List.self, Show.self, Amend.self, VoidInvoice.self, Red.self,
+            Sync.self,
             Status.self, Quarantine.self, Conflicts.self, Reconcile.self, Audit.self, OutageCommand.self,
             PeriodCommand.self, ProfileCommand.self, Demo.self,
         ]

@@ -62,7 +62,11 @@ import Testing
             }
         )
         #expect(failure.brokenRules == ["net overReversed", "tax overReversed", "gross overReversed"])
-        #expect(failure.issues.first?.message.contains("would reverse 600.00 of the original's net 520.75 (300.00 by earlier red invoices)") == true)
+        #expect(
+            failure.issues.first?.message.contains(
+                "would reverse 600.00 of the original's net 520.75 (300.00 by earlier red invoices)"
+            ) == true
+        )
         #expect(try counts() == before)
         try journal.capture(red(3, amounts: ("-220.75", "-13.25", "-234.00")), options: JournalHarness.options)
     }
@@ -80,22 +84,43 @@ import Testing
     }
 
     @Test func aRedInvoiceCannotBeReversedNorAVoidedOneNorAnUnknownOneWithoutItsAmounts() throws {
-        let first = try journal.capture(red(1, amounts: ("-100.00", "-6.00", "-106.00")), options: JournalHarness.options)
+        let first = try journal.capture(
+            red(1, amounts: ("-100.00", "-6.00", "-106.00")),
+            options: JournalHarness.options
+        )
         let ofRed = red(2, amounts: ("-1.00", "-0.06", "-1.06"), of: first.invoice)
-        #expect(validationFailure { try journal.capture(ofRed, options: JournalHarness.options) }?.brokenRules == ["originalNumber notRed"])
+        #expect(
+            validationFailure { try journal.capture(ofRed, options: JournalHarness.options) }?.brokenRules == [
+                "originalNumber notRed"
+            ]
+        )
         let paper = try journal.capture(harness.paperInput(7), options: JournalHarness.options)
         try journal.void(paper.invoice.id.uuidString, reason: "开错了", options: JournalHarness.options)
         var ofVoided = red(3, of: paper.invoice)
         ofVoided.fields["code"] = InvoiceFixtures.paperCode
         ofVoided.fields["number"] = "00000099"
         ofVoided.fields["redConfirmation"] = nil
-        #expect(validationFailure { try journal.capture(ofVoided, options: JournalHarness.options) }?.brokenRules == ["originalNumber voided"])
+        #expect(
+            validationFailure { try journal.capture(ofVoided, options: JournalHarness.options) }?.brokenRules == [
+                "originalNumber voided"
+            ]
+        )
         var unknown = red(4)
         unknown.fields["originalNumber"] = InvoiceFixtures.number(55)
         unknown.fields["originalIssueDate"] = nil
-        #expect(validationFailure { try journal.capture(unknown, options: JournalHarness.options) }?.brokenRules == ["originalNumber unknown"])
-        unknown.fields.merge(["originalIssueDate": harness.clock.shanghaiToday.description, "originalNet": "520.75", "originalTax": "31.25", "originalGross": "552.00"]) { $1 }
-        #expect(try journal.capture(unknown, options: JournalHarness.options).invoice.red?.originalGross?.minorUnits == 55_200)
+        #expect(
+            validationFailure { try journal.capture(unknown, options: JournalHarness.options) }?.brokenRules == [
+                "originalNumber unknown"
+            ]
+        )
+        unknown.fields.merge([
+            "originalIssueDate": harness.clock.shanghaiToday.description, "originalNet": "520.75",
+            "originalTax": "31.25", "originalGross": "552.00",
+        ]) { $1 }
+        #expect(
+            try journal.capture(unknown, options: JournalHarness.options).invoice.red?.originalGross?.minorUnits
+                == 55_200
+        )
     }
 
     @Test func aRedLineMustBeALineOfTheOriginalAndStayWithinIt() throws {
@@ -127,7 +152,9 @@ import Testing
         #expect(try outbox().map(\.operation.invoiceID) == [receipt.invoice.id])
         #expect(try journal.blockedOperationCount() == 0)
         // A red invoice is never voided.
-        let error = journalError { try journal.void(receipt.invoice.id.uuidString, reason: "x", options: JournalHarness.options) }
+        let error = journalError {
+            try journal.void(receipt.invoice.id.uuidString, reason: "x", options: JournalHarness.options)
+        }
         #expect(error?.code == .invalidChange)
         #expect(error?.message.contains("never voided") == true)
     }

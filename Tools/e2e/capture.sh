@@ -241,7 +241,8 @@ sqlite3 "$j" "UPDATE invoice SET buyer_name = 'x', content = replace(content, '\
 check "an invoice edited behind fapiao's back fails verify" test $? = 70
 
 # --- help ----------------------------------------------------------------------------------
-for cmd in init enqueue import list show amend void status "audit log" "audit verify" demo; do
+for cmd in init enqueue import list show amend void red status "audit log" "audit verify" "outage start" "outage end" \
+    "profile show" "profile set" "period close" demo; do
     # shellcheck disable=SC2086
     "$fapiao" $cmd --help 2>&1 | grep -q "Examples:" && pass "--help of '$cmd' has examples" || fail "--help of '$cmd' has examples"
 done

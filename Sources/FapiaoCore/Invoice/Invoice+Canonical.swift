@@ -148,7 +148,9 @@ extension Invoice {
             }
             var originalDate: CalendarDate?
             if let text = optionalString("originalIssueDate", in: record) {
-                guard let date = CalendarDate(parsing: text) else { throw StoredFormError(field: "red.originalIssueDate") }
+                guard let date = CalendarDate(parsing: text) else {
+                    throw StoredFormError(field: "red.originalIssueDate")
+                }
                 originalDate = date
             }
             redReference = RedReference(

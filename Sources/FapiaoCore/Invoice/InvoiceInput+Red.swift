@@ -5,7 +5,8 @@ extension InvoiceInput {
     ///
     /// - Parameters:
     ///   - original: the blue invoice reversed.
-    ///   - number: the red invoice's own number; `code` its own code (legacy types).
+    ///   - number: the red invoice's own number.
+    ///   - code: its own code (legacy types).
     ///   - issueDate: the red invoice's issue date.
     ///   - reason: one of the profile's reasons.
     ///   - confirmation: the red confirmation number, when the profile asks for one.

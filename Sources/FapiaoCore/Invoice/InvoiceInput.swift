@@ -21,11 +21,12 @@ public struct InvoiceInput: Hashable, Sendable {
     }
 
     /// The header fields a clerk may give, in the order CSV files and messages use.
-    public static let headerFields = [
-        "id", "kind", "originalNumber", "type", "code", "number", "issueDate",
-        "seller.name", "seller.taxID", "buyer.name", "buyer.taxID",
-        "net", "taxRate", "tax", "gross", "currency", "checkCode", "note", "operator",
-    ] + RedReference.fields
+    public static let headerFields =
+        [
+            "id", "kind", "originalNumber", "type", "code", "number", "issueDate",
+            "seller.name", "seller.taxID", "buyer.name", "buyer.taxID",
+            "net", "taxRate", "tax", "gross", "currency", "checkCode", "note", "operator",
+        ] + RedReference.fields
 
     /// The fields of one invoice line.
     public static let lineFields = ["description", "quantity", "unitPrice", "net", "taxRate", "tax"]

@@ -34,9 +34,15 @@ public enum RedInvoiceRules {
                 return issues
             }
             if original.type != red.type {
-                fail("type", "original", "must be the original's type, \(original.type.rawValue), not \(red.type.rawValue)")
+                fail(
+                    "type",
+                    "original",
+                    "must be the original's type, \(original.type.rawValue), not \(red.type.rawValue)"
+                )
             }
-            if original.buyer.taxID != red.buyer.taxID || original.buyer.taxID.isEmpty && original.buyer.name != red.buyer.name {
+            if original.buyer.taxID != red.buyer.taxID
+                || original.buyer.taxID.isEmpty && original.buyer.name != red.buyer.name
+            {
                 fail(
                     "buyer.taxID",
                     "original",
@@ -44,13 +50,21 @@ public enum RedInvoiceRules {
                 )
             }
             if let date = reference.originalIssueDate, date != original.issueDate {
-                fail("originalIssueDate", "original", "must be the original's issue date, \(original.issueDate), not \(date)")
+                fail(
+                    "originalIssueDate",
+                    "original",
+                    "must be the original's issue date, \(original.issueDate), not \(date)"
+                )
             }
             if red.issueDate < original.issueDate {
                 fail("issueDate", "afterOriginal", "must not be before the original's issue date \(original.issueDate)")
             }
             if let net = reference.originalNet, net != original.net {
-                fail("originalNet", "original", "must be the original's net, \(original.net.decimalText), not \(net.decimalText)")
+                fail(
+                    "originalNet",
+                    "original",
+                    "must be the original's net, \(original.net.decimalText), not \(net.decimalText)"
+                )
             }
             let rates = Set([original.taxRate] + original.lines.map(\.taxRate))
             for rate in Set([red.taxRate] + red.lines.map(\.taxRate)) where !rates.contains(rate) {
@@ -118,9 +132,13 @@ public enum RedInvoiceRules {
             var rate: TaxRate
         }
         var available: [Key: Int64] = [:]
-        for line in original.lines { available[Key(description: line.description, rate: line.taxRate), default: 0] += line.net.minorUnits }
+        for line in original.lines {
+            available[Key(description: line.description, rate: line.taxRate), default: 0] += line.net.minorUnits
+        }
         for earlier in earlierReds {
-            for line in earlier.lines { available[Key(description: line.description, rate: line.taxRate), default: 0] += line.net.minorUnits }
+            for line in earlier.lines {
+                available[Key(description: line.description, rate: line.taxRate), default: 0] += line.net.minorUnits
+            }
         }
         for (index, line) in red.lines.enumerated() {
             let key = Key(description: line.description, rate: line.taxRate)

@@ -26,7 +26,11 @@ extension Checker {
                 ok = false
             }
         } else {
-            fail("redReason", "required", "must say why the original is reversed: \(policy.red.reasons.joined(separator: ", "))")
+            fail(
+                "redReason",
+                "required",
+                "must say why the original is reversed: \(policy.red.reasons.joined(separator: ", "))"
+            )
             ok = false
         }
 
@@ -37,11 +41,19 @@ extension Checker {
                 fail("redConfirmation", "profile", "is not used for this type under the \(policy.profileName) profile")
                 ok = false
             } else if !accepted.isEmpty, !isDigits(confirmation, counts: Set(accepted.map(\.digits))) {
-                fail("redConfirmation", "format", "must be \(Self.confirmationText(accepted)), not \(confirmation.quotedExcerpt)")
+                fail(
+                    "redConfirmation",
+                    "format",
+                    "must be \(Self.confirmationText(accepted)), not \(confirmation.quotedExcerpt)"
+                )
                 ok = false
             }
         } else if !accepted.isEmpty {
-            fail("redConfirmation", "required", "must give \(Self.confirmationText(accepted)) for a red invoice of this type")
+            fail(
+                "redConfirmation",
+                "required",
+                "must give \(Self.confirmationText(accepted)) for a red invoice of this type"
+            )
             ok = false
         }
 
@@ -62,7 +74,11 @@ extension Checker {
             if let date = CalendarDate(parsing: text) {
                 originalIssueDate = date
                 if let issueDate, date > issueDate {
-                    fail("originalIssueDate", "beforeRed", "must not be after the red invoice's issue date \(issueDate)")
+                    fail(
+                        "originalIssueDate",
+                        "beforeRed",
+                        "must not be after the red invoice's issue date \(issueDate)"
+                    )
                     ok = false
                 }
             } else {
@@ -75,7 +91,11 @@ extension Checker {
         var amounts: [Money] = []
         if !given.isEmpty {
             if given.count < 3 {
-                fail("originalNet", "together", "originalNet, originalTax and originalGross are given together or not at all")
+                fail(
+                    "originalNet",
+                    "together",
+                    "originalNet, originalTax and originalGross are given together or not at all"
+                )
                 ok = false
             } else {
                 for field in given {

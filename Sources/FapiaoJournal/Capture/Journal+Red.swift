@@ -7,8 +7,11 @@ extension Journal {
     /// (``RedInvoiceRules``), or `nil` for a normal invoice or one that keeps them.
     ///
     /// - Parameters:
+    ///   - db: the journal's connection.
     ///   - invoice: the validated invoice.
     ///   - alsoPlanned: red invoices earlier in the same import file, not written yet.
+    /// - Returns: the failure naming every broken rule, or `nil`.
+    /// - Throws: ``JournalError`` when a stored invoice does not read back.
     func redFailure(_ db: Database, _ invoice: Invoice, alsoPlanned: [Invoice] = []) throws -> ValidationFailure? {
         guard let key = invoice.originalKey else { return nil }
         let original = try String.fetchOne(
@@ -44,7 +47,10 @@ extension Journal {
         do {
             return try Invoice(stored: JSONValue.parse(content))
         } catch {
-            throw JournalError(code: .damaged, message: "An invoice row does not read back (\(error)); run `fapiao audit verify`.")
+            throw JournalError(
+                code: .damaged,
+                message: "An invoice row does not read back (\(error)); run `fapiao audit verify`."
+            )
         }
     }
 }

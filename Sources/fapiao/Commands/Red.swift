@@ -37,13 +37,19 @@ struct Red: ParsableCommand {
     var number: String
     @Option(help: ArgumentHelp("The red invoice's own 发票代码 (legacy types).", valueName: "code"))
     var code: String?
-    @Option(name: .customLong("date"), help: ArgumentHelp("Its issue date, YYYY-MM-DD (default today).", valueName: "date"))
+    @Option(
+        name: .customLong("date"),
+        help: ArgumentHelp("Its issue date, YYYY-MM-DD (default today).", valueName: "date")
+    )
     var issueDate: String?
     @Option(help: ArgumentHelp("Why: 开票有误, 销货退回, 服务中止 or 销售折让 (the profile's reasons).", valueName: "reason"))
     var reason: String
     @Option(help: ArgumentHelp("The red confirmation number (红字确认单 20 digits, 红字信息表 16 digits).", valueName: "digits"))
     var confirmation: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp("Net reversed, negative (partial reversal).", valueName: "yuan"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Net reversed, negative (partial reversal).", valueName: "yuan")
+    )
     var net: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Tax reversed, negative.", valueName: "yuan"))
     var tax: String?
@@ -55,7 +61,9 @@ struct Red: ParsableCommand {
     func validate() throws {
         let given = [net, tax, gross].compactMap { $0 }
         guard given.isEmpty || given.count == 3 else {
-            throw ValidationError("Give --net, --tax and --gross together for a partial reversal, or none to reverse in full.")
+            throw ValidationError(
+                "Give --net, --tax and --gross together for a partial reversal, or none to reverse in full."
+            )
         }
     }
 

@@ -131,10 +131,30 @@ struct Demo: AsyncParsableCommand {
             "5. Two invoices were issued twice by mistake. A 数电票 cannot be voided: the profile says so and points to a red invoice."
         )
         do {
-            try journal.void(ids[0], reason: "issued twice", options: clerk)
+            try journal.void(ids[1], reason: "issued twice", options: clerk)
         } catch {
-            show("fapiao void \(ids[0]) --reason \"issued twice\"", "fapiao: \(error)   (exit 65)")
+            show("fapiao void \(ids[1]) --reason \"issued twice\"", "fapiao: \(error)   (exit 65)")
         }
+        emit("  So a red invoice (红字发票) reverses it in full, with the platform's 20-digit confirmation number;")
+        emit("  it waits in the outbox until HQ has accepted the original:")
+        let original = try journal.invoice(ids[1]).invoice
+        let red = try journal.capture(
+            InvoiceInput.red(
+                reversing: original,
+                number: "26110000000000000101",
+                code: nil,
+                issueDate: today,
+                reason: "开票有误",
+                confirmation: "11010026120000000001",
+                amounts: nil
+            ),
+            options: CaptureOptions(actor: "王芳", source: "red")
+        )
+        show(
+            "fapiao red \(ids[1]) --number 26110000000000000101 --reason 开票有误 --confirmation 11010026120000000001",
+            "captured red \(red.invoice.id.uuidString)  number \(red.invoice.number)  gross \(red.invoice.gross)  "
+                + "reverses \(original.number) (开票有误)  pending"
+        )
         emit("  The paper special invoice was issued this month, so it may be voided, with a reason:")
         let voided = try journal.void(ids[2], reason: "issued twice", options: clerk)
         show(
@@ -187,14 +207,8 @@ struct Demo: AsyncParsableCommand {
         emit(
             "  HQ answered \"duplicate\" for them, and it holds \(try await centre.invoiceCount()) invoices, each exactly once."
         )
-        if let ended = try journal.endOutage(actor: "王芳") {
-            show(
-                "fapiao outage end",
-                "ended \(OutageCommand.line(ended))\n  every invoice reached HQ before its upload deadline: `fapiao status --check` owes nothing"
-            )
-        }
 
-        say("9. The next run finds nothing to send: nothing reaches HQ twice.")
+        say("9. The next run sends the red invoice, now that HQ holds its original; nothing reaches HQ twice.")
         let again = try await SyncEngine(
             journal: journal,
             remote: remote,
@@ -203,6 +217,12 @@ struct Demo: AsyncParsableCommand {
         ).run()
         await remote.shutdown()
         show("fapiao sync", again.line)
+        if let ended = try journal.endOutage(actor: "王芳") {
+            show(
+                "fapiao outage end",
+                "ended \(OutageCommand.line(ended))\n  every invoice reached HQ before its upload deadline: `fapiao status --check` owes nothing"
+            )
+        }
 
         say("10. The first invoice's history, as the auditor reads it (vector clock beside each step):")
         let first = try journal.invoices().first?.invoice.id ?? UUID()
