@@ -32,3 +32,26 @@ CREATE INDEX invoice_original ON invoice (original_key);
 
 -- Numbers alone: a profile may make a number unique without its seller or code (数电票).
 CREATE INDEX invoice_number_alone ON invoice (number);
+
+-- Number series assigned to the branch (`fapiao series add`): a capture's number must fall in
+-- one of its type and code, unless the clerk overrides it (audited).
+CREATE TABLE number_series (
+    id        INTEGER PRIMARY KEY,
+    type      TEXT NOT NULL,
+    code      TEXT NOT NULL DEFAULT '',              -- '' for digital types
+    first     TEXT NOT NULL,                         -- digits, the width of the type's numbers
+    last      TEXT NOT NULL,
+    added_at  TEXT NOT NULL,
+    added_by  TEXT NOT NULL
+) STRICT;
+
+-- Why numbers of a series were skipped (`fapiao numbers explain`): they are not gaps.
+CREATE TABLE number_explanation (
+    id      INTEGER PRIMARY KEY,
+    code    TEXT NOT NULL DEFAULT '',
+    first   TEXT NOT NULL,
+    last    TEXT NOT NULL,
+    reason  TEXT NOT NULL,
+    at      TEXT NOT NULL,
+    by      TEXT NOT NULL
+) STRICT;

@@ -27,6 +27,10 @@ public protocol CentralStore: Sendable {
     /// clock entry ticks, so the change reaches the branch on its next pull.
     func edit(_ invoiceID: UUID, _ edit: CentralEdit) async throws -> RemoteVersion
 
+    /// Every invoice's number, type, issue date, state and branch: HQ's number report across
+    /// branches (`fapiao-central numbers`).
+    func numberUses() async throws -> [NumberReport.Use]
+
     /// How many invoices the centre holds.
     func invoiceCount() async throws -> Int64
 

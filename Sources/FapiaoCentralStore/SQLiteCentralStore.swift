@@ -220,6 +220,14 @@ public final class SQLiteCentralStore: CentralStore {
         }
     }
 
+    public func numberUses() async throws -> [NumberReport.Use] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT id, content FROM central_invoice").map { row in
+                try StoredContent.numberUse(id: row["id"], content: row["content"])
+            }
+        }
+    }
+
     public func invoiceCount() async throws -> Int64 {
         try await read { db in try Int64.fetchOne(db, sql: "SELECT count(*) FROM central_invoice") ?? 0 }
     }

@@ -57,6 +57,12 @@ package struct StoredContent: Sendable {
 
     /// Reads a stored version back.
     /// - Throws: ``CentralStoreError`` `.damaged` when the row cannot be read.
+    /// A stored invoice as HQ's number report reads it.
+    package static func numberUse(id: String, content: String) throws(CentralStoreError) -> NumberReport.Use {
+        let invoice = try version(id: id, clock: "{}", content: content).invoice
+        return NumberReport.Use(invoice)
+    }
+
     package static func version(id: String, clock: String, content: String) throws(CentralStoreError) -> RemoteVersion {
         guard let vector = VectorClock(parsing: clock) else {
             throw CentralStoreError(.damaged, "The central store's clock of invoice \(id) is unreadable.")

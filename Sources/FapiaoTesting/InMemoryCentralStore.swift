@@ -92,6 +92,10 @@ public final class InMemoryCentralStore: CentralStore {
 
     public func invoiceCount() async throws -> Int64 { state.withLock { Int64($0.invoices.count) } }
 
+    public func numberUses() async throws -> [NumberReport.Use] {
+        state.withLock { state in state.invoices.values.map { NumberReport.Use($0.version.invoice) } }
+    }
+
     public func close() async throws {}
 
     /// Removes an invoice as if someone deleted its row at the centre (reconcile tests).

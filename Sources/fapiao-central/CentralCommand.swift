@@ -22,7 +22,7 @@ struct CentralCommand: AsyncParsableCommand {
             try again; 77 tokens or store file open to other users, or the password refused; 78 not a central \
             store, a newer one, another node's, or a malformed tokens file.
             """,
-        subcommands: [Serve.self, Token.self, AmendInvoice.self, VoidInvoice.self, Stats.self]
+        subcommands: [Serve.self, Token.self, AmendInvoice.self, VoidInvoice.self, Stats.self, Numbers.self]
     )
 
     /// Arguments that are not UTF-8 are refused before they are parsed (``ArgumentEncoding``).

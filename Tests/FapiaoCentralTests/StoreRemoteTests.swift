@@ -22,6 +22,7 @@ private struct FailingStore: CentralStore {
     ) async throws -> ChangePage { throw error }
     func edit(_ invoiceID: UUID, _ edit: CentralEdit) async throws -> RemoteVersion { throw error }
     func invoiceCount() async throws -> Int64 { throw error }
+    func numberUses() async throws -> [NumberReport.Use] { throw error }
     func close() async throws {}
 }
 

@@ -232,8 +232,17 @@ import Testing
         let invoice = try InvoiceValidator.validate(changing([:], lines: []), context: context).invoice
         #expect(invoice.lines.isEmpty)
         #expect(broken(changing(["tax": "31.40", "gross": "552.15"], lines: [])) == ["tax taxMismatch"])
-        // Within the 0.06 invoice tolerance.
-        #expect(broken(changing(["tax": "31.31", "gross": "552.06"], lines: [])) == [])
+        // Without lines the header is the invoice's one line: the line tolerance holds (0.01 here).
+        #expect(broken(changing(["tax": "31.26", "gross": "552.01"], lines: [])) == [])
+        #expect(broken(changing(["tax": "31.31", "gross": "552.06"], lines: [])) == ["tax taxMismatch"])
+        // Under the Chinese profiles, 0.06 per line (and 1.27 per invoice), as the 开票软件 allows.
+        let ukey = try Profile.builtIn("cn-digital").validationPolicy()
+        let sixFen = changing(["tax": "31.31", "gross": "552.06"], lines: [])
+        #expect(throws: Never.self) { try InvoiceValidator.validate(sixFen, policy: ukey, context: context) }
+        let sevenFen = changing(["tax": "31.32", "gross": "552.07"], lines: [])
+        #expect(throws: ValidationFailure.self) {
+            try InvoiceValidator.validate(sevenFen, policy: ukey, context: context)
+        }
     }
 
     @Test func severalProblemsAreReportedTogether() throws {

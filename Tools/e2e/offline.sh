@@ -55,6 +55,10 @@ check "a bad branch value is refused (exit 64)" test "$code" = 64
 check "the branch's values are audited with their reasons" \
     grep -q '离线开票时限72小时' <<<"$(at 2026-11-20T08:34:00+08:00 audit log --format json)"
 
+at 2026-11-20T08:35:00+08:00 series add --type ordinary --code 011002600111 --from 00000001 --to 00000100 >/dev/null
+check "series add assigns the branch its paper numbers" \
+    test "$(at 2026-11-20T08:36:00+08:00 series list --format json | json_field 0.last)" = 00000100
+
 # --- day 1: the outage starts; captures count against its limits --------------------------
 at 2026-11-20T09:00:00+08:00 outage start --notice "网络故障 20 日 9 时" >/dev/null
 check "outage start" test "$(at 2026-11-20T09:01:00+08:00 outage status --format json | json_field invoices)" = 0
@@ -113,6 +117,16 @@ check "a void after the month of issue is refused (exit 65), pointing to a red i
 at 2026-11-30T09:00:00+08:00 period close 2026-11 >/dev/null 2>&1; code=$?
 check "fapiao period close" test "$code" = 0
 
+# --- number series: 编号是否连续 (the refused captures left numbers unused) -----------------------
+out=$(at 2026-11-30T09:10:00+08:00 numbers --month 2026-11 2>&1); code=$?
+check "numbers reports November's gaps (exit 1): 3-4 and 6-10 below the red invoice 11" \
+    exits_saying "$code" 1 "$out" "used 4, voided 1, red 1, highest 00000011" "gaps 7: 00000003-00000004 (2), 00000006-00000010 (5)"
+at 2026-11-30T09:11:00+08:00 numbers explain 011002600111:00000003-00000004 --reason "打印机卡纸" >/dev/null
+at 2026-11-30T09:11:00+08:00 numbers explain 011002600111:00000006-00000010 --reason "超限额未开具" >/dev/null
+out=$(at 2026-11-30T09:12:00+08:00 numbers --month 2026-11 --format json 2>&1); code=$?
+check "explained numbers are no longer gaps (exit 0)" exits_saying "$code" 0 "$out" '"gapCount":0'
+
+
 # --- deadlines: by the filing day of December (2026-12-15, 税总办征科函〔2025〕64号) --------------
 at 2026-12-05T09:00:00+08:00 status --check --offline >/dev/null; code=$?
 check "status --check is 0 on 5 December" test "$code" = 0
@@ -124,7 +138,7 @@ check "status --check is 1 once the upload deadline has passed, naming the invoi
 
 # --- the branch syncs; the centre checks the single-invoice limit again --------------------
 at 2026-12-16T09:30:00+08:00 profile set singleInvoiceLimit 1000000.00 --reason "税务机关核定百万元版" >/dev/null
-capture 2026-12-16T09:31:00+08:00 00000007 100000.00 13000.00 113000.00 2026-12-16; code=$?
+capture 2026-12-16T09:31:00+08:00 00000020 100000.00 13000.00 113000.00 2026-12-16; code=$?
 check "the branch's own (higher) limit admits a net of 100000.00" test "$code" = 0
 at 2026-12-16T10:00:00+08:00 sync >/dev/null 2>&1; code=$?
 check "sync: the centre (cn-ukey, 100000.00) quarantines the one over its limit (exit 1)" test "$code" = 1
@@ -137,6 +151,22 @@ out=$(at 2026-12-16T10:10:00+08:00 status --check --offline --format json); code
 check "once synced, nothing is owed for November: status no longer names its deadline" \
     test -z "$(grep -o '"rule":"uploadDeadline"' <<<"$out")"
 check "the audit chain verifies" bash -c "FAPIAO_AS_OF=2026-12-16T10:11:00+08:00 '$fapiao' audit verify --journal '$journal' >/dev/null"
+
+# --- number series: 编号是否连续 ------------------------------------------------------------------
+capture 2026-12-16T10:20:00+08:00 00000900 10.00 1.30 11.30 2026-12-16; code=$?
+check "a number outside the branch's series is refused (exit 65)" exits_saying "$code" 65 "$out" "outside the branch's ordinary series"
+# --- at HQ: the same number from two branches ----------------------------------------------------
+"$central_bin" token add sh-ukey-02 --tokens "$tokens" >"$work/sh-ukey-02.token" 2>>"$work/central.log"
+chmod 600 "$work/sh-ukey-02.token"
+journal2="$work/sh-ukey-02/journal.sqlite"
+FAPIAO_AS_OF=2026-12-16T11:00:00+08:00 "$fapiao" init --node sh-ukey-02 --profile cn-ukey --remote "$url" \
+    --token-file "$work/sh-ukey-02.token" --journal "$journal2" >/dev/null
+paper 00000001 300.00 39.00 339.00 2026-12-16 | sed 's/91350100M000100Y43/91110000802100433B/' >"$work/other.json"
+FAPIAO_AS_OF=2026-12-16T11:01:00+08:00 "$fapiao" enqueue --json "$work/other.json" --journal "$journal2" >/dev/null
+FAPIAO_AS_OF=2026-12-16T11:02:00+08:00 "$fapiao" sync --journal "$journal2" >/dev/null 2>&1
+out=$("$central_bin" numbers --store "sqlite:$store" 2>&1); code=$?
+check "fapiao-central numbers names the number two branches used, and the gaps (exit 1)" \
+    exits_saying "$code" 1 "$out" "duplicate 00000001: .*@bj-ukey-01" "@sh-ukey-02" "gaps"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

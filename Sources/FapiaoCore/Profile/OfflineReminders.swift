@@ -33,6 +33,13 @@ extension OfflineRules {
         public var rule: String
         public var message: String
         public var invoiceIDs: [UUID]
+
+        public init(severity: Severity, rule: String, message: String, invoiceIDs: [UUID]) {
+            self.severity = severity
+            self.rule = rule
+            self.message = message
+            self.invoiceIDs = invoiceIDs
+        }
     }
 
     /// Every reminder the profile gives at `now`.

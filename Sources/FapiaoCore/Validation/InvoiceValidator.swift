@@ -55,7 +55,7 @@ public enum InvoiceValidator {
             check.fail(
                 "type",
                 "profile",
-                "must be one the \(policy.profileName) profile allows ("
+                "must be a type the \(policy.profileName) profile allows ("
                     + policy.allowedTypes.map(\.rawValue).joined(separator: ", ") + "), not \(type.rawValue)"
             )
         }

@@ -9,13 +9,22 @@ public struct CaptureOptions: Hashable, Sendable {
     public var source: String
     /// Accept a taxpayer ID whose only fault is its check character.
     public var acceptBadCheckCharacters: Bool
-    /// Why the check-character override was needed; required when it is used.
+    /// Accept a number outside the branch's series (`fapiao series add`).
+    public var acceptOutsideSeries: Bool
+    /// Why an override was needed; required when one is used.
     public var overrideReason: String?
 
-    public init(actor: String, source: String, acceptBadCheckCharacters: Bool = false, overrideReason: String? = nil) {
+    public init(
+        actor: String,
+        source: String,
+        acceptBadCheckCharacters: Bool = false,
+        acceptOutsideSeries: Bool = false,
+        overrideReason: String? = nil
+    ) {
         self.actor = actor
         self.source = source
         self.acceptBadCheckCharacters = acceptBadCheckCharacters
+        self.acceptOutsideSeries = acceptOutsideSeries
         self.overrideReason = overrideReason
     }
 }

@@ -22,6 +22,7 @@ extension Journal {
             try read { db in
                 if let failure = try uniquenessFailure(db, validated.invoice) { throw failure }
                 if let failure = try redFailure(db, validated.invoice) { throw failure }
+                if let failure = try seriesFailure(db, validated.invoice, options: options) { throw failure }
                 var ledger = try OfflineLedger(db: db, profile: settings.profile)
                 _ = try ledger.admit(validated.invoice, at: environment.now())
             }
@@ -29,6 +30,7 @@ extension Journal {
         return try write(.capture) { db in
             if let failure = try uniquenessFailure(db, validated.invoice) { throw failure }
             if let failure = try redFailure(db, validated.invoice) { throw failure }
+            if let failure = try seriesFailure(db, validated.invoice, options: options) { throw failure }
             var audit = try AuditAppender(db: db)
             var ledger = try OfflineLedger(db: db, profile: settings.profile)
             return try insert(db, validated, options: options, audit: &audit, ledger: &ledger)
@@ -45,7 +47,17 @@ extension Journal {
             acceptBadCheckCharacters: options.acceptBadCheckCharacters
         )
         let validated = try InvoiceValidator.validate(input, policy: settings.policy, context: context)
-        if !validated.overrides.isEmpty, (options.overrideReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+        let reasonGiven = !(options.overrideReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty
+        if options.acceptOutsideSeries, !reasonGiven {
+            throw ValidationFailure(issues: [
+                ValidationIssue(
+                    field: "overrideReason",
+                    rule: "required",
+                    message: "must say why a number outside the branch's series is accepted"
+                )
+            ])
+        }
+        if !validated.overrides.isEmpty, !reasonGiven {
             throw ValidationFailure(issues: [
                 ValidationIssue(
                     field: "overrideReason",
@@ -175,6 +187,10 @@ extension Journal {
             details["overrides"] = .array(
                 validated.overrides.map { .object(["field": .string($0.field), "rule": .string($0.rule)]) }
             )
+            details["overrideReason"] = .optional(options.overrideReason)
+        }
+        if options.acceptOutsideSeries, seriesIssue(try seriesRows(db), invoice) != nil {
+            details["outsideSeries"] = .bool(true)
             details["overrideReason"] = .optional(options.overrideReason)
         }
         if !validated.normalised.isEmpty {

@@ -35,6 +35,7 @@ extension Journal {
         try read { db in
             var ledger = try OfflineLedger(db: db, profile: settings.profile)
             let now = environment.now()
+            let series = try seriesRows(db)
             for (index, row) in rows.enumerated() {
                 if index % 1_000 == 0 { progress?(index, rows.count) }
                 let validated: ValidatedInvoice
@@ -59,6 +60,10 @@ extension Journal {
                 }
                 if let failure = try redFailure(db, invoice, alsoPlanned: plannedReds) {
                     plan.invalid.append((row.line, failure))
+                    continue
+                }
+                if !options.acceptOutsideSeries, let issue = seriesIssue(series, invoice) {
+                    plan.invalid.append((row.line, ValidationFailure(issues: [issue])))
                     continue
                 }
                 if invoice.kind == .red { plannedReds.append(invoice) }

@@ -42,7 +42,40 @@ extension Journal {
                 )
             }
             let open = try openOutageRow(db).map { (outage: $0.window, tally: $0.tally) }
-            return OfflineRules.reminders(unsynced: unsynced, openOutage: open, profile: settings.profile, now: now)
+            var reminders = OfflineRules.reminders(
+                unsynced: unsynced,
+                openOutage: open,
+                profile: settings.profile,
+                now: now
+            )
+            // Gaps and duplicates in the branch's own series (numbers no series covers are
+            // reported by `fapiao numbers`, not reminded of: nobody assigned them).
+            for report in try numberReports(db, month: nil) {
+                guard let series = report.series else { continue }
+                if let first = report.gaps.first {
+                    reminders.append(
+                        OfflineRules.Reminder(
+                            severity: .warning,
+                            rule: "numberGap",
+                            message: "\(report.gapCount) number(s) of series \(series.rangeText) were skipped (first "
+                                + "\(first.text)): explain them with `fapiao numbers explain`",
+                            invoiceIDs: []
+                        )
+                    )
+                }
+                for duplicate in report.duplicates {
+                    reminders.append(
+                        OfflineRules.Reminder(
+                            severity: .error,
+                            rule: "numberDuplicate",
+                            message:
+                                "number \(duplicate.number) of series \(series.rangeText) is used \(duplicate.uses.count) times",
+                            invoiceIDs: duplicate.uses.map(\.invoiceID)
+                        )
+                    )
+                }
+            }
+            return reminders
         }
     }
 

@@ -22,6 +22,7 @@ enum DurableStep: String, CaseIterable {
     case outage
     case periodClose = "period-close"
     case profileValue = "profile-value"
+    case series
 
     func failpoint(_ phase: Failpoint.Phase) -> String { "journal.\(rawValue).\(phase.rawValue)" }
 }

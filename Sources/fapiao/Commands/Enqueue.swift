@@ -26,13 +26,13 @@ struct InvoiceFieldOptions: ParsableArguments {
         )
     )
     var buyerTaxId: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp("Net amount in yuan, e.g. 520.75.", valueName: "yuan"))
+    @Option(help: ArgumentHelp("Net amount in yuan, e.g. 520.75.", valueName: "yuan"))
     var net: String?
     @Option(help: ArgumentHelp("Tax rate, e.g. 0.06 or 6%.", valueName: "rate"))
     var taxRate: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp("Tax amount in yuan as printed.", valueName: "yuan"))
+    @Option(help: ArgumentHelp("Tax amount in yuan as printed.", valueName: "yuan"))
     var tax: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp("Gross amount (价税合计) in yuan as printed.", valueName: "yuan"))
+    @Option(help: ArgumentHelp("Gross amount (价税合计) in yuan as printed.", valueName: "yuan"))
     var gross: String?
     @Option(help: ArgumentHelp("ISO 4217 currency (default CNY).", valueName: "code"))
     var currency: String?
@@ -59,6 +59,9 @@ struct InvoiceFieldOptions: ParsableArguments {
 struct OverrideOptions: ParsableArguments {
     @Flag(help: "Accept a taxpayer ID whose only fault is its check character (audited; needs --override-reason).")
     var acceptBadCheckCharacter = false
+
+    @Flag(help: "Accept a number outside the branch's series (`fapiao series`; audited; needs --override-reason).")
+    var outsideSeries = false
 
     @Option(help: ArgumentHelp("Why the override is needed, recorded in the audit.", valueName: "text"))
     var overrideReason: String?
@@ -165,6 +168,7 @@ struct Enqueue: ParsableCommand {
                 actor: actorOptions.actor(for: journal),
                 source: json == nil ? "cli" : "json",
                 acceptBadCheckCharacters: overrides.acceptBadCheckCharacter,
+                acceptOutsideSeries: overrides.outsideSeries,
                 overrideReason: overrides.overrideReason
             )
             let receipt = try journal.capture(input, options: options)

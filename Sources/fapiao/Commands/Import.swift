@@ -59,6 +59,7 @@ struct Import: ParsableCommand {
                 actor: actorOptions.actor(for: journal),
                 source: "import:" + (file as NSString).lastPathComponent,
                 acceptBadCheckCharacters: overrides.acceptBadCheckCharacter,
+                acceptOutsideSeries: overrides.outsideSeries,
                 overrideReason: overrides.overrideReason
             )
             let plan = try journal.planImport(rows, options: options, progress: Progress(label: "validating").update)
