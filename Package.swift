@@ -253,7 +253,7 @@ let package = Package(
         .testTarget(
             name: "FapiaoCentralTests",
             dependencies: [
-                "FapiaoCore", "FapiaoRemote", "FapiaoJournal", "FapiaoSync", "FapiaoCentralStore",
+                "Schema", "FapiaoCore", "FapiaoRemote", "FapiaoJournal", "FapiaoSync", "FapiaoCentralStore",
                 "FapiaoCentralService", "FapiaoHTTP", "FapiaoExec", "FapiaoPostgres", "FapiaoTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -18,7 +18,8 @@ public enum Schema {
 
     /// The central store's migrations (SQLite dialect), in order; append only.
     public static let central: [Migration] = [
-        Migration(id: "0001_create_central_store", sql: text(PackageResources._001_create_central_store_sql))
+        Migration(id: "0001_create_central_store", sql: text(PackageResources._001_create_central_store_sql)),
+        Migration(id: "0002_red_invoices", sql: text(PackageResources._002_red_invoices_sql)),
     ]
 
     /// The central store's migrations in PostgreSQL's dialect, in order; append only.
@@ -26,7 +27,8 @@ public enum Schema {
         Migration(
             id: "pg_0001_create_central_store",
             sql: text(PackageResources.pg_0001_create_central_store_sql)
-        )
+        ),
+        Migration(id: "pg_0002_red_invoices", sql: text(PackageResources.pg_0002_red_invoices_sql)),
     ]
 
     fileprivate static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

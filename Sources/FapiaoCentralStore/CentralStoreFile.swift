@@ -1,3 +1,4 @@
+import FapiaoSQLiteFiles
 import Foundation
 
 #if canImport(Glibc)
@@ -88,6 +89,12 @@ enum CentralStoreFile {
                 .notACentralStore,
                 "\(path) is an SQLite database of another application, not a Fapiao central store; "
                     + "it was left unchanged."
+            )
+        }
+        if let problem = SQLiteHeader.problem(bytes) {
+            throw CentralStoreError(
+                .damaged,
+                "The central store \(path) is damaged (\(problem)); it was left as it is. Restore it from a backup."
             )
         }
         guard userVersion <= schemaVersion else {

@@ -49,14 +49,14 @@ struct CentralTransaction {
         upsertStatement = try db.cachedStatement(
             sql: """
                 INSERT INTO central_invoice (id, branch, seller_tax_id, code, number, clock, content, content_hash,
-                    voided, change_seq, changed_by, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    voided, change_seq, changed_by, updated_at, original_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET
                     branch = excluded.branch, seller_tax_id = excluded.seller_tax_id, code = excluded.code,
                     number = excluded.number, clock = excluded.clock, content = excluded.content,
                     content_hash = excluded.content_hash, voided = excluded.voided,
                     change_seq = excluded.change_seq, changed_by = excluded.changed_by,
-                    updated_at = excluded.updated_at
+                    updated_at = excluded.updated_at, original_key = excluded.original_key
                 """
         )
         operationStatement = try db.cachedStatement(
@@ -111,6 +111,18 @@ struct CentralTransaction {
             let version = try StoredContent.version(id: row.id, clock: row.clock, content: row.content)
             if row.id == invoiceID { situation.current = version } else { situation.numberOwner = version }
         }
+        if let original = operation.invoice.originalKey, let keyText = operation.invoice.originalKeyText {
+            if let row = try Row.fetchOne(
+                ownerStatement,
+                arguments: [original.sellerTaxID, original.code, original.number]
+            ) {
+                situation.redOriginal = try StoredContent.version(id: row[0], clock: row[1], content: row[2])
+            }
+            situation.redsAgainstOriginal = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT id, clock, content FROM central_invoice WHERE original_key = ?"),
+                arguments: [keyText]
+            ).map { try StoredContent.version(id: $0[0], clock: $0[1], content: $0[2]).invoice }
+        }
         return situation
     }
 
@@ -142,7 +154,7 @@ struct CentralTransaction {
         try upsertStatement.execute(arguments: [
             invoiceID, invoice.branch, invoice.seller.taxID, invoice.code ?? "", invoice.number, clock,
             content.text, content.hash, invoice.void == nil ? 0 : 1,
-            lastSequence, changedBy, appliedAt,
+            lastSequence, changedBy, appliedAt, invoice.originalKeyText,
         ])
         try operationStatement.execute(arguments: [
             operation.id.uuidString, invoiceID, operation.kind.rawValue, operation.hash, clock, changedBy,

@@ -21,6 +21,8 @@ struct BatchLedger {
     private var appliedHashes: [UUID: String]
     private var versions: [UUID: RemoteVersion]
     private var numberOwners: [NumberKey: UUID]
+    /// Red invoices by the original they name (``Invoice/originalKeyText``).
+    private var reds: [String: Set<UUID>] = [:]
     /// Every applied operation, in the order decided.
     private(set) var writes: [Write] = []
 
@@ -32,6 +34,9 @@ struct BatchLedger {
             versions.map { ($0.invoice.numberKey, $0.invoice.id) },
             uniquingKeysWith: { first, _ in first }
         )
+        for version in versions {
+            if let key = version.invoice.originalKeyText { reds[key, default: []].insert(version.invoice.id) }
+        }
     }
 
     /// What ``CentralRules`` needs to decide `operation`, as of the decisions so far.
@@ -39,7 +44,11 @@ struct BatchLedger {
         CentralRules.Situation(
             appliedHash: appliedHashes[operation.id],
             current: versions[operation.invoiceID],
-            numberOwner: numberOwners[operation.invoice.numberKey].flatMap { versions[$0] }
+            numberOwner: numberOwners[operation.invoice.numberKey].flatMap { versions[$0] },
+            redOriginal: operation.invoice.originalKey.flatMap { numberOwners[$0] }.flatMap { versions[$0] },
+            redsAgainstOriginal: operation.invoice.originalKeyText.map { key in
+                (reds[key] ?? []).compactMap { versions[$0]?.invoice }
+            } ?? []
         )
     }
 
@@ -50,6 +59,10 @@ struct BatchLedger {
         {
             numberOwners[previous] = nil
         }
+        if let previous = versions[operation.invoiceID]?.invoice.originalKeyText {
+            reds[previous]?.remove(operation.invoiceID)
+        }
+        if let key = operation.invoice.originalKeyText { reds[key, default: []].insert(operation.invoiceID) }
         versions[operation.invoiceID] = RemoteVersion(invoice: operation.invoice, clock: operation.clock)
         numberOwners[operation.invoice.numberKey] = operation.invoiceID
         appliedHashes[operation.id] = operation.hash
@@ -86,6 +99,8 @@ enum LockKeys {
             keys.insert(hash("op:" + operation.id.uuidString))
             keys.insert(hash("invoice:" + operation.invoiceID.uuidString))
             keys.insert(number(operation.invoice.numberKey))
+            // Two batches reversing one original wait for each other, so neither misses the other's red.
+            if let original = operation.invoice.originalKey { keys.insert(number(original)) }
         }
         return keys.sorted()
     }

@@ -30,9 +30,12 @@ extension PostgresCentralStore {
         )
         for try await (id, hash) in hashRows.decode((UUID, String).self) { hashes[id] = hash }
         let invoiceIDs = operations.map(\.invoiceID)
-        let sellers = operations.map(\.invoice.numberKey.sellerTaxID)
-        let codes = operations.map(\.invoice.numberKey.code)
-        let numbers = operations.map(\.invoice.numberKey.number)
+        // The numbers the operations use, and the originals their red invoices name.
+        let numberKeys = operations.map(\.invoice.numberKey) + operations.compactMap(\.invoice.originalKey)
+        let sellers = numberKeys.map(\.sellerTaxID)
+        let codes = numberKeys.map(\.code)
+        let numbers = numberKeys.map(\.number)
+        let originalKeys = operations.compactMap(\.invoice.originalKeyText)
         let versionRows = try await connection.run(
             """
             SELECT id, clock, content FROM central_invoice WHERE id = ANY(\(invoiceIDs))
@@ -40,6 +43,8 @@ extension PostgresCentralStore {
             SELECT i.id, i.clock, i.content FROM central_invoice i
             JOIN unnest(\(sellers)::text[], \(codes)::text[], \(numbers)::text[]) AS k(seller, code, number)
               ON i.seller_tax_id = k.seller AND i.code = k.code AND i.number = k.number
+            UNION
+            SELECT id, clock, content FROM central_invoice WHERE original_key = ANY(\(originalKeys)::text[])
             """,
             logger: logger
         )
@@ -106,24 +111,27 @@ extension PostgresCentralStore {
         let voided = writes.map { $0.operation.invoice.void != nil }
         let ordinals = writes.map { Int64($0.ordinal) }
         let changedBy = writes.map(\.changedBy)
+        // '' for a normal invoice: the array stays text[], and NULLIF stores NULL.
+        let originalKeys = writes.map { $0.operation.invoice.originalKeyText ?? "" }
         try await connection.run(
             """
             INSERT INTO central_invoice (id, branch, seller_tax_id, code, number, clock, content, content_hash,
-                voided, change_seq, changed_by, updated_at)
+                voided, change_seq, changed_by, updated_at, original_key)
             SELECT r.id, r.branch, r.seller, r.code, r.number, r.clock, r.content, r.content_hash, r.voided,
-                   (pg_current_xact_id()::text::bigint << 20) + r.ordinal, r.changed_by, \(instant)
+                   (pg_current_xact_id()::text::bigint << 20) + r.ordinal, r.changed_by, \(instant),
+                   NULLIF(r.original_key, '')
             FROM unnest(\(ids)::uuid[], \(branches)::text[], \(sellers)::text[], \(codes)::text[],
                         \(numbers)::text[], \(clocks)::text[], \(contents)::text[], \(contentHashes)::text[],
-                        \(voided)::bool[], \(ordinals)::int8[], \(changedBy)::text[])
+                        \(voided)::bool[], \(ordinals)::int8[], \(changedBy)::text[], \(originalKeys)::text[])
                  WITH ORDINALITY AS r(id, branch, seller, code, number, clock, content, content_hash, voided,
-                                      ordinal, changed_by, position)
+                                      ordinal, changed_by, original_key, position)
             ORDER BY r.position
             ON CONFLICT (id) DO UPDATE SET
                 branch = excluded.branch, seller_tax_id = excluded.seller_tax_id, code = excluded.code,
                 number = excluded.number, clock = excluded.clock, content = excluded.content,
                 content_hash = excluded.content_hash, voided = excluded.voided,
                 change_seq = excluded.change_seq, changed_by = excluded.changed_by,
-                updated_at = excluded.updated_at
+                updated_at = excluded.updated_at, original_key = excluded.original_key
             """,
             logger: logger
         )

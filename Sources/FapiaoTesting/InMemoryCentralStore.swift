@@ -109,10 +109,15 @@ public final class InMemoryCentralStore: CentralStore {
 
     private static func situation(for operation: InvoiceOperation, in state: State) -> CentralRules.Situation {
         let ownerID = state.numberOwners[operation.invoice.numberKey]
+        let original = operation.invoice.originalKey
         return CentralRules.Situation(
             appliedHash: state.appliedHashes[operation.id],
             current: state.invoices[operation.invoiceID]?.version,
-            numberOwner: ownerID.flatMap { state.invoices[$0]?.version }
+            numberOwner: ownerID.flatMap { state.invoices[$0]?.version },
+            redOriginal: original.flatMap { state.numberOwners[$0] }.flatMap { state.invoices[$0]?.version },
+            redsAgainstOriginal: original.map { key in
+                state.invoices.values.map(\.version.invoice).filter { $0.originalKey == key }
+            } ?? []
         )
     }
 

@@ -4,6 +4,7 @@ import FapiaoPostgres
 import FapiaoRemote
 import FapiaoTesting
 import Foundation
+import Schema
 import Testing
 
 /// What only the PostgreSQL store has to get right: opening a database it shares with other
@@ -43,7 +44,9 @@ struct PostgresCentralStoreTests {
             #expect(try await store.lookup([invoice.id]).found.map(\.invoice) == [invoice])
             try await store.close()
         }
-        #expect(try await scalar("SELECT count(*)::text FROM central_migration") == "1")
+        #expect(
+            try await scalar("SELECT count(*)::text FROM central_migration") == String(Schema.postgresCentral.count)
+        )
     }
 
     @Test func anotherNodeIdIsRefused() async throws {

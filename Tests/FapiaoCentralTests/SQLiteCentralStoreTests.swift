@@ -5,6 +5,7 @@ import FapiaoRemote
 import FapiaoTesting
 import Foundation
 import GRDB
+import Schema
 import Testing
 
 #if canImport(Glibc)
@@ -139,7 +140,7 @@ import Darwin
         let header = try #require(bytes(path)).prefix(100)
         #expect(Array(header.prefix(16)) == Array("SQLite format 3\0".utf8))
         #expect(Array(header[68..<72]) == Array("FAPC".utf8))  // application_id
-        #expect(header[60..<64].reduce(0) { $0 << 8 | Int($1) } == 1)  // user_version
+        #expect(header[60..<64].reduce(0) { $0 << 8 | Int($1) } == Schema.central.count)  // user_version
         #expect(header[18] == 2 && header[19] == 2)  // WAL
     }
 
@@ -204,9 +205,20 @@ import Darwin
     @Test func aStoreFromANewerVersionIsRefusedAndLeftUnchanged() async throws {
         try await fixture.store.close()
         var contents = try #require(bytes(path))
-        contents.replaceSubrange(60..<64, with: [0, 0, 0, 2])
+        contents.replaceSubrange(60..<64, with: [0, 0, 0, UInt8(Schema.central.count + 1)])
         try contents.write(to: URL(fileURLWithPath: path))
         await expectRefusal(path, .newerVersion)
+    }
+
+    /// SQLite opens a file with an unknown write version read-only, so every write failed as if the
+    /// file belonged to another user (exit 69); it is a damaged header, and is said so (70).
+    @Test(arguments: [18, 19, 21])
+    func aDamagedHeaderFieldIsReportedAsDamageAndLeftUnchanged(offset: Int) async throws {
+        try await fixture.store.close()
+        var contents = try #require(bytes(path))
+        contents[offset] ^= 0x04
+        try contents.write(to: URL(fileURLWithPath: path))
+        await expectRefusal(path, .damaged)
     }
 
     @Test func aMissingStoreIsCreatedOnlyWhenAsked() async throws {

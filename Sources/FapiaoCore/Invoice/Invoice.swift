@@ -90,6 +90,9 @@ public struct Invoice: Hashable, Sendable {
         return NumberKey(sellerTaxID: seller.taxID, code: red?.originalCode ?? "", number: originalNumber)
     }
 
+    /// How stores spell ``originalKey`` in a column (`seller|code|number`).
+    public var originalKeyText: String? { originalKey.map { "\($0.sellerTaxID)|\($0.code)|\($0.number)" } }
+
     /// The currency all amounts are in.
     public var currency: String { gross.currency }
 }

@@ -83,7 +83,7 @@ public enum RedInvoiceRules {
                 fail(
                     "originalNumber",
                     "unknown",
-                    "\(number) is not in this journal: for an original issued elsewhere give originalIssueDate, "
+                    "\(number) is not known here: for an original issued elsewhere give originalIssueDate, "
                         + "originalNet, originalTax and originalGross"
                 )
                 return issues

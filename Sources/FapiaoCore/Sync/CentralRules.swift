@@ -16,11 +16,24 @@ public enum CentralRules {
         /// The current version of the invoice that owns the operation's (seller, code, number),
         /// when that is another invoice.
         public var numberOwner: RemoteVersion?
+        /// For a red invoice: the centre's version of the original it names, if the centre holds it.
+        public var redOriginal: RemoteVersion?
+        /// For a red invoice: the red invoices the centre holds against the same original, from
+        /// any branch (the operation's own invoice may be among them; it is left out).
+        public var redsAgainstOriginal: [Invoice]
 
-        public init(appliedHash: String? = nil, current: RemoteVersion? = nil, numberOwner: RemoteVersion? = nil) {
+        public init(
+            appliedHash: String? = nil,
+            current: RemoteVersion? = nil,
+            numberOwner: RemoteVersion? = nil,
+            redOriginal: RemoteVersion? = nil,
+            redsAgainstOriginal: [Invoice] = []
+        ) {
             self.appliedHash = appliedHash
             self.current = current
             self.numberOwner = numberOwner
+            self.redOriginal = redOriginal
+            self.redsAgainstOriginal = redsAgainstOriginal
         }
     }
 
@@ -48,11 +61,13 @@ public enum CentralRules {
     public struct Precheck: Hashable, Sendable {
         /// Why the centre refuses the operation whatever it holds, or `nil`.
         public var invalidity: String?
+        /// The profile's red-invoice reasons, "issued in error" first, for the checks against the original.
+        public var redReasons: [String] = []
     }
 
     /// The part of the decision that needs no store.
     public static func precheck(_ operation: InvoiceOperation, policy: CentralPolicy = .standard) -> Precheck {
-        Precheck(invalidity: invalidity(of: operation, policy: policy))
+        Precheck(invalidity: invalidity(of: operation, policy: policy), redReasons: policy.validation.red.reasons)
     }
 
     /// Decides what happens to `operation`.
@@ -78,6 +93,19 @@ public enum CentralRules {
         }
         if let reason = precheck.invalidity {
             return .answer(.rejected(reason: reason))
+        }
+        // A red invoice against its original, as the centre holds them from every branch: the
+        // same rules the branch applied against its own journal (RedInvoiceRules).
+        if operation.invoice.kind == .red, operation.kind != .void, operation.invoice.red != nil {
+            let issues = RedInvoiceRules.issues(
+                operation.invoice,
+                original: situation.redOriginal?.invoice,
+                earlierReds: situation.redsAgainstOriginal.filter { $0.id != operation.invoiceID },
+                reasons: precheck.redReasons
+            )
+            if !issues.isEmpty {
+                return .answer(.rejected(reason: issues.map(\.description).joined(separator: "; ")))
+            }
         }
         if let owner = situation.numberOwner, owner.invoice.id != operation.invoiceID {
             return .answer(.conflict(.duplicateNumber, remote: owner))

@@ -173,7 +173,7 @@ extension Journal {
             invoice.buyer.name, invoice.currency, invoice.net.minorUnits, invoice.tax.minorUnits,
             invoice.gross.minorUnits, invoice.taxRate.basisPoints, clock.description, content,
             Digest.sha256Hex(Array(content.utf8)), invoice.capturedAt.description, now, ledger.outageID,
-            invoice.originalKey.map(Self.originalKeyText), try originalID(db, invoice),
+            invoice.originalKeyText, try originalID(db, invoice),
         ])
         try insertOperation(db, operation, payload: content, at: now)
         var details: [String: CanonicalJSON] = [

@@ -233,7 +233,7 @@ extension Journal {
                 invoice.number, invoice.issueDate.description, invoice.seller.taxID, invoice.seller.name,
                 invoice.buyer.taxID, invoice.buyer.name, invoice.currency, invoice.net.minorUnits,
                 invoice.tax.minorUnits, invoice.gross.minorUnits, invoice.taxRate.basisPoints, clock.description,
-                content, Digest.sha256Hex(Array(content.utf8)), now, invoice.originalKey.map(Self.originalKeyText),
+                content, Digest.sha256Hex(Array(content.utf8)), now, invoice.originalKeyText,
                 try originalID(db, invoice), invoice.id.uuidString,
             ]
         )

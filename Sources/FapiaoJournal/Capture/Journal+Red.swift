@@ -20,7 +20,7 @@ extension Journal {
         ).map(Self.storedInvoice)
         let earlier = try String.fetchAll(
             db.cachedStatement(sql: "SELECT content FROM invoice WHERE original_key = ? AND id <> ?"),
-            arguments: [Self.originalKeyText(key), invoice.id.uuidString]
+            arguments: [invoice.originalKeyText, invoice.id.uuidString]
         ).map(Self.storedInvoice)
         let issues = RedInvoiceRules.issues(
             invoice,
@@ -39,9 +39,6 @@ extension Journal {
             arguments: [key.sellerTaxID, key.code, key.number]
         )
     }
-
-    /// How the `original_key` column spells a number key.
-    static func originalKeyText(_ key: NumberKey) -> String { "\(key.sellerTaxID)|\(key.code)|\(key.number)" }
 
     static func storedInvoice(_ content: String) throws -> Invoice {
         do {

@@ -1,3 +1,4 @@
+import FapiaoSQLiteFiles
 import Foundation
 
 #if canImport(Glibc)
@@ -56,6 +57,12 @@ enum JournalFile {
                 code: .notAJournal,
                 message:
                     "\(path) is an SQLite database of another application, not a Fapiao journal; it was left unchanged."
+            )
+        }
+        if let problem = SQLiteHeader.problem(bytes) {
+            throw JournalError(
+                code: .damaged,
+                message: "The journal \(path) is damaged (\(problem)); it was left as it is. Restore it from a backup."
             )
         }
         guard header.userVersion <= schemaVersion else {
