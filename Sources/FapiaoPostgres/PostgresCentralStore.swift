@@ -296,18 +296,6 @@ public final class PostgresCentralStore: CentralStore {
         )
     }
 
-    public func numberUses() async throws -> [NumberReport.Use] {
-        try checkOpen()
-        return try await read("list invoice numbers") { connection, logger in
-            let rows = try await connection.run("SELECT id, content FROM central_invoice", logger: logger)
-            var uses: [NumberReport.Use] = []
-            for try await (id, content) in rows.decode((UUID, String).self) {
-                uses.append(try StoredContent.numberUse(id: id.uuidString, content: content))
-            }
-            return uses
-        }
-    }
-
     public func invoiceCount() async throws -> Int64 {
         try checkOpen()
         return try await read("count invoices") { connection, logger in
