@@ -19,6 +19,8 @@ check "sync with the centre down exits 69" test "$code" = 69
 check "… and says the remote is unreachable" grep -qi "unreachable" "$work/err"
 check "… the invoices stay pending" test "$(state_count "$j1" pending)" = 1000
 check "… and nothing was marked pushed" test "$(audit_events "$j1" pushed)" = "$before"
+check "… and sync opened an outage, as sync" \
+    test "$("$fapiao" outage status --journal "$j1" --format json | json_field openedBy)" = sync
 
 start_central
 "$fapiao" sync --once --journal "$j1" >"$work/out" 2>"$work/err"; code=$?
@@ -27,6 +29,8 @@ check "the centre holds exactly 1,000 invoices of the branch" test "$(central_co
 check "… each applied once" test "$(central_ops bj-chaoyang-01)" = 1000
 check "all 1,000 are accepted locally" test "$(state_count "$j1" accepted)" = 1000
 check "the summary line counts them" grep -q "sent 1000, accepted 1000" "$work/out"
+check "… and the outage sync opened is ended" \
+    test "$("$fapiao" outage status --journal "$j1" --format json)" = null
 "$fapiao" sync --journal "$j1" >"$work/out" 2>&1
 check "a second sync sends nothing" grep -q "sent 0," "$work/out"
 "$fapiao" audit verify --journal "$j1" >/dev/null 2>&1
