@@ -20,6 +20,7 @@ public enum Schema {
     public static let central: [Migration] = [
         Migration(id: "0001_create_central_store", sql: text(PackageResources._001_create_central_store_sql)),
         Migration(id: "0002_red_invoices", sql: text(PackageResources._002_red_invoices_sql)),
+        Migration(id: "0003_audit_anchor", sql: text(PackageResources._003_audit_anchor_sql)),
     ]
 
     /// The central store's migrations in PostgreSQL's dialect, in order; append only.
@@ -29,6 +30,7 @@ public enum Schema {
             sql: text(PackageResources.pg_0001_create_central_store_sql)
         ),
         Migration(id: "pg_0002_red_invoices", sql: text(PackageResources.pg_0002_red_invoices_sql)),
+        Migration(id: "pg_0003_audit_anchor", sql: text(PackageResources.pg_0003_audit_anchor_sql)),
     ]
 
     fileprivate static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

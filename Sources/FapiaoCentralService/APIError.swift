@@ -12,12 +12,21 @@ struct APIError: Error, Sendable {
     var retryAfter: Int?
     /// The methods for `Allow` (405).
     var allow: [HTTPRequest.Method]?
+    /// A word scripts and clients switch on (`chain-break`), sent as the body's `code`.
+    var code: String?
 
-    init(_ status: HTTPResponse.Status, _ message: String, retryAfter: Int? = nil, allow: [HTTPRequest.Method]? = nil) {
+    init(
+        _ status: HTTPResponse.Status,
+        _ message: String,
+        retryAfter: Int? = nil,
+        allow: [HTTPRequest.Method]? = nil,
+        code: String? = nil
+    ) {
         self.status = status
         self.message = message
         self.retryAfter = retryAfter
         self.allow = allow
+        self.code = code
     }
 
     var response: Response {
@@ -25,7 +34,9 @@ struct APIError: Error, Sendable {
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         if let allow { headers[.allow] = allow.map(\.rawValue).joined(separator: ", ") }
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"fapiao-central\"" }
-        return Response.json(.object(["error": .string(Self.sentence(message))]), status: status, headers: headers)
+        var body: [String: CanonicalJSON] = ["error": .string(Self.sentence(message))]
+        if let code { body["code"] = .string(code) }
+        return Response.json(.object(body), status: status, headers: headers)
     }
 
     /// `message` as one sentence, ending with a full stop.

@@ -15,6 +15,7 @@ extension CentralService {
         ("/v1/invoices/:id/amend", [.post]),
         ("/v1/invoices/:id/void", [.post]),
         ("/v1/branches/:branch/changes", [.get]),
+        ("/v1/branches/:branch/audit", [.get, .post]),
     ].map { (path: $0.0.split(separator: "/"), methods: $0.1) }
 
     /// The methods the endpoint at `path` takes, or `nil` when no endpoint is there.

@@ -117,6 +117,9 @@ extension CentralService {
                 throw APIError.notFound(error.message)
             case .invalidEdit:
                 throw APIError(.unprocessableContent, error.message)
+            case .chainBroken:
+                logger.notice("refused a push: the branch's chain is broken", metadata: ["action": "\(action)"])
+                throw APIError(.conflict, error.message, code: "chain-break")
             default:
                 logger.error("store failed", metadata: ["action": "\(action)", "reason": "\(error.message)"])
                 throw APIError(

@@ -175,6 +175,12 @@ public struct CentralService: Sendable {
         router.get("/v1/branches/:branch/changes") { request, context in
             try await changes(request, context: context)
         }
+        router.get("/v1/branches/:branch/audit") { request, context in
+            try await anchorState(request, context: context)
+        }
+        router.post("/v1/branches/:branch/audit") { request, context in
+            try await bodies.holding { try await anchor(request, context: context) }
+        }
         return router
     }
 

@@ -31,6 +31,29 @@ public protocol CentralStore: Sendable {
     /// branches (`fapiao-central numbers`).
     func numberUses() async throws -> [NumberReport.Use]
 
+    /// Where `branch`'s audit chain stands at the centre.
+    func anchorState(branch: String) async throws -> AnchorState
+
+    /// Anchors a shipment of `branch`'s audit entries and keeps its report, deciding by
+    /// ``AuditAnchoring/decide(_:from:state:now:)``: entries that continue the anchored chain
+    /// are appended; anything else is recorded as a chain break (and the report still kept).
+    ///
+    /// - Returns: the chain's state afterwards; ``AnchorState/unacknowledgedBreak`` when broken.
+    func anchor(_ shipment: AuditShipment, from branch: String) async throws -> AnchorState
+
+    /// HQ acknowledges `branch`'s chain break: it is marked with who and why, and the branch's
+    /// next chain (a new epoch) starts from its first entry. The old chain stays.
+    ///
+    /// - Throws: ``CentralStoreError`` `.notFound` when the branch has no unacknowledged break.
+    func acknowledgeBreak(branch: String, actor: String, reason: String) async throws -> ChainBreak
+
+    /// The entries of `branch`'s chain the centre holds, in sequence order: of the current
+    /// epoch, or of the given one.
+    func anchoredEntries(branch: String, epoch: Int64?) async throws -> [AuditEntry]
+
+    /// Every branch the centre has heard from, by name: HQ's view (`fapiao-central branches`).
+    func branchOverviews() async throws -> [BranchOverview]
+
     /// How many invoices the centre holds.
     func invoiceCount() async throws -> Int64
 
@@ -39,6 +62,11 @@ public protocol CentralStore: Sendable {
 }
 
 extension CentralStore {
+    /// The entries of `branch`'s current chain.
+    public func anchoredEntries(branch: String) async throws -> [AuditEntry] {
+        try await anchoredEntries(branch: branch, epoch: nil)
+    }
+
     /// Invoices of `branch` changed by another node after change number `cursor`, oldest first.
     public func changes(branch: String, since cursor: Int64, limit: Int) async throws -> ChangePage {
         try await changes(branch: branch, since: cursor, limit: limit, scope: .elsewhere)

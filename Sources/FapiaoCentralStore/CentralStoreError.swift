@@ -21,6 +21,7 @@ public struct CentralStoreError: CategorizedError, Hashable, Sendable {
             case authenticationRefused
             case busy
             case ioError
+            case chainBroken
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -57,6 +58,8 @@ public struct CentralStoreError: CategorizedError, Hashable, Sendable {
         public static let busy = Code(.busy)
         /// Reading or writing the store's file failed, or its disk is full; nothing was changed.
         public static let ioError = Code(.ioError)
+        /// The branch's audit chain broke and HQ has not acknowledged it: its pushes are refused.
+        public static let chainBroken = Code(.chainBroken)
 
         public var description: String { value.rawValue }
     }
@@ -86,6 +89,7 @@ public struct CentralStoreError: CategorizedError, Hashable, Sendable {
         case .authenticationRefused: .permission
         case .notACentralStore, .newerVersion, .nodeMismatch: .foreignFile
         case .damaged: .damaged
+        case .chainBroken: .chainBreak
         default: .internalFailure
         }
     }

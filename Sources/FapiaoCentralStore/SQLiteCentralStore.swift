@@ -110,6 +110,7 @@ public final class SQLiteCentralStore: CentralStore {
             (StoredContent(operation), CentralRules.precheck(operation, policy: policy))
         }
         let outcomes = try await write { db in
+            try Self.refuseIfBroken(db, branch: branch)
             var transaction = try CentralTransaction(db, now: instant)
             var outcomes: [OperationOutcome] = []
             outcomes.reserveCapacity(operations.count)
@@ -122,6 +123,7 @@ public final class SQLiteCentralStore: CentralStore {
                 outcomes.append(OperationOutcome(operationID: operation.id, outcome: decision.outcome))
             }
             try transaction.finish()
+            try Self.recordPush(db, branch: branch, operations: operations, outcomes: outcomes, at: instant)
             Failpoint.pass("central.push.\(Failpoint.Phase.beforeCommit.rawValue)")
             return outcomes
         }

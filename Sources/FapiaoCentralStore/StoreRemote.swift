@@ -49,6 +49,14 @@ public struct StoreRemote: RemoteAdapter {
         }
     }
 
+    public func anchorState(branch: String) async throws -> AnchorState {
+        try await forward(mayHaveApplied: false) { try await store.anchorState(branch: branch) }
+    }
+
+    public func anchor(_ shipment: AuditShipment, branch: String) async throws -> AnchorState {
+        try await forward(mayHaveApplied: true) { try await store.anchor(shipment, from: branch) }
+    }
+
     public func shutdown() async {
         try? await store.close()
     }
@@ -70,6 +78,8 @@ public struct StoreRemote: RemoteAdapter {
             throw RemoteError(.busy, "\(endpoint): \(error.message)")
         } catch let error as CentralStoreError where error.code == .unreachable {
             throw RemoteError(.unreachable, "\(endpoint): \(error.message)")
+        } catch let error as CentralStoreError where error.code == .chainBroken {
+            throw RemoteError(.chainBreak, error.message)
         } catch let error as CentralStoreError where error.code == .authenticationRefused {
             throw RemoteError(.authenticationRefused, "\(endpoint): \(error.message)")
         } catch {

@@ -23,6 +23,9 @@ public enum ExitCodes {
     public static let protocolViolation: Int32 = 76
     public static let permission: Int32 = 77
     public static let foreignFile: Int32 = 78
+    /// The branch's audit chain does not continue the copy anchored at the centre (a journal
+    /// rewritten, truncated or replaced); pushes are refused until HQ acknowledges it.
+    public static let chainBreak: Int32 = 79
 
     /// Every category with its code and what the README says of it, in code order.
     public static let table: [(category: ErrorCategory, code: Int32, meaning: String)] = [
@@ -38,6 +41,7 @@ public enum ExitCodes {
         (.protocolViolation, protocolViolation, "the remote broke the protocol"),
         (.permission, permission, "credentials refused, or a secret file readable by others"),
         (.foreignFile, foreignFile, "not a Fapiao file, or one from a newer version"),
+        (.chainBreak, chainBreak, "chain break: the audit chain does not continue the one anchored at the centre"),
     ]
 
     /// The exit code for a failure of `category`.

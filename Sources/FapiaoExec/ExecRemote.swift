@@ -98,6 +98,15 @@ public actor ExecRemote: RemoteAdapter {
         return try decode("the changes") { () throws(WireError) in try ChangePage(json: json) }
     }
 
+    /// Protocol version 1 has no audit methods: the chain is not anchored through `exec:`.
+    public func anchorState(branch: String) async throws -> AnchorState {
+        throw RemoteError(.unsupported, "\(endpoint) speaks exec protocol 1, which does not anchor audit chains.")
+    }
+
+    public func anchor(_ shipment: AuditShipment, branch: String) async throws -> AnchorState {
+        throw RemoteError(.unsupported, "\(endpoint) speaks exec protocol 1, which does not anchor audit chains.")
+    }
+
     public func shutdown() async {
         await acquire()
         defer { release() }

@@ -81,6 +81,8 @@ extension HTTPRemote {
             )
         case 403:
             return RemoteError(.forbidden, "\(endpoint) refused to \(action) for this token (403)\(said).")
+        case 409 where Self.errorCode(in: body) == "chain-break":
+            return RemoteError(.chainBreak, "\(endpoint) refused to \(action) (409)\(said).")
         case 429, 503:
             let retryAfter = headers.first(name: "Retry-After").flatMap { Self.retryAfter($0, now: Date()) }
             return RemoteError(
@@ -111,6 +113,14 @@ extension HTTPRemote {
         var sentence = text.replacingOccurrences(of: "\n", with: " ")
         while sentence.hasSuffix(".") { sentence.removeLast() }
         return sentence.count > 300 ? String(sentence.prefix(300)) + "…" : sentence
+    }
+
+    /// The `code` member of an error body (`chain-break`), or `nil`.
+    static func errorCode(in body: ByteBuffer) -> String? {
+        guard let json = try? JSONValue.parse(body.readableBytesView),
+            case .string(let code) = try? WireObject(json, context: "error").value("code")
+        else { return nil }
+        return code
     }
 
     /// A `Retry-After` value: whole seconds, or an HTTP date.

@@ -140,6 +140,21 @@ public final class HTTPRemote: RemoteAdapter {
         return try decode("the changes") { () throws(WireError) in try ChangePage(json: json) }
     }
 
+    public func anchorState(branch: String) async throws -> AnchorState {
+        let path = "/v1/branches/\(Self.pathComponent(branch))/audit"
+        guard let json = try await call(.GET, path, body: nil, action: "report the anchored audit", absentOn404: true)
+        else {
+            throw RemoteError(.unsupported, "\(endpoint) does not anchor audit chains (an earlier fapiao-central).")
+        }
+        return try decode("the anchored audit") { () throws(WireError) in try AnchorState(wire: json) }
+    }
+
+    public func anchor(_ shipment: AuditShipment, branch: String) async throws -> AnchorState {
+        let path = "/v1/branches/\(Self.pathComponent(branch))/audit"
+        let json = try await call(.POST, path, body: shipment.canonicalJSON, action: "anchor the audit")
+        return try decode("the anchored audit") { () throws(WireError) in try AnchorState(wire: json) }
+    }
+
     public func shutdown() async {
         try? await client.shutdown()
     }

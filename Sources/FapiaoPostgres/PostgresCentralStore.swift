@@ -166,6 +166,7 @@ public final class PostgresCentralStore: CentralStore {
     ) async throws -> [OperationOutcome] {
         let instant = now().description
         let outcomes = try await transaction("apply the batch") { connection, logger, rowByRow in
+            try await Self.refuseIfBroken(branch, on: connection, logger: logger)
             var ledger = try await Self.lockAndRead(operations, on: connection, logger: logger)
             var outcomes: [OperationOutcome] = []
             outcomes.reserveCapacity(operations.count)
@@ -181,6 +182,14 @@ public final class PostgresCentralStore: CentralStore {
                 outcomes.append(OperationOutcome(operationID: operation.id, outcome: decision.outcome))
             }
             try await Self.write(ledger, at: instant, rowByRow: rowByRow, on: connection, logger: logger)
+            try await Self.recordPush(
+                branch,
+                operations: operations,
+                outcomes: outcomes,
+                at: instant,
+                on: connection,
+                logger: logger
+            )
             Failpoint.pass("central.push.\(Failpoint.Phase.beforeCommit.rawValue)")
             return outcomes
         }

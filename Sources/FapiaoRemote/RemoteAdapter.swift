@@ -25,6 +25,17 @@ public protocol RemoteAdapter: Sendable {
     /// by another node (`.elsewhere`), or every one the remote holds (`.all`).
     func changes(branch: String, since cursor: Int64, limit: Int, scope: ChangeScope) async throws -> ChangePage
 
+    /// Where the branch's audit chain stands at the remote (DESIGN §6, anchored at the centre).
+    ///
+    /// - Throws: ``RemoteError`` `.unsupported` from a remote that does not anchor audit.
+    func anchorState(branch: String) async throws -> AnchorState
+
+    /// Ships audit entries to be anchored, with the branch's report; the remote records a chain
+    /// break when they do not continue what it holds.
+    ///
+    /// - Returns: the chain's state at the remote afterwards.
+    func anchor(_ shipment: AuditShipment, branch: String) async throws -> AnchorState
+
     /// Releases connections. Calls after this fail.
     func shutdown() async
 }

@@ -9,6 +9,7 @@ public struct RemoteError: CategorizedError, Hashable, Sendable {
     public struct Kind: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String, Hashable, Sendable {
             case unreachable, inDoubt, busy, authenticationRefused, forbidden, protocolViolation
+            case chainBreak, unsupported
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -28,6 +29,17 @@ public struct RemoteError: CategorizedError, Hashable, Sendable {
         public static let forbidden = Kind(.forbidden)
         /// The remote answered something this client cannot read (400, a malformed body).
         public static let protocolViolation = Kind(.protocolViolation)
+
+        /// The centre refuses the branch's pushes: its audit chain is broken.
+        ///
+        /// It does not continue the one anchored there, and HQ has not acknowledged the break.
+        /// Nothing was applied.
+        public static let chainBreak = Kind(.chainBreak)
+        /// The remote does not offer this request.
+        ///
+        /// An `exec:` program of an earlier protocol version asked to anchor the audit, say.
+        /// Nothing was applied.
+        public static let unsupported = Kind(.unsupported)
 
         public var description: String { value.rawValue }
     }
@@ -69,6 +81,7 @@ public struct RemoteError: CategorizedError, Hashable, Sendable {
     public var category: ErrorCategory {
         if isTransient { return .unavailable }
         if kind == .authenticationRefused || kind == .forbidden { return .permission }
+        if kind == .chainBreak { return .chainBreak }
         return .protocolViolation
     }
 

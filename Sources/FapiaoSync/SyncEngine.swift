@@ -47,7 +47,15 @@ public actor SyncEngine {
         var summary = SyncSummary()
         do {
             try await pushAll(into: &summary, progress: progress)
-            try await pullAndResolve(into: &summary, progress: progress)
+            if summary.stop == nil {
+                try await pullAndResolve(into: &summary, progress: progress)
+            }
+            // What this run wrote (pushed, accepted, pulled) is anchored before the run ends.
+            if summary.stop == nil || summary.stop?.kind == .interrupted,
+                let stop = try await anchorAudit(into: &summary)
+            {
+                summary.stop = stop
+            }
         } catch let error as JournalError where error.code == .leaseLost {
             summary.stop = SyncStop(.leaseLost, error.message)
         } catch {
@@ -107,6 +115,11 @@ public actor SyncEngine {
             }
         }
         failures = 0
+        // A chain break is found before anything is sent: the centre refuses the pushes anyway.
+        if let stop = try await anchorAudit(into: &summary) {
+            summary.stop = stop
+            return
+        }
 
         var cursor = try journal.outboxStart()
         var batchSize = options.batchSize

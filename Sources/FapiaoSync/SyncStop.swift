@@ -11,6 +11,7 @@ public struct SyncStop: Hashable, Sendable, CustomStringConvertible {
     public struct Kind: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String, Hashable, Sendable {
             case remoteUnavailable, authenticationRefused, forbidden, protocolViolation, interrupted, leaseLost
+            case chainBreak
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -27,6 +28,9 @@ public struct SyncStop: Hashable, Sendable, CustomStringConvertible {
         public static let interrupted = Kind(.interrupted)
         /// Another sync took the lease over.
         public static let leaseLost = Kind(.leaseLost)
+        /// The centre found that the branch's audit chain does not continue the one it holds,
+        /// and refuses the branch's pushes until HQ acknowledges the break.
+        public static let chainBreak = Kind(.chainBreak)
 
         public var description: String { value.rawValue }
     }
@@ -48,6 +52,7 @@ public struct SyncStop: Hashable, Sendable, CustomStringConvertible {
         case .authenticationRefused, .forbidden: .permission
         case .protocolViolation: .protocolViolation
         case .leaseLost: .busy
+        case .chainBreak: .chainBreak
         case .interrupted: nil
         default: .unavailable
         }

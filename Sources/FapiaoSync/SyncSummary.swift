@@ -20,6 +20,8 @@ public struct SyncSummary: Hashable, Sendable {
     public var resolved = 0
     /// Conflicts still waiting for a person after the run.
     public var openConflicts = 0
+    /// What anchoring the audit chain at the centre did.
+    public var anchor = AnchorSummary()
 
     public init() {}
 
@@ -36,6 +38,7 @@ public struct SyncSummary: Hashable, Sendable {
         if resolved > 0 { parts.append("resolved automatically \(resolved)") }
         if openConflicts > 0 { parts.append("open conflicts \(openConflicts)") }
         if remaining > 0 { parts.append("still queued \(remaining)") }
+        if anchor.shipped > 0 { parts.append("audit anchored \(anchor.shipped)") }
         return parts.joined(separator: ", ")
     }
 }

@@ -232,6 +232,14 @@ public final class FaultyRemote: RemoteAdapter {
         try await base.changes(branch: branch, since: cursor, limit: limit, scope: scope)
     }
 
+    public func anchorState(branch: String) async throws -> AnchorState {
+        try await base.anchorState(branch: branch)
+    }
+
+    public func anchor(_ shipment: AuditShipment, branch: String) async throws -> AnchorState {
+        try await base.anchor(shipment, branch: branch)
+    }
+
     public func shutdown() async {
         await base.shutdown()
     }

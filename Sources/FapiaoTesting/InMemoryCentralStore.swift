@@ -24,14 +24,24 @@ public final class InMemoryCentralStore: CentralStore {
     public let kind = "memory"
     public let policy: CentralPolicy
     private let state = Mutex(State())
+    /// The branches' anchored chains and HQ's view of them (InMemoryCentralStore+Anchoring).
+    let branches = Mutex(BranchLedger())
+    /// The wall clock recorded on breaks and pushes.
+    let now: @Sendable () -> UTCTimestamp
 
-    public init(node: String = "central", policy: CentralPolicy = .standard) {
+    public init(
+        node: String = "central",
+        policy: CentralPolicy = .standard,
+        now: @escaping @Sendable () -> UTCTimestamp = { UTCTimestamp(millisecondsSinceEpoch: 0) }
+    ) {
         self.node = node
         self.policy = policy
+        self.now = now
     }
 
     public func push(_ operations: [InvoiceOperation], from branch: String) async throws -> [OperationOutcome] {
-        state.withLock { state in
+        try refuseIfBroken(branch)
+        let outcomes = state.withLock { state in
             operations.map { operation in
                 let situation = Self.situation(for: operation, in: state)
                 let decision = CentralRules.decide(operation, situation: situation, policy: policy)
@@ -41,6 +51,8 @@ public final class InMemoryCentralStore: CentralStore {
                 return OperationOutcome(operationID: operation.id, outcome: decision.outcome)
             }
         }
+        recordPush(outcomes, of: operations, from: branch)
+        return outcomes
     }
 
     public func lookup(_ ids: [UUID]) async throws -> InvoiceLookup {

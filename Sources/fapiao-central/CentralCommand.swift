@@ -20,9 +20,13 @@ struct CentralCommand: AsyncParsableCommand {
             file or invoice not found; 69 cannot listen, or the store cannot be reached; 70 store damaged; \
             73 the node already has a token; 74 I/O error or the store's disk is full; 75 the store is busy, \
             try again; 77 tokens or store file open to other users, or the password refused; 78 not a central \
-            store, a newer one, another node's, or a malformed tokens file.
+            store, a newer one, another node's, or a malformed tokens file; 79 a branch's audit chain is \
+            broken and not acknowledged (audit verify).
             """,
-        subcommands: [Serve.self, Token.self, AmendInvoice.self, VoidInvoice.self, Stats.self, Numbers.self]
+        subcommands: [
+            Serve.self, Token.self, AmendInvoice.self, VoidInvoice.self, Stats.self, Numbers.self, Branches.self,
+            CentralAudit.self,
+        ]
     )
 
     /// Arguments that are not UTF-8 are refused before they are parsed (``ArgumentEncoding``).

@@ -142,4 +142,18 @@ struct StoreOptions: ParsableArguments {
             )
         }
     }
+
+    /// Opens the existing store, runs `body` on it and closes it, whatever `body` does.
+    func withStore<T>(_ body: (any CentralStore) async throws -> T) async throws -> T {
+        let store = try await open(create: false)
+        let result: T
+        do {
+            result = try await body(store)
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        try await store.close()
+        return result
+    }
 }

@@ -300,7 +300,7 @@ import Testing
         let path = directory.file("tokens")
         let token = try TokenRegistry.addToken(for: "bj-01", toFileAt: path)
         let service = CentralService(
-            store: UnavailableStore(),
+            store: FailingCentralStore(CentralStoreError(.unavailable, "the disk is full")),
             tokens: try TokenRegistry.load(path: path),
             limits: CentralService.Limits(unavailableRetryAfter: 7),
             logger: LogCapture().logger("central")
@@ -316,26 +316,6 @@ import Testing
         await remote.shutdown()
         await running.stop()
     }
-}
-
-/// A store that is always unavailable.
-private struct UnavailableStore: CentralStore {
-    var node: String { "central" }
-    var kind: String { "unavailable" }
-    var error: CentralStoreError { CentralStoreError(.unavailable, "the disk is full") }
-
-    func push(_ operations: [InvoiceOperation], from branch: String) async throws -> [OperationOutcome] { throw error }
-    func lookup(_ ids: [UUID]) async throws -> InvoiceLookup { throw error }
-    func changes(
-        branch: String,
-        since cursor: Int64,
-        limit: Int,
-        scope: ChangeScope
-    ) async throws -> ChangePage { throw error }
-    func edit(_ invoiceID: UUID, _ edit: CentralEdit) async throws -> RemoteVersion { throw error }
-    func invoiceCount() async throws -> Int64 { throw error }
-    func numberUses() async throws -> [NumberReport.Use] { throw error }
-    func close() async throws {}
 }
 
 /// The centre survives its clients: every request is bounded, and a request past a bound is

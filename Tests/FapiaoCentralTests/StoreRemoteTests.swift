@@ -6,26 +6,6 @@ import FapiaoTesting
 import Foundation
 import Testing
 
-/// A store whose every call fails with `error`, to see how ``StoreRemote`` classifies failures.
-private struct FailingStore: CentralStore {
-    let error: any Error & Sendable
-    var node: String { "central" }
-    var kind: String { "failing" }
-
-    func push(_ operations: [InvoiceOperation], from branch: String) async throws -> [OperationOutcome] { throw error }
-    func lookup(_ ids: [UUID]) async throws -> InvoiceLookup { throw error }
-    func changes(
-        branch: String,
-        since cursor: Int64,
-        limit: Int,
-        scope: ChangeScope
-    ) async throws -> ChangePage { throw error }
-    func edit(_ invoiceID: UUID, _ edit: CentralEdit) async throws -> RemoteVersion { throw error }
-    func invoiceCount() async throws -> Int64 { throw error }
-    func numberUses() async throws -> [NumberReport.Use] { throw error }
-    func close() async throws {}
-}
-
 /// The error `body` throws as a ``RemoteError``, or `nil` when it throws nothing or something else.
 private func remoteError<T>(_ body: () async throws -> T) async -> RemoteError? {
     do {
@@ -62,7 +42,7 @@ private func remoteError<T>(_ body: () async throws -> T) async -> RemoteError? 
 
     @Test func anUnavailableStoreIsBusyWhateverTheCall() async throws {
         let remote = StoreRemote(
-            store: FailingStore(error: CentralStoreError(.unavailable, "disk full")),
+            store: FailingCentralStore(CentralStoreError(.unavailable, "disk full")),
             endpoint: "sqlite:/srv/central.sqlite"
         )
         let errors = [
@@ -81,7 +61,7 @@ private func remoteError<T>(_ body: () async throws -> T) async -> RemoteError? 
 
     @Test func anyOtherFailureOfAPushIsInDoubt() async throws {
         let remote = StoreRemote(
-            store: FailingStore(error: CentralStoreError(.damaged, "the store is damaged")),
+            store: FailingCentralStore(CentralStoreError(.damaged, "the store is damaged")),
             endpoint: "postgres://central/fapiao"
         )
         let push = await remoteError { try await remote.push([], branch: "bj-01") }

@@ -148,10 +148,16 @@ import Testing
         #expect(ExitCodes.code(for: CentralStoreError(.notACentralStore, "not ours")) == 78)
     }
 
+    @Test func chainBreak79ForARefusedPushAndABrokenChain() {
+        #expect(ExitCodes.code(for: CentralStoreError(.chainBroken, "broken")) == 79)
+        #expect(ExitCodes.code(for: RemoteError(.chainBreak, "broken")) == 79)
+        #expect(ExitCodes.code(for: RemoteError(.unsupported, "no anchoring")) == 76)
+    }
+
     @Test func theTableHasOneCodePerCategoryAndEveryCodeIsDocumented() {
         let categories = ExitCodes.table.map(\.category)
         #expect(Set(categories).count == categories.count)
-        #expect(Set(ExitCodes.table.map(\.code)) == [64, 65, 66, 69, 70, 73, 74, 75, 76, 77, 78])
+        #expect(Set(ExitCodes.table.map(\.code)) == [64, 65, 66, 69, 70, 73, 74, 75, 76, 77, 78, 79])
         for entry in ExitCodes.table {
             #expect(ExitCodes.code(for: entry.category) == entry.code)
         }

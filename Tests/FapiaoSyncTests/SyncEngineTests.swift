@@ -1,3 +1,4 @@
+import FapiaoCentralStore
 import FapiaoCore
 import FapiaoJournal
 import FapiaoRemote
@@ -32,7 +33,12 @@ import Testing
         #expect(summary.tally.inDoubt == 0)
         #expect(summary.remaining == 0)
         #expect(summary.blocked == 0)
-        #expect(summary.line == "sent 1000, accepted 1000, duplicates 0, conflicts 0, quarantined 0, in doubt 0")
+        // 1 init + 1,000 captured + 1,000 pushed + 1,000 accepted entries, all anchored by the end.
+        #expect(
+            summary.line
+                == "sent 1000, accepted 1000, duplicates 0, conflicts 0, quarantined 0, in doubt 0, audit anchored 3001"
+        )
+        #expect(try await harness.store.anchoredEntries(branch: journal.settings.node).count == 3_001)
         #expect(progress.all.last?.answered == 1_000)
         #expect(progress.all.last?.total == 1_000)
 

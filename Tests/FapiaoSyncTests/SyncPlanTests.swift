@@ -77,6 +77,8 @@ private struct DownRemote: RemoteAdapter {
     func health() async throws -> HealthReport { throw refused }
     func push(_ operations: [InvoiceOperation], branch: String) async throws -> [OperationOutcome] { throw refused }
     func lookup(_ ids: [UUID]) async throws -> InvoiceLookup { throw refused }
+    func anchorState(branch: String) async throws -> AnchorState { throw refused }
+    func anchor(_ shipment: AuditShipment, branch: String) async throws -> AnchorState { throw refused }
     func changes(branch: String, since cursor: Int64, limit: Int, scope: ChangeScope) async throws -> ChangePage {
         throw refused
     }

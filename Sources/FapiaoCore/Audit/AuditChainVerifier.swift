@@ -44,6 +44,12 @@ public struct AuditChainVerifier: Sendable {
 
     public init() {}
 
+    /// A verifier that continues a chain already checked up to `position` (an anchored head).
+    public init(after position: ChainPosition) {
+        expectedSequence = position.sequence + 1
+        previousHash = position.hash
+    }
+
     /// Checks the next entry.
     /// - Throws: ``Break`` when the chain is broken at `entry`.
     public mutating func check(_ entry: AuditEntry) throws(Break) {

@@ -6,7 +6,7 @@
 public struct ErrorCategory: Hashable, Sendable, CustomStringConvertible {
     private enum Value: String, Hashable, Sendable {
         case usage, invalidData, notFound, unavailable, damaged, alreadyExists, ioError, busy
-        case protocolViolation, permission, foreignFile, internalFailure
+        case protocolViolation, permission, foreignFile, internalFailure, chainBreak
     }
     private let value: Value
     private init(_ value: Value) { self.value = value }
@@ -33,6 +33,9 @@ public struct ErrorCategory: Hashable, Sendable, CustomStringConvertible {
     public static let permission = ErrorCategory(.permission)
     /// Not a Fapiao file, or one written by a newer version.
     public static let foreignFile = ErrorCategory(.foreignFile)
+    /// A branch's audit chain does not continue the one anchored at the centre; its pushes are
+    /// refused until HQ acknowledges the break.
+    public static let chainBreak = ErrorCategory(.chainBreak)
     /// A failure the program did not foresee: a defect to report.
     public static let internalFailure = ErrorCategory(.internalFailure)
 

@@ -2,9 +2,10 @@ import ArgumentParser
 import FapiaoCommandSupport
 import FapiaoCore
 import FapiaoJournal
+import FapiaoRemote
 import Foundation
 
-struct Audit: ParsableCommand {
+struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read and verify the journal's tamper-evident audit chain.",
         subcommands: [Log.self, Verify.self]
@@ -44,24 +45,52 @@ struct Audit: ParsableCommand {
         }
     }
 
-    struct Verify: ParsableCommand {
+    struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Recompute the hash chain and check every operation and invoice against it.",
             discussion: """
-                Exits 0 when intact; 70 naming the first broken entry when not.
+                Exits 0 when intact; 70 naming the first broken entry when not. With --remote, also \
+                compares the chain with the copy anchored at the centre: the journal's entry at the \
+                centre's head must be the one the centre holds (exit 79 when it is not, or when the \
+                centre has recorded a chain break for this branch; 76 when the remote does not anchor \
+                audit chains).
 
                 Examples:
                   fapiao audit verify
+                  fapiao audit verify --remote
                   fapiao audit verify --format json
                 """
         )
 
         @OptionGroup var journalOptions: JournalOptions
+        @Flag(help: "Also compare the chain with the copy anchored at the centre (the journal's remote).")
+        var remote = false
+        @Option(
+            name: .customLong("remote-url"),
+            help: ArgumentHelp("The remote to compare with, overriding the journal's.", valueName: "url")
+        )
+        var remoteURL: String?
+        @Option(help: ArgumentHelp("File holding the bearer token (mode 0600); $FAPIAO_TOKEN wins.", valueName: "path"))
+        var tokenFile: String?
         @Option(help: ArgumentHelp("Output format.", valueName: "format"))
         var format: ReportFormat = .text
 
-        func run() throws {
-            let result = try reportingErrors { try journalOptions.open().verifyAudit() }
+        func run() async throws {
+            let journal = try reportingErrors { try journalOptions.open() }
+            let result = try reportingErrors { try journal.verifyAudit() }
+            var anchored: AnchorComparison?
+            if remote || remoteURL != nil, result.isIntact {
+                anchored = try await reportingAsyncErrors {
+                    let adapter = try await RemoteConnection.open(
+                        url: remoteURL,
+                        tokenFile: tokenFile,
+                        journal: journal
+                    )
+                    return try await RemoteConnection.using(adapter) {
+                        try await AnchorComparison(journal: journal, remote: adapter)
+                    }
+                }
+            }
             switch format {
             case .json:
                 emit(
@@ -73,6 +102,7 @@ struct Audit: ParsableCommand {
                         "head": .string(result.head),
                         "problem": .optional(result.problem),
                         "brokenSequence": result.brokenSequence.map(CanonicalJSON.integer) ?? .null,
+                        "anchored": anchored?.json ?? .null,
                     ]).text
                 )
             case .text:
@@ -82,12 +112,61 @@ struct Audit: ParsableCommand {
                             + "\(result.invoicesChecked.grouped) invoices checked; head \(result.head.prefix(16))"
                     )
                 }
+                if let anchored { emit(anchored.line) }
             }
             if let problem = result.problem {
                 printError("Audit verification failed: \(problem); restore the journal from a backup and report it.")
                 throw ExitCode(ExitStatus.damaged)
             }
+            if let anchored, let problem = anchored.problem {
+                printError(problem)
+                throw ExitCode(ExitStatus.chainBreak)
+            }
         }
+    }
+}
+
+/// The journal's chain compared with the copy anchored at the centre.
+struct AnchorComparison {
+    var state: AnchorState
+    var localHead: ChainPosition
+    /// Why the two copies disagree, as a sentence, or `nil` when the journal continues the centre's copy.
+    var problem: String?
+
+    init(journal: Journal, remote: any RemoteAdapter) async throws {
+        let node = journal.settings.node
+        state = try await remote.anchorState(branch: node)
+        localHead = try journal.auditHead()
+        if let found = state.unacknowledgedBreak {
+            problem = found.sentence(branch: node)
+        } else if let local = try journal.auditPosition(at: state.head.sequence), local == state.head {
+            problem = nil
+        } else {
+            problem =
+                "The journal's chain does not continue the copy anchored at \(remote.endpoint) (anchored up to "
+                + "\(state.head), journal at \(localHead)): the journal was rewritten, truncated or replaced; the next "
+                + "sync will be refused as a chain break."
+        }
+    }
+
+    var line: String {
+        guard problem == nil else {
+            return "anchored copy: DOES NOT MATCH (chain \(state.epoch), centre at \(state.head))"
+        }
+        let waiting = localHead.sequence - state.head.sequence
+        return "anchored at the centre up to \(state.head) of chain \(state.epoch); "
+            + (waiting > 0 ? "\(Int(waiting).grouped) newer entries go with the next sync" : "nothing left to anchor")
+    }
+
+    var json: CanonicalJSON {
+        .object([
+            "matches": .bool(problem == nil),
+            "state": .string(state.stateName),
+            "epoch": .integer(state.epoch),
+            "centreHead": state.head.canonicalJSON,
+            "localHead": localHead.canonicalJSON,
+            "problem": .optional(problem),
+        ])
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CSV
+import FapiaoCommandSupport
 import FapiaoCore
 import FapiaoJournal
 import Foundation

@@ -154,7 +154,7 @@ struct Sync: AsyncParsableCommand {
             }
             if !watch || signals.received { break }
             if let kind = summary.stop?.kind,
-                [.authenticationRefused, .forbidden, .protocolViolation].contains(kind)
+                [.authenticationRefused, .forbidden, .protocolViolation, .chainBreak].contains(kind)
             {
                 break
             }
@@ -192,6 +192,9 @@ struct Sync: AsyncParsableCommand {
                 emit("conflicts wait for a person: `fapiao conflicts list`")
             }
         }
+        if let note = summary.anchor.note, format == .text {
+            printNote(note)
+        }
         if let stop = summary.stop, stop.kind != .interrupted {
             printError(SyncCommandSupport.stopMessage(stop, remote: remote ?? journal.settings.remote ?? "the remote"))
         }
@@ -228,6 +231,8 @@ enum SyncCommandSupport {
             "Push refused: \(detail). Is this journal using another branch's token?"
         case .protocolViolation:
             "The remote broke the protocol: \(detail). Nothing was lost; report it to whoever runs \(remote)."
+        case .chainBreak:
+            "Chain break: \(detail). Nothing was lost; everything stays queued until HQ acknowledges it."
         default:
             stop.message
         }
@@ -249,6 +254,11 @@ enum SyncCommandSupport {
             "pullConflicts": .integer(Int64(summary.pulled.conflicts)),
             "resolved": .integer(Int64(summary.resolved)),
             "openConflicts": .integer(Int64(summary.openConflicts)),
+            "anchor": .object([
+                "shipped": .integer(Int64(summary.anchor.shipped)),
+                "head": summary.anchor.head?.canonicalJSON ?? .null,
+                "note": .optional(summary.anchor.note),
+            ]),
             "stopped": summary.stop.map {
                 .object(["kind": .string($0.kind.description), "message": .string($0.message)])
             }

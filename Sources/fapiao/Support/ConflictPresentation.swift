@@ -1,3 +1,4 @@
+import FapiaoCommandSupport
 import FapiaoCore
 import FapiaoJournal
 import Foundation

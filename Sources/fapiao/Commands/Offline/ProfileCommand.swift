@@ -1,4 +1,5 @@
 import ArgumentParser
+import FapiaoCommandSupport
 import FapiaoCore
 import FapiaoJournal
 import Foundation

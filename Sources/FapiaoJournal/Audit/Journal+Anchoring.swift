@@ -1,0 +1,50 @@
+import FapiaoCore
+import Foundation
+import GRDB
+
+extension Journal {
+    /// The journal's entry at `sequence` as a chain position: the origin for 0, `nil` when the
+    /// journal has no such entry.
+    public func auditPosition(at sequence: Int64) throws -> ChainPosition? {
+        guard sequence > 0 else { return .origin }
+        return try read { db in
+            try Row.fetchOne(db, sql: "SELECT hash FROM audit_entry WHERE seq = ?", arguments: [sequence])
+                .map { ChainPosition(sequence: sequence, hash: $0[0]) }
+        }
+    }
+
+    /// The last entry of the chain (the origin for a chain without entries).
+    public func auditHead() throws -> ChainPosition {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1")
+                .map { ChainPosition(sequence: $0[0], hash: $0[1]) } ?? .origin
+        }
+    }
+
+    /// Up to `limit` entries after `sequence`, in order: the next page to anchor.
+    public func auditEntries(after sequence: Int64, limit: Int) throws -> [AuditEntry] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM audit_entry WHERE seq > ? ORDER BY seq LIMIT ?",
+                arguments: [sequence, max(0, limit)]
+            ).map(Self.auditEntry(row:))
+        }
+    }
+
+    /// What the branch tells the centre of itself at a sync: outbox, conflicts, quarantine and
+    /// deadlines already passed.
+    public func branchReport() throws -> BranchReport {
+        let status = try status()
+        let overdue = try obligations().filter { $0.rule == "uploadDeadline" && $0.severity == .error }
+            .reduce(0) { $0 + $1.invoiceIDs.count }
+        return BranchReport(
+            outboxSize: status.pendingOperations,
+            oldestPending: status.oldestPendingSince,
+            openConflicts: status.openConflicts,
+            quarantined: status.byState[.quarantined] ?? 0,
+            overdue: overdue,
+            reportedAt: environment.now()
+        )
+    }
+}

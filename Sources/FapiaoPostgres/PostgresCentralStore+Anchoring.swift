@@ -1,0 +1,303 @@
+import FapiaoCentralStore
+import FapiaoCore
+import FapiaoRemote
+import Foundation
+import Logging
+import PostgresNIO
+
+extension PostgresCentralStore {
+    // MARK: Anchored audit chains and HQ's view of the branches
+
+    public func anchorState(branch: String) async throws -> AnchorState {
+        try checkOpen()
+        return try await read("read the anchored audit") { connection, logger in
+            try await Self.anchorState(branch: branch, on: connection, logger: logger)
+        }
+    }
+
+    public func anchor(_ shipment: AuditShipment, from branch: String) async throws -> AnchorState {
+        try checkOpen()
+        let instant = now()
+        let report = shipment.report.canonicalJSON.text
+        return try await transaction("anchor the audit") { connection, logger, _ in
+            // The branch's row is locked for the transaction: instances on one database anchor
+            // a branch's chain one shipment at a time.
+            try await Self.lockBranch(branch, on: connection, logger: logger)
+            let state = try await Self.anchorState(branch: branch, on: connection, logger: logger)
+            let at = instant.description
+            try await connection.run(
+                "UPDATE central_branch SET last_anchor_at = \(at), report = \(report) WHERE branch = \(branch)",
+                logger: logger
+            )
+            switch AuditAnchoring.decide(shipment, from: branch, state: state, now: instant) {
+            case .append(let entries, let head):
+                try await Self.insert(entries, branch: branch, epoch: state.epoch, on: connection, logger: logger)
+                try await connection.run(
+                    """
+                    UPDATE central_branch SET head_seq = \(head.sequence), head_hash = \(head.hash)
+                    WHERE branch = \(branch)
+                    """,
+                    logger: logger
+                )
+                return AnchorState(head: head, epoch: state.epoch)
+            case .breakChain(let found):
+                let detected = found.detectedAt.description
+                try await connection.run(
+                    """
+                    INSERT INTO central_chain_break (branch, epoch, detected_at, anchored_seq, anchored_hash,
+                        branch_seq, branch_hash, reason)
+                    VALUES (\(branch), \(state.epoch), \(detected), \(found.anchored.sequence), \(found.anchored.hash),
+                        \(found.branchHead.sequence), \(found.branchHead.hash), \(found.reason))
+                    """,
+                    logger: logger
+                )
+                return AnchorState(head: state.head, epoch: state.epoch, unacknowledgedBreak: found)
+            case .refused:
+                return state
+            }
+        }
+    }
+
+    public func acknowledgeBreak(branch: String, actor: String, reason: String) async throws -> ChainBreak {
+        try checkOpen()
+        let at = now().description
+        return try await transaction("acknowledge the chain break") { connection, logger, _ in
+            try await Self.lockBranch(branch, on: connection, logger: logger)
+            guard
+                let found = try await Self.anchorState(branch: branch, on: connection, logger: logger)
+                    .unacknowledgedBreak
+            else {
+                throw CentralStoreError(.notFound, "\(branch) has no chain break waiting for acknowledgement")
+            }
+            try await connection.run(
+                """
+                UPDATE central_chain_break SET acknowledged_at = \(at), acknowledged_by = \(actor),
+                    acknowledgement = \(reason)
+                WHERE branch = \(branch) AND acknowledged_at IS NULL
+                """,
+                logger: logger
+            )
+            let origin = ChainPosition.origin.hash
+            try await connection.run(
+                """
+                UPDATE central_branch SET epoch = epoch + 1, head_seq = 0, head_hash = \(origin)
+                WHERE branch = \(branch)
+                """,
+                logger: logger
+            )
+            return found
+        }
+    }
+
+    public func anchoredEntries(branch: String, epoch: Int64?) async throws -> [AuditEntry] {
+        try checkOpen()
+        return try await read("read the anchored audit") { connection, logger in
+            let current = try await Self.anchorState(branch: branch, on: connection, logger: logger).epoch
+            let chosen = epoch ?? current
+            let rows = try await connection.run(
+                """
+                SELECT seq, wall_time, node, actor, event, invoice_id, op_id, clock, details, prev_hash, hash
+                FROM central_audit_entry WHERE branch = \(branch) AND epoch = \(chosen) ORDER BY seq
+                """,
+                logger: logger
+            )
+            var entries: [AuditEntry] = []
+            for try await row in rows {
+                let (sequence, wallTime, node, actor, event, invoiceID, operationID, clock, details, previous, hash) =
+                    try row.decode(
+                        (Int64, String, String, String, String, String?, String?, String, String, String, String).self
+                    )
+                entries.append(
+                    try AnchoredRow.entry(
+                        branch: branch,
+                        sequence: sequence,
+                        wallTime: wallTime,
+                        node: node,
+                        actor: actor,
+                        event: event,
+                        invoiceID: invoiceID,
+                        operationID: operationID,
+                        clock: clock,
+                        details: details,
+                        previousHash: previous,
+                        hash: hash
+                    )
+                )
+            }
+            return entries
+        }
+    }
+
+    public func branchOverviews() async throws -> [BranchOverview] {
+        try checkOpen()
+        return try await read("list the branches") { connection, logger in
+            var overviews: [String: BranchOverview] = [:]
+            let rows = try await connection.run(
+                """
+                SELECT b.branch, b.last_push_at, b.last_anchor_at, b.report, b.rejected, b.last_rejection,
+                    b.last_rejected_at,
+                    (SELECT count(*) FROM central_audit_entry e WHERE e.branch = b.branch AND e.epoch = b.epoch)
+                FROM central_branch b
+                """,
+                logger: logger
+            )
+            for try await row in rows {
+                let (branch, lastPush, lastAnchor, report, rejected, lastRejection, lastRejectedAt, entries) =
+                    try row.decode((String, String?, String?, String?, Int64, String?, String?, Int64).self)
+                var overview = BranchOverview(branch: branch)
+                overview.lastPush = lastPush.flatMap(UTCTimestamp.init(parsing:))
+                overview.lastAnchor = lastAnchor.flatMap(UTCTimestamp.init(parsing:))
+                overview.report = report.flatMap(BranchReport.stored)
+                overview.rejected = rejected
+                if let lastRejection, let at = lastRejectedAt.flatMap(UTCTimestamp.init(parsing:)) {
+                    overview.lastRejection = (lastRejection, at)
+                }
+                overview.anchoredEntries = entries
+                overviews[branch] = overview
+            }
+            for branch in overviews.keys {
+                overviews[branch]?.chain = try await Self.anchorState(branch: branch, on: connection, logger: logger)
+            }
+            let counts = try await connection.run(
+                "SELECT branch, count(*) FROM central_invoice GROUP BY branch",
+                logger: logger
+            )
+            for try await (branch, count) in counts.decode((String, Int64).self) {
+                overviews[branch, default: BranchOverview(branch: branch)].invoices = count
+            }
+            return overviews.keys.sorted().compactMap { overviews[$0] }
+        }
+    }
+
+    // MARK: Within a push
+
+    /// Refuses a push from a branch whose chain break HQ has not acknowledged.
+    static func refuseIfBroken(_ branch: String, on connection: PostgresConnection, logger: Logger) async throws {
+        if let found = try await anchorState(branch: branch, on: connection, logger: logger).unacknowledgedBreak {
+            throw CentralStoreError(.chainBroken, found.sentence(branch: branch))
+        }
+    }
+
+    /// Records the push's time and the rejections it answered.
+    static func recordPush(
+        _ branch: String,
+        operations: [InvoiceOperation],
+        outcomes: [OperationOutcome],
+        at instant: String,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
+        var rejectedIDs: [String] = []
+        var rejectedInvoices: [String] = []
+        var reasons: [String] = []
+        for (operation, outcome) in zip(operations, outcomes) {
+            guard case .rejected(let reason) = outcome.outcome else { continue }
+            rejectedIDs.append(operation.id.uuidString)
+            rejectedInvoices.append(operation.invoiceID.uuidString)
+            reasons.append(reason)
+        }
+        let last = reasons.last
+        let count = Int64(reasons.count)
+        try await connection.run(
+            """
+            INSERT INTO central_branch (branch, last_push_at, rejected, last_rejection, last_rejected_at)
+            VALUES (\(branch), \(instant), \(count), \(last), CASE WHEN \(count) > 0 THEN \(instant) END)
+            ON CONFLICT (branch) DO UPDATE SET last_push_at = excluded.last_push_at,
+                rejected = central_branch.rejected + excluded.rejected,
+                last_rejection = COALESCE(excluded.last_rejection, central_branch.last_rejection),
+                last_rejected_at = COALESCE(excluded.last_rejected_at, central_branch.last_rejected_at)
+            """,
+            logger: logger
+        )
+        guard !reasons.isEmpty else { return }
+        try await connection.run(
+            """
+            INSERT INTO central_rejection (branch, op_id, invoice_id, reason, at)
+            SELECT \(branch), r.op_id, r.invoice_id, r.reason, \(instant)
+            FROM unnest(\(rejectedIDs)::text[], \(rejectedInvoices)::text[], \(reasons)::text[])
+                 AS r(op_id, invoice_id, reason)
+            """,
+            logger: logger
+        )
+    }
+
+    // MARK: Rows
+
+    static func lockBranch(_ branch: String, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.run(
+            "INSERT INTO central_branch (branch) VALUES (\(branch)) ON CONFLICT DO NOTHING",
+            logger: logger
+        )
+        try await connection.run("SELECT 1 FROM central_branch WHERE branch = \(branch) FOR UPDATE", logger: logger)
+    }
+
+    static func anchorState(
+        branch: String,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws
+        -> AnchorState
+    {
+        var state = AnchorState()
+        let rows = try await connection.run(
+            "SELECT epoch, head_seq, head_hash FROM central_branch WHERE branch = \(branch)",
+            logger: logger
+        )
+        for try await (epoch, sequence, hash) in rows.decode((Int64, Int64, String).self) {
+            state = AnchorState(head: ChainPosition(sequence: sequence, hash: hash), epoch: epoch)
+        }
+        let breaks = try await connection.run(
+            """
+            SELECT detected_at, anchored_seq, anchored_hash, branch_seq, branch_hash, reason
+            FROM central_chain_break WHERE branch = \(branch) AND acknowledged_at IS NULL ORDER BY id LIMIT 1
+            """,
+            logger: logger
+        )
+        for try await (detected, anchoredSequence, anchoredHash, branchSequence, branchHash, reason) in breaks.decode(
+            (String, Int64, String, Int64, String, String).self
+        ) {
+            state.unacknowledgedBreak = AnchoredRow.chainBreak(
+                detectedAt: detected,
+                anchored: ChainPosition(sequence: anchoredSequence, hash: anchoredHash),
+                branchHead: ChainPosition(sequence: branchSequence, hash: branchHash),
+                reason: reason
+            )
+        }
+        return state
+    }
+
+    static func insert(
+        _ entries: [AuditEntry],
+        branch: String,
+        epoch: Int64,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
+        guard !entries.isEmpty else { return }
+        let sequences = entries.map(\.sequence)
+        let wallTimes = entries.map(\.wallTime.description)
+        let nodes = entries.map(\.node)
+        let actors = entries.map(\.actor)
+        let events = entries.map(\.event.rawValue)
+        // '' for none: the arrays stay text[], and NULLIF stores NULL.
+        let invoices = entries.map { $0.invoiceID?.uuidString ?? "" }
+        let operations = entries.map { $0.operationID?.uuidString ?? "" }
+        let clocks = entries.map(\.clock.description)
+        let details = entries.map(\.detailsText)
+        let previous = entries.map(\.previousHash)
+        let hashes = entries.map(\.hash)
+        try await connection.run(
+            """
+            INSERT INTO central_audit_entry (branch, epoch, seq, wall_time, node, actor, event, invoice_id, op_id,
+                clock, details, prev_hash, hash)
+            SELECT \(branch), \(epoch), e.seq, e.wall_time, e.node, e.actor, e.event, NULLIF(e.invoice_id, ''),
+                NULLIF(e.op_id, ''), e.clock, e.details, e.prev_hash, e.hash
+            FROM unnest(\(sequences)::int8[], \(wallTimes)::text[], \(nodes)::text[], \(actors)::text[],
+                        \(events)::text[], \(invoices)::text[], \(operations)::text[], \(clocks)::text[],
+                        \(details)::text[], \(previous)::text[], \(hashes)::text[])
+                 AS e(seq, wall_time, node, actor, event, invoice_id, op_id, clock, details, prev_hash, hash)
+            """,
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,191 @@
+import FapiaoCore
+import Foundation
+
+// The wire shapes of audit anchoring (openapi.yaml: AnchorState, AuditShipment), shared by the
+// HTTP API, the `exec:` protocol and the stores that keep reports as JSON.
+
+extension ChainPosition {
+    /// Reads `{"sequence": N, "hash": H}`; `hash` is 64 lower-case hex digits, or empty where
+    /// `allowsEmptyHash` (a branch that has no entry at the centre's head).
+    public init(wire value: JSONValue, context: String, allowsEmptyHash: Bool = false) throws(WireError) {
+        let object = try WireObject(value, context: context)
+        let sequence = try object.integer("sequence")
+        let hash = try object.string("hash")
+        guard sequence >= 0 else { throw WireError("\(context).sequence must be 0 or more") }
+        guard (allowsEmptyHash && hash.isEmpty) || Self.isHash(hash) else {
+            throw WireError("\(context).hash must be 64 lower-case hexadecimal digits")
+        }
+        self.init(sequence: sequence, hash: hash)
+    }
+
+    static func isHash(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+}
+
+extension ChainBreak {
+    public init(wire value: JSONValue, context: String) throws(WireError) {
+        let object = try WireObject(value, context: context)
+        guard let detectedAt = UTCTimestamp(parsing: try object.string("detectedAt")) else {
+            throw WireError("\(context).detectedAt must be a UTC timestamp")
+        }
+        self.init(
+            detectedAt: detectedAt,
+            anchored: try ChainPosition(wire: try object.value("anchored"), context: "\(context).anchored"),
+            branchHead: try ChainPosition(
+                wire: try object.value("branchHead"),
+                context: "\(context).branchHead",
+                allowsEmptyHash: true
+            ),
+            reason: try object.string("reason")
+        )
+    }
+}
+
+extension AnchorState {
+    /// `{"head": …, "epoch": N, "state": "intact"|"broken", "break": {…}|null}`.
+    public var canonicalJSON: CanonicalJSON {
+        .object([
+            "head": head.canonicalJSON,
+            "epoch": .integer(epoch),
+            "state": .string(stateName),
+            "break": unacknowledgedBreak?.canonicalJSON ?? .null,
+        ])
+    }
+
+    public init(wire value: JSONValue) throws(WireError) {
+        let object = try WireObject(value, context: "anchor")
+        let epoch = try object.integer("epoch")
+        guard epoch >= 1 else { throw WireError("anchor.epoch must be 1 or more") }
+        var found: ChainBreak?
+        if let recorded = object.members["break"], recorded != .null {
+            found = try ChainBreak(wire: recorded, context: "anchor.break")
+        }
+        self.init(
+            head: try ChainPosition(wire: try object.value("head"), context: "anchor.head"),
+            epoch: epoch,
+            unacknowledgedBreak: found
+        )
+    }
+}
+
+extension BranchReport {
+    public init(wire value: JSONValue, context: String) throws(WireError) {
+        let object = try WireObject(value, context: context)
+        func count(_ key: String) throws(WireError) -> Int {
+            let number = try object.integer(key)
+            guard (0...Int64(Int32.max)).contains(number) else {
+                throw WireError("\(context).\(key) must be a count from 0 to \(Int32.max)")
+            }
+            return Int(number)
+        }
+        func instant(_ key: String) throws(WireError) -> UTCTimestamp? {
+            guard let text = try object.optionalString(key) else { return nil }
+            guard let instant = UTCTimestamp(parsing: text) else {
+                throw WireError("\(context).\(key) must be a UTC timestamp such as 2026-12-04T08:30:00.000Z")
+            }
+            return instant
+        }
+        guard let reportedAt = try instant("reportedAt") else { throw WireError("\(context).reportedAt is missing") }
+        self.init(
+            outboxSize: try count("outboxSize"),
+            oldestPending: try instant("oldestPending"),
+            openConflicts: try count("openConflicts"),
+            quarantined: try count("quarantined"),
+            overdue: try count("overdue"),
+            reportedAt: reportedAt
+        )
+    }
+
+    /// The report kept as text by a store, or `nil` when it cannot be read.
+    public static func stored(_ text: String) -> BranchReport? {
+        guard let json = try? JSONValue.parse(Array(text.utf8)) else { return nil }
+        return try? BranchReport(wire: json, context: "report")
+    }
+}
+
+extension AuditEntry {
+    /// Every stored part of the entry, as the branch wrote it (`details` as its exact text, so
+    /// the hash can be recomputed).
+    public var wireJSON: CanonicalJSON {
+        .object([
+            "sequence": .integer(sequence),
+            "wallTime": .string(wallTime.description),
+            "node": .string(node),
+            "actor": .string(actor),
+            "event": .string(event.rawValue),
+            "invoiceID": .optional(invoiceID?.uuidString),
+            "operationID": .optional(operationID?.uuidString),
+            "clock": clock.canonicalJSON,
+            "details": .string(detailsText),
+            "previousHash": .string(previousHash),
+            "hash": .string(hash),
+        ])
+    }
+
+    public init(wire value: JSONValue, context: String) throws(WireError) {
+        let object = try WireObject(value, context: context)
+        guard let wallTime = UTCTimestamp(parsing: try object.string("wallTime")) else {
+            throw WireError("\(context).wallTime must be a UTC timestamp")
+        }
+        guard let event = AuditEvent(rawValue: try object.string("event")) else {
+            throw WireError("\(context).event must be an audit event this centre knows")
+        }
+        func optionalID(_ key: String) throws(WireError) -> UUID? {
+            guard let text = try object.optionalString(key) else { return nil }
+            guard let id = UUID(uuidString: text) else { throw WireError("\(context).\(key) must be a UUID or null") }
+            return id
+        }
+        let previousHash = try object.string("previousHash")
+        let hash = try object.string("hash")
+        guard ChainPosition.isHash(previousHash), ChainPosition.isHash(hash) else {
+            throw WireError("\(context).previousHash and .hash must be 64 lower-case hexadecimal digits")
+        }
+        self.init(
+            sequence: try object.integer("sequence"),
+            wallTime: wallTime,
+            node: try object.string("node"),
+            actor: try object.string("actor"),
+            event: event,
+            invoiceID: try optionalID("invoiceID"),
+            operationID: try optionalID("operationID"),
+            clock: try object.clock("clock"),
+            detailsText: try object.string("details"),
+            previousHash: previousHash,
+            hash: hash
+        )
+    }
+}
+
+extension AuditShipment {
+    /// `{"after": …, "head": …, "entries": […], "report": {…}}`.
+    public var canonicalJSON: CanonicalJSON {
+        .object([
+            "after": after.canonicalJSON,
+            "head": head.canonicalJSON,
+            "entries": .array(entries.map(\.wireJSON)),
+            "report": report.canonicalJSON,
+        ])
+    }
+
+    public init(wire value: JSONValue) throws(WireError) {
+        let object = try WireObject(value, context: "request")
+        let list = try object.array("entries")
+        guard list.count <= AuditAnchoring.maximumEntriesPerShipment else {
+            throw WireError(
+                "request.entries holds \(list.count) entries; at most \(AuditAnchoring.maximumEntriesPerShipment) a request"
+            )
+        }
+        var entries: [AuditEntry] = []
+        entries.reserveCapacity(list.count)
+        for (index, element) in list.enumerated() {
+            entries.append(try AuditEntry(wire: element, context: "request.entries[\(index)]"))
+        }
+        self.init(
+            after: try ChainPosition(wire: try object.value("after"), context: "request.after", allowsEmptyHash: true),
+            head: try ChainPosition(wire: try object.value("head"), context: "request.head", allowsEmptyHash: true),
+            entries: entries,
+            report: try BranchReport(wire: try object.value("report"), context: "request.report")
+        )
+    }
+}

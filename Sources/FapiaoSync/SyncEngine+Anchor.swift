@@ -1,0 +1,67 @@
+import FapiaoCore
+import FapiaoJournal
+import FapiaoRemote
+import Foundation
+
+/// What anchoring the audit chain did in one run (DESIGN §6, anchored at the centre).
+public struct AnchorSummary: Hashable, Sendable {
+    /// Entries the centre took in this run.
+    public var shipped = 0
+    /// The centre's head of the branch's chain after the run.
+    public var head: ChainPosition?
+    /// Why the chain was not anchored in this run (a remote that does not anchor, a failure
+    /// that the next run retries), or `nil`.
+    public var note: String?
+
+    public init() {}
+}
+
+extension SyncEngine {
+    /// Entries sent in one anchoring request.
+    static let anchorPage = 500
+
+    /// Ships the audit entries the remote has not anchored yet, with the branch's report.
+    ///
+    /// The remote decides: entries that continue its copy are appended; a journal whose entry
+    /// at the remote's head differs, or that has no such entry, is a chain break, which stops
+    /// the run. A remote that does not anchor (exec protocol 1) or fails now is noted, and the
+    /// next run tries again.
+    ///
+    /// - Returns: the stop for a chain break, else `nil`.
+    func anchorAudit(into summary: inout SyncSummary) async throws -> SyncStop? {
+        let branch = journal.settings.node
+        do {
+            var state = try await remote.anchorState(branch: branch)
+            if let found = state.unacknowledgedBreak {
+                summary.anchor.head = state.head
+                return SyncStop(.chainBreak, found.sentence(branch: branch))
+            }
+            while true {
+                let head = try journal.auditHead()
+                let after =
+                    try journal.auditPosition(at: state.head.sequence)
+                    ?? ChainPosition(sequence: state.head.sequence, hash: "")
+                // Entries are sent only when the branch's chain holds the centre's head; otherwise
+                // the empty shipment lets the centre record the break with both heads.
+                let entries =
+                    after == state.head ? try journal.auditEntries(after: after.sequence, limit: Self.anchorPage) : []
+                let report = try journal.branchReport()
+                state = try await remote.anchor(
+                    AuditShipment(after: after, head: head, entries: entries, report: report),
+                    branch: branch
+                )
+                summary.anchor.head = state.head
+                if let found = state.unacknowledgedBreak {
+                    return SyncStop(.chainBreak, found.sentence(branch: branch))
+                }
+                summary.anchor.shipped += entries.count
+                if entries.count < Self.anchorPage { return nil }
+            }
+        } catch let error as RemoteError where error.kind == .chainBreak {
+            return SyncStop(.chainBreak, error.message)
+        } catch let error as RemoteError {
+            summary.anchor.note = "the audit chain was not anchored: \(error.message)"
+            return nil
+        }
+    }
+}
