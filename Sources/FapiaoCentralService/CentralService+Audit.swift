@@ -28,6 +28,8 @@ extension CentralService {
         let shipment: AuditShipment
         do {
             shipment = try AuditShipment(wire: json)
+        } catch  where error.isUnprocessable {
+            throw APIError(.unprocessableContent, "The audit shipment cannot be anchored: \(error.message).")
         } catch {
             throw APIError.badRequest("The audit shipment is malformed: \(error.message).")
         }

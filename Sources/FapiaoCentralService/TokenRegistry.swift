@@ -1,5 +1,6 @@
 import FapiaoCentralStore
 import FapiaoCore
+import FapiaoRemote
 
 /// The bearer tokens the central service accepts, one per node, kept only as SHA-256 digests.
 ///
@@ -76,14 +77,7 @@ public struct TokenRegistry: Sendable {
     ///
     /// - Parameter node: a node id.
     /// - Returns: whether it is acceptable.
-    public static func isValidNode(_ node: String) -> Bool {
-        guard let first = node.unicodeScalars.first, node.unicodeScalars.count <= 64 else { return false }
-        func isAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
-            ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
-        }
-        return isAlphanumeric(first)
-            && node.unicodeScalars.allSatisfy { isAlphanumeric($0) || "._-".unicodeScalars.contains($0) }
-    }
+    public static func isValidNode(_ node: String) -> Bool { WireNode.isValid(node) }
 
     /// Compares two byte strings without stopping at the first difference.
     private static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {

@@ -27,7 +27,7 @@ extension ChainBreak {
     public init(wire value: JSONValue, context: String) throws(WireError) {
         let object = try WireObject(value, context: context)
         guard let detectedAt = UTCTimestamp(parsing: try object.string("detectedAt")) else {
-            throw WireError("\(context).detectedAt must be a UTC timestamp")
+            throw .unprocessable("\(context).detectedAt must be a UTC timestamp")
         }
         self.init(
             detectedAt: detectedAt,
@@ -82,7 +82,7 @@ extension BranchReport {
         func instant(_ key: String) throws(WireError) -> UTCTimestamp? {
             guard let text = try object.optionalString(key) else { return nil }
             guard let instant = UTCTimestamp(parsing: text) else {
-                throw WireError("\(context).\(key) must be a UTC timestamp such as 2026-12-04T08:30:00.000Z")
+                throw .unprocessable("\(context).\(key) must be a UTC timestamp such as 2026-12-04T08:30:00.000Z")
             }
             return instant
         }
@@ -126,30 +126,48 @@ extension AuditEntry {
     public init(wire value: JSONValue, context: String) throws(WireError) {
         let object = try WireObject(value, context: context)
         guard let wallTime = UTCTimestamp(parsing: try object.string("wallTime")) else {
-            throw WireError("\(context).wallTime must be a UTC timestamp")
+            throw .unprocessable("\(context).wallTime must be a UTC timestamp such as 2026-12-04T08:30:00.000Z")
         }
         guard let event = AuditEvent(rawValue: try object.string("event")) else {
-            throw WireError("\(context).event must be an audit event this centre knows")
+            throw .unprocessable("\(context).event must be an audit event this centre knows")
         }
+        // As a journal stores it: canonical, so every counter is positive.
+        guard case .object(let counters) = try object.value("clock"),
+            let clock = VectorClock(json: try object.value("clock")), clock.counters.count == counters.count
+        else {
+            throw .unprocessable(
+                "\(context).clock must be a vector clock, each counter an integer from 1 to \(VectorClock.maximumCounter)"
+            )
+        }
+        // Present, and null when the entry names none (as the journal stores it).
         func optionalID(_ key: String) throws(WireError) -> UUID? {
+            _ = try object.value(key)
             guard let text = try object.optionalString(key) else { return nil }
             guard let id = UUID(uuidString: text) else { throw WireError("\(context).\(key) must be a UUID or null") }
             return id
         }
-        let previousHash = try object.string("previousHash")
-        let hash = try object.string("hash")
-        guard ChainPosition.isHash(previousHash), ChainPosition.isHash(hash) else {
-            throw WireError("\(context).previousHash and .hash must be 64 lower-case hexadecimal digits")
+        let sequence = try object.integer("sequence")
+        guard sequence >= 1 else { throw WireError("\(context).sequence must be 1 or more") }
+        let node = try object.string("node")
+        guard WireNode.isValid(node) else { throw WireError("\(context).node must be a node name") }
+        func hash(_ key: String) throws(WireError) -> String {
+            let text = try object.string(key)
+            guard ChainPosition.isHash(text) else {
+                throw WireError("\(context).\(key) must be 64 lower-case hexadecimal digits")
+            }
+            return text
         }
+        let previousHash = try hash("previousHash")
+        let hash = try hash("hash")
         self.init(
-            sequence: try object.integer("sequence"),
+            sequence: sequence,
             wallTime: wallTime,
-            node: try object.string("node"),
+            node: node,
             actor: try object.string("actor"),
             event: event,
             invoiceID: try optionalID("invoiceID"),
             operationID: try optionalID("operationID"),
-            clock: try object.clock("clock"),
+            clock: clock,
             detailsText: try object.string("details"),
             previousHash: previousHash,
             hash: hash

@@ -35,11 +35,25 @@ public struct WireObject: Sendable {
         return id
     }
 
+    /// An integer, also when written with a zero fraction or an exponent (`3713.0`, `1e3`),
+    /// as JSON Schema counts them.
     public func integer(_ key: String) throws(WireError) -> Int64 {
-        guard case .number(let text) = try value(key), let number = Int64(text) else {
+        guard case .number(let text) = try value(key), let number = Self.integer(text) else {
             throw WireError("\(context).\(key) must be an integer")
         }
         return number
+    }
+
+    static func integer(_ text: String) -> Int64? {
+        if let number = Int64(text) { return number }
+        // Bounded before conversion: a number text this long is no Int64 however it is written.
+        guard text.utf8.count <= 40, var value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")),
+            !value.isNaN, value >= Decimal(Int64.min), value <= Decimal(Int64.max)
+        else { return nil }
+        var whole = Decimal()
+        NSDecimalRound(&whole, &value, 0, .plain)
+        guard whole == value else { return nil }
+        return NSDecimalNumber(decimal: value).int64Value
     }
 
     public func bool(_ key: String) throws(WireError) -> Bool {

@@ -43,8 +43,11 @@ public enum AuditAnchoring {
                         + "\(state.head): the journal was truncated or replaced"
                 )
             }
+            if state.head.sequence == 0 {
+                return broken("the shipment does not start at the chain's origin")
+            }
             return broken(
-                "the branch's entry \(state.head.sequence) is not the anchored \(state.head): "
+                "the branch's entry \(state.head.sequence) is not the anchored one (\(state.head.hash.prefix(16))): "
                     + "the journal's history was rewritten"
             )
         }
