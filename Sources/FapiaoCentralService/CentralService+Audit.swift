@@ -35,6 +35,7 @@ extension CentralService {
         }
         let state = try await storeCall("anchor the audit") { try await store.anchor(shipment, from: branch) }
         if let found = state.unacknowledgedBreak {
+            metrics.recordChainBreak(branch: branch)
             logger.error(
                 "chain break",
                 metadata: [

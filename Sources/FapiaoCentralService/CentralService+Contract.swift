@@ -9,6 +9,7 @@ extension CentralService {
     /// A known path asked with another method is answered 405 naming these.
     static let endpoints: [(path: [Substring], methods: [HTTPRequest.Method])] = [
         ("/v1/health", [.get]),
+        ("/metrics", [.get]),
         ("/v1/push", [.post]),
         ("/v1/invoices/lookup", [.post]),
         ("/v1/invoices/:id", [.get]),

@@ -77,6 +77,7 @@ extension CentralService {
             }
         }
         logPush(node: branch, fault: injection.fault, started: started, operations: allItems.count, outcomes: outcomes)
+        metrics.recordPush(branch: branch, outcomes: outcomes, elapsed: ContinuousClock.now - started)
         if injection.fault == .dropReply {
             try await context.dropConnection()
         }

@@ -95,6 +95,9 @@ extension CentralService {
         do {
             return try await body()
         } catch let error as CentralStoreError {
+            if error.code != .chainBroken, error.code != .invoiceNotFound, error.code != .invalidEdit {
+                metrics.recordStoreError(action: action, code: error.code.description)
+            }
             switch error.code {
             case .unavailable, .unreachable:
                 logger.warning("store unavailable", metadata: ["action": "\(action)", "reason": "\(error.message)"])

@@ -102,6 +102,8 @@ public struct CentralService: Sendable {
     let bodies: BodyAllowance
     let logger: Logger
     let now: @Sendable () -> UTCTimestamp
+    /// What the service measures, rendered by `GET /metrics`.
+    public let metrics = CentralMetrics()
 
     /// Creates the service.
     ///
@@ -175,6 +177,7 @@ public struct CentralService: Sendable {
         router.get("/v1/branches/:branch/changes") { request, context in
             try await changes(request, context: context)
         }
+        router.get("/metrics") { request, context in try await metricsPage(request, context: context) }
         router.get("/v1/branches/:branch/audit") { request, context in
             try await anchorState(request, context: context)
         }

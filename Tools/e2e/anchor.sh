@@ -34,7 +34,13 @@ journal_entries() { sqlite3 "$1" "SELECT COUNT(*) FROM audit_entry"; }
 
 # --- every sync anchors the branch's chain --------------------------------------------------
 j1=$(new_branch bj-anchor-01 20 1 31)
+"$central_bin" token add central --tokens "$tokens" >"$work/hq.token" 2>>"$work/central.log"
 start_central
+prom_python=$("$root/Tools/e2e/lib/python-with" prometheus-client==0.21.1)
+metric() { # NAME LABEL=VALUE… → the sample's value on a fresh /metrics page, parsed by prometheus_client
+    curl -fsS -H "Authorization: Bearer $(cat "$work/hq.token")" "$url/metrics" >"$work/metrics.txt" &&
+        "$prom_python" "$e2e_py/check_metrics.py" "$work/metrics.txt" "$@"
+}
 "$fapiao" sync --journal "$j1" --format json >"$work/out" 2>"$work/err"; code=$?
 check "a sync exits 0 and ships the audit" test "$code" = 0
 check "… the centre holds every entry the journal had at the end of the sync" \
@@ -49,6 +55,11 @@ check "branches shows the branch intact with its invoices" \
 check "… and the outbox size the branch reported" test "$(branch_field bj-anchor-01 report.outboxSize)" = 0
 central audit verify >"$work/out" 2>&1; code=$?
 check "fapiao-central audit verify: every stored chain holds (exit 0)" test "$code" = 0
+check "/metrics parses and counts the branch's accepted outcomes" \
+    test "$(metric fapiao_push_outcomes_total branch=bj-anchor-01 outcome=accepted)" = 20.0
+check "… and shows its chain intact" test "$(metric fapiao_branch_chain_broken branch=bj-anchor-01)" = 0.0
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$work/bj-anchor-01.token")" "$url/metrics")
+check "/metrics refuses a branch's token (403)" test "$code" = 403
 
 # --- a journal replaced by a fresh one under the same node id ---------------------------------
 mv "$j1" "$work/bj-anchor-01.old.sqlite"
@@ -71,6 +82,9 @@ check "audit verify --remote reports the break (exit 79)" test "$code" = 79
 check "branches shows the chain broken" test "$(branch_field bj-anchor-01 chain.state)" = broken
 check "… with both heads recorded" \
     test "$(branch_field bj-anchor-01 chain.break.branchHead.sequence)" = "$(journal_entries "$j1")"
+check "/metrics shows the chain broken and counts the break" \
+    test "$(metric fapiao_branch_chain_broken branch=bj-anchor-01) $(metric fapiao_chain_breaks_total branch=bj-anchor-01)" = \
+    "1.0 1.0"
 central branches >"$work/out" 2>&1; code=$?
 check "branches exits 1 when a branch needs attention" test "$code" = 1
 check "… and its table says BROKEN" grep -q "BROKEN" "$work/out"
