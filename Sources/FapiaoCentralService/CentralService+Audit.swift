@@ -36,6 +36,7 @@ extension CentralService {
         let state = try await storeCall("anchor the audit") { try await store.anchor(shipment, from: branch) }
         if let found = state.unacknowledgedBreak {
             metrics.recordChainBreak(branch: branch)
+            alerts?.offer(AlertDispatcher.chainBreak(found, branch: branch, epoch: state.epoch, at: now()))
             logger.error(
                 "chain break",
                 metadata: [

@@ -78,6 +78,7 @@ extension CentralService {
         }
         logPush(node: branch, fault: injection.fault, started: started, operations: allItems.count, outcomes: outcomes)
         metrics.recordPush(branch: branch, outcomes: outcomes, elapsed: ContinuousClock.now - started)
+        alertOutcomes(outcomes, branch: branch)
         if injection.fault == .dropReply {
             try await context.dropConnection()
         }
@@ -112,6 +113,46 @@ extension CentralService {
             )
         }
         return (branch, items)
+    }
+
+    /// One alert per push for its rejections, one for its conflicts (each re-sent at most per
+    /// the dispatcher's interval, with the count of those held back).
+    private func alertOutcomes(_ outcomes: [OperationOutcome], branch: String) {
+        guard let alerts else { return }
+        var rejected: [(UUID, String)] = []
+        var conflicts: [(UUID, String)] = []
+        for outcome in outcomes {
+            switch outcome.outcome {
+            case .rejected(let reason): rejected.append((outcome.operationID, reason))
+            case .conflict(let kind, let remote): conflicts.append((remote.invoice.id, kind.rawValue))
+            default: break
+            }
+        }
+        let at = now()
+        if let (operation, reason) = rejected.last {
+            alerts.offer(
+                Alert(
+                    kind: .rejected,
+                    branch: branch,
+                    key: "rejected:\(branch)",
+                    message: "The centre rejected \(rejected.count) operation(s) of \(branch); the last: \(reason)",
+                    details: ["count": .integer(Int64(rejected.count)), "operationID": .string(operation.uuidString)],
+                    at: at
+                )
+            )
+        }
+        if let (invoice, kind) = conflicts.last {
+            alerts.offer(
+                Alert(
+                    kind: .conflict,
+                    branch: branch,
+                    key: "conflict:\(branch)",
+                    message: "\(conflicts.count) new conflict(s) of \(branch) wait for a person; the last: \(kind).",
+                    details: ["count": .integer(Int64(conflicts.count)), "invoiceID": .string(invoice.uuidString)],
+                    at: at
+                )
+            )
+        }
     }
 
     /// One log line per push: who, how many, what came of them, how long it took.

@@ -104,6 +104,8 @@ public struct CentralService: Sendable {
     let now: @Sendable () -> UTCTimestamp
     /// What the service measures, rendered by `GET /metrics`.
     public let metrics = CentralMetrics()
+    /// Where alerts go (`serve --notify`); none when `nil`.
+    public let alerts: AlertDispatcher?
 
     /// Creates the service.
     ///
@@ -114,6 +116,7 @@ public struct CentralService: Sendable {
     ///   - limits: sizes and timings.
     ///   - logger: where the service logs one line per push and every refused request. Tokens
     ///     never reach it.
+    ///   - alerts: where alerts go (chain breaks, rejections, conflicts), or `nil` for none.
     ///   - now: the wall clock recorded on HQ edits; it never decides an outcome.
     public init(
         store: any CentralStore,
@@ -121,6 +124,7 @@ public struct CentralService: Sendable {
         faults: FaultPlan = FaultPlan(),
         limits: Limits = Limits(),
         logger: Logger,
+        alerts: AlertDispatcher? = nil,
         now: @escaping @Sendable () -> UTCTimestamp = CentralService.systemNow
     ) {
         self.init(
@@ -129,6 +133,7 @@ public struct CentralService: Sendable {
             faults: faults,
             limits: limits,
             logger: logger,
+            alerts: alerts,
             now: now
         )
     }
@@ -140,8 +145,10 @@ public struct CentralService: Sendable {
         faults: FaultPlan = FaultPlan(),
         limits: Limits = Limits(),
         logger: Logger,
+        alerts: AlertDispatcher? = nil,
         now: @escaping @Sendable () -> UTCTimestamp = CentralService.systemNow
     ) {
+        self.alerts = alerts
         self.store = store
         self.tokenSource = tokenSource
         self.faults = faults

@@ -1,11 +1,14 @@
 import ArgumentParser
 import FapiaoCentralService
 import FapiaoCentralStore
+import FapiaoCommandSupport
 import FapiaoCore
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import Synchronization
+import UnixSignals
 
 /// `fapiao-central serve`: the HTTP API over a central store.
 struct Serve: AsyncParsableCommand {
@@ -25,6 +28,14 @@ struct Serve: AsyncParsableCommand {
             then close the connection without answering); delay=200ms waits before every push; seed=N \
             makes the draws repeatable.
 
+            --notify sends HQ an alert on a chain break, a rejection, a new conflict, a branch whose \
+            deadlines passed or one silent past --silent-after: exec:PROGRAM [ARGS] runs the program with \
+            the alert as one JSON line on standard input (and FAPIAO_ALERT_KIND, FAPIAO_ALERT_BRANCH in its \
+            environment), exit 0 meaning taken; an http(s):// URL gets the JSON POSTed. Each event is sent \
+            once and again at most every --notify-interval while it lasts (the alert says how many were \
+            held back); a notifier that fails is logged and tried three times, and never holds up a push. \
+            Repeat --notify for several notifiers.
+
             A PostgreSQL store (postgres://USER@HOST[:PORT]/DB[?sslmode=disable|prefer|require|verify-ca|\
             verify-full&sslrootcert=FILE]) is shared: any number of instances may serve one database, and \
             branches may write into it directly (`fapiao init --remote postgres://…`). The database must \
@@ -40,6 +51,8 @@ struct Serve: AsyncParsableCommand {
               FAPIAO_CENTRAL_TOKENS=/etc/fapiao/tokens fapiao-central serve --store sqlite:central.sqlite --listen 0.0.0.0:8080
               fapiao-central serve --store sqlite:demo.sqlite --tokens tokens --listen 127.0.0.1:0 \\
                   --fault drop-reply=0.3,http503=0.1,retry-after=2,seed=7
+              fapiao-central serve --store sqlite:central.sqlite --tokens tokens \\
+                  --notify 'exec:/usr/local/bin/mail-hq audit@hq.example' --notify https://chat.hq.example/hook
             """
     )
 
@@ -68,6 +81,20 @@ struct Serve: AsyncParsableCommand {
     )
     var singleInvoiceLimit: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Where alerts go: exec:PROGRAM [ARGS] or an http(s):// URL (repeatable).",
+            valueName: "target"
+        )
+    )
+    var notify: [String] = []
+
+    @Option(help: ArgumentHelp("The same alert again at most this often while it lasts.", valueName: "duration"))
+    var notifyInterval = "1h"
+
+    @Option(help: ArgumentHelp("Alert when a branch is not heard from for this long.", valueName: "duration"))
+    var silentAfter = "24h"
+
     @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error.", valueName: "level"))
     var logLevel: String = "info"
 
@@ -75,6 +102,14 @@ struct Serve: AsyncParsableCommand {
         _ = try address()
         _ = try policy()
         _ = try faultSettings()
+        _ = try alertTargets()
+        for (name, text) in [("--notify-interval", notifyInterval), ("--silent-after", silentAfter)] {
+            guard let duration = DurationText.parse(text), duration >= .seconds(1) else {
+                throw ValidationError(
+                    "\(name) must be a duration of a second or more, such as 30m or 24h, not \(text)."
+                )
+            }
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
         }
@@ -94,7 +129,24 @@ struct Serve: AsyncParsableCommand {
             let store = try await storeOptions.open(create: true, policy: try policy(), logger: logger)
             let display = try storeOptions.location().display
             logger.info("store open", metadata: ["store": "\(display)", "kind": "\(store.kind)"])
-            let service = CentralService(store: store, tokenSource: tokens, faults: faults, logger: logger)
+            let alerts =
+                try alertTargets().isEmpty
+                ? nil
+                : AlertDispatcher(
+                    targets: try alertTargets(),
+                    resendInterval: DurationText.parse(notifyInterval) ?? .seconds(3_600),
+                    scan: AlertDispatcher.Scan(silentAfter: DurationText.parse(silentAfter) ?? .seconds(86_400)),
+                    overviews: { try await store.branchOverviews() },
+                    logger: logger,
+                    now: CentralService.systemNow
+                )
+            let service = CentralService(
+                store: store,
+                tokenSource: tokens,
+                faults: faults,
+                logger: logger,
+                alerts: alerts
+            )
             let listening = Atomic(false)
             let app = service.application(host: host, port: port) { address in
                 listening.store(true, ordering: .sequentiallyConsistent)
@@ -104,8 +156,15 @@ struct Serve: AsyncParsableCommand {
                 logger.notice("injecting faults into pushes", metadata: ["faults": "\(faults.settings.spec)"])
             }
             do {
-                // A ServiceGroup that shuts the server down gracefully on SIGTERM and SIGINT.
-                try await app.runService()
+                // A ServiceGroup that shuts the server (and the alerts) down gracefully on SIGTERM and SIGINT.
+                let services: [any Service] = [app] + (alerts.map { [$0] } ?? [])
+                try await ServiceGroup(
+                    configuration: .init(
+                        services: services,
+                        gracefulShutdownSignals: [.sigterm, .sigint],
+                        logger: logger
+                    )
+                ).run()
             } catch {
                 try? await store.close()
                 guard listening.load(ordering: .sequentiallyConsistent) else {
@@ -117,6 +176,15 @@ struct Serve: AsyncParsableCommand {
                 throw error
             }
             try await store.close()
+        }
+    }
+
+    /// The `--notify` targets.
+    func alertTargets() throws -> [AlertTarget] {
+        do {
+            return try notify.map { text throws(AlertTargetError) in try AlertTarget(parsing: text) }
+        } catch {
+            throw ValidationError(error.message + ".")
         }
     }
 

@@ -38,9 +38,7 @@ import Darwin
 
     /// The permission bits of the file at `path`.
     func permissions(_ path: String) -> Int? {
-        var status = stat()
-        guard stat(path, &status) == 0 else { return nil }
-        return Int(status.st_mode) & 0o777
+        (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int).map { $0 & 0o777 }
     }
 
     /// Asserts that opening `path` as a store fails with `code` and leaves the file and its

@@ -35,7 +35,18 @@ journal_entries() { sqlite3 "$1" "SELECT COUNT(*) FROM audit_entry"; }
 # --- every sync anchors the branch's chain --------------------------------------------------
 j1=$(new_branch bj-anchor-01 20 1 31)
 "$central_bin" token add central --tokens "$tokens" >"$work/hq.token" 2>>"$work/central.log"
-start_central
+# HQ's notifier: each alert it gets, one JSON line, appended to alerts.jsonl.
+printf '#!/bin/sh\ncat >>"%s"\n' "$work/alerts.jsonl" >"$work/notify.sh"
+chmod +x "$work/notify.sh"
+start_central --notify "exec:$work/notify.sh"
+alerts() { # kind branch → alerts of that kind for that branch so far, after waiting for delivery
+    for _ in $(seq 1 50); do
+        [ -s "$work/alerts.jsonl" ] && grep -q "\"branch\":\"$2\"" "$work/alerts.jsonl" && break
+        sleep 0.1
+    done
+    sleep 0.5
+    grep -c "\"kind\":\"$1\".*\"branch\":\"$2\"\|\"branch\":\"$2\".*\"kind\":\"$1\"" "$work/alerts.jsonl" 2>/dev/null || echo 0
+}
 prom_python=$("$root/Tools/e2e/lib/python-with" prometheus-client==0.21.1)
 metric() { # NAME LABEL=VALUE… → the sample's value on a fresh /metrics page, parsed by prometheus_client
     curl -fsS -H "Authorization: Bearer $(cat "$work/hq.token")" "$url/metrics" >"$work/metrics.txt" &&
@@ -77,6 +88,7 @@ check "… and nothing of it was pushed" test "$(central_count bj-anchor-01)" = 
 check "… and everything stays queued" test "$(state_count "$j1" pending)" = 5
 "$fapiao" sync --journal "$j1" >/dev/null 2>&1; code=$?
 check "a second sync is refused the same way (exit 79)" test "$code" = 79
+check "HQ's notifier got the chain break once" test "$(alerts chainBreak bj-anchor-01)" = 1
 "$fapiao" audit verify --remote --journal "$j1" >/dev/null 2>"$work/err"; code=$?
 check "audit verify --remote reports the break (exit 79)" test "$code" = 79
 check "branches shows the chain broken" test "$(branch_field bj-anchor-01 chain.state)" = broken
@@ -121,6 +133,9 @@ check "audit verify --remote finds it does not match the anchored copy (exit 79)
 check "its next sync is a chain break: exit 79" test "$code" = 79
 check "… naming the rewritten history" grep -q "history was rewritten" "$work/err"
 check "branches shows it broken too" test "$(branch_field bj-anchor-02 chain.state)" = broken
+"$fapiao" sync --journal "$j2" >/dev/null 2>&1
+check "HQ's notifier got that break once too" test "$(alerts chainBreak bj-anchor-02)" = 1
+check "… and still only once for the first branch" test "$(alerts chainBreak bj-anchor-01)" = 1
 check "the centre's copy kept the original actor" \
     test "$(sqlite3 "$store" "SELECT actor FROM central_audit_entry WHERE branch = 'bj-anchor-02' AND seq = 3")" \
     != mallory
