@@ -123,7 +123,7 @@ extension AuditExport {
             }
             rowsChecked = rows.count
         } catch {
-            return .tampered("\(manifest.rowsFile): \(error.message)")
+            return error
         }
         for file in manifest.files {
             let contents = files[file.name] ?? []

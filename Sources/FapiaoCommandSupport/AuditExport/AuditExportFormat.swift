@@ -54,7 +54,7 @@ public enum AuditExportFormat: String, CaseIterable, Sendable, ExpressibleByArgu
 
     /// Reads rows back from file contents, in file order.
     ///
-    /// - Throws: ``AuditExportProblem`` (tampered) naming the line or row that does not parse.
+    /// - Throws: ``AuditExportProblem`` (tampered) naming the file and the line or row that does not parse.
     public func decode(_ bytes: [UInt8], name: String) throws(AuditExportProblem) -> [AuditExportRow] {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw .tampered("\(name) is not UTF-8 text: the file was edited or saved in another encoding.")
@@ -70,7 +70,11 @@ public enum AuditExportFormat: String, CaseIterable, Sendable, ExpressibleByArgu
                 } catch {
                     throw .tampered("\(name) line \(index + 1) is not JSON (\(error)): the file was edited.")
                 }
-                rows.append(try AuditExportRow(json: value, line: index + 1))
+                do {
+                    rows.append(try AuditExportRow(json: value, line: index + 1))
+                } catch {
+                    throw .tampered("\(name): \(error.message)")
+                }
             }
             return rows
         case .csv:
@@ -90,7 +94,11 @@ public enum AuditExportFormat: String, CaseIterable, Sendable, ExpressibleByArgu
             }
             var rows: [AuditExportRow] = []
             while let cells = reader.next() {
-                rows.append(try AuditExportRow(cells: cells, position: rows.count + 1))
+                do {
+                    rows.append(try AuditExportRow(cells: cells, position: rows.count + 1))
+                } catch {
+                    throw .tampered("\(name): \(error.message)")
+                }
             }
             if let error = reader.error {
                 throw .tampered("\(name) is malformed after row \(rows.count) (\(error)): the file was edited.")

@@ -26,7 +26,7 @@ extension Audit {
                 Exits 73 when DIR exists and is not empty.
 
                 Examples:
-                  fapiao audit export /media/usb/audit-2026-11 --since 2026-11-01 --until 2026-12-01
+                  fapiao audit export audit-2026-11 --since 2026-11-01 --until 2026-12-01
                   fapiao audit export out --event voided --format jsonl
                   fapiao audit export out --invoice 0B7C3A4E --output json
                 """

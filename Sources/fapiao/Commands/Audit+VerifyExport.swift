@@ -21,7 +21,8 @@ extension Audit {
 
                 Examples:
                   fapiao audit verify-export /media/usb/audit-2026-11
-                  fapiao audit verify-export out --public-key 9f1c…e2 (64 hexadecimal digits, or a file holding them)
+                  fapiao audit verify-export out --public-key bj-chaoyang-01.pub
+                  fapiao audit verify-export out --public-key 9f1c…e2    (its 64 hex digits)
                   fapiao audit verify-export out --output json
                 """
         )
