@@ -60,6 +60,10 @@ captured=$("$fapiao" audit log --format json | grep -c '"event":"captured"')
 check "five captures are in the audit log" test "$captured" = 5
 
 # --- export and verify ------------------------------------------------------------------
+mkdir "$work/full" && touch "$work/full/notes.txt"
+"$fapiao" audit export "$work/full" >/dev/null 2>&1; code=$?
+check "export refuses a non-empty directory (exit 73) and makes no key" \
+    test "$code" = 73 -a ! -e "$FAPIAO_JOURNAL.signing-key" -a ! -e "$work/full/manifest.json"
 out=$("$fapiao" audit export "$work/csv" 2>"$work/export.err"); code=$?
 check "export writes a CSV export (exit 0)" test "$code" = 0 -a -f "$work/csv/audit.csv" -a -f "$work/csv/manifest.json"
 check "export prints one summary line naming the rows and the key" \
@@ -85,7 +89,7 @@ check "… and with the key in a file" quiet "$fapiao" audit verify-export "$wor
 intact=$("$fapiao" audit verify-export "$work/csv" --output json | json_field intact rows)
 check "verify-export --output json reports intact and the row count" test "$intact" = "True $entries"
 "$fapiao" audit export "$work/csv" >/dev/null 2>&1; code=$?
-check "export refuses a non-empty directory (exit 73)" test "$code" = 73
+check "export refuses to write over an export (exit 73)" test "$code" = 73
 
 # --- filters ------------------------------------------------------------------------------
 rows=$("$fapiao" audit export "$work/captured" --event captured --output json | json_field rows)

@@ -59,30 +59,36 @@ public struct AuditExport: Sendable {
         return (export, manifest)
     }
 
+    /// Refuses `directory` as an export's destination unless it is missing or empty.
+    ///
+    /// - Throws: ``AuditExportProblem`` (exists, exit 73) naming the directory.
+    public static func checkDestination(_ directory: String) throws(AuditExportProblem) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else { return }
+        guard isDirectory.boolValue else {
+            throw AuditExportProblem(
+                code: .exists,
+                message: "\(directory) exists and is a file; name a new or empty directory for the export."
+            )
+        }
+        guard (try? FileManager.default.contentsOfDirectory(atPath: directory))?.isEmpty ?? false else {
+            throw AuditExportProblem(
+                code: .exists,
+                message: "The directory \(directory) is not empty; name a new or empty directory for the export."
+            )
+        }
+    }
+
     /// Writes the files into `directory`, creating it (0700) when missing; the manifest last, so
     /// an export cut short has none and does not verify.
     ///
     /// - Throws: ``AuditExportProblem``: `exists` (exit 73) when `directory` exists and is not
     ///   empty, `writeFailed` when a file cannot be written.
     public func write(to directory: String) throws(AuditExportProblem) {
-        let manager = FileManager.default
-        var isDirectory: ObjCBool = false
-        if manager.fileExists(atPath: directory, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else {
-                throw AuditExportProblem(
-                    code: .exists,
-                    message: "\(directory) exists and is a file; name a new or empty directory for the export."
-                )
-            }
-            guard (try? manager.contentsOfDirectory(atPath: directory))?.isEmpty ?? false else {
-                throw AuditExportProblem(
-                    code: .exists,
-                    message: "The directory \(directory) is not empty; name a new or empty directory for the export."
-                )
-            }
-        } else {
+        try Self.checkDestination(directory)
+        if !FileManager.default.fileExists(atPath: directory) {
             do {
-                try manager.createDirectory(
+                try FileManager.default.createDirectory(
                     atPath: directory,
                     withIntermediateDirectories: true,
                     attributes: [.posixPermissions: 0o700]

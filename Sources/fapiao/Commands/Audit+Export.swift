@@ -94,6 +94,8 @@ extension Audit {
                 let journal = try journalOptions.open()
                 let invoiceID = try invoice.map { try journal.invoice($0).invoice.id }
                 let filter = try filter(invoiceID: invoiceID)
+                // Before a key is made: a refused export leaves nothing behind.
+                try AuditExport.checkDestination(directory)
                 let keyPath = key ?? SigningKeyFile.defaultPath(journal: journal.path)
                 let signingKey: AuditSigningKey
                 if key != nil {
