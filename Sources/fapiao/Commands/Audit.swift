@@ -14,14 +14,14 @@ struct Audit: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print audit entries in order.",
             discussion: """
+                CSV has a header and the columns of `fapiao audit export` (CRLF line ends, no byte-order \
+                mark on standard output).
+
                 Examples:
                   fapiao audit log
                   fapiao audit log --invoice 0B7C3A4E
                   fapiao audit log --format json | jq 'select(.event == "voided")'
                   fapiao audit log --format csv > audit.csv
-
-                CSV has a header and the columns of `fapiao audit export` (CRLF line ends, no byte-order \
-                mark on standard output).
                 """
         )
 
