@@ -173,6 +173,7 @@ let package = Package(
             dependencies: [
                 "FapiaoCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "CSV", package: "CSV.swift"),
             ],
             swiftSettings: upcoming
         ),

@@ -55,6 +55,24 @@ import Testing
         #expect(try journal.auditEntries(limit: 2).map(\.sequence) == [1, 2])
     }
 
+    @Test func anExportSelectionAppliesEachFilterAndReadsTheWholeChainsHead() throws {
+        let journal = try harness.open()
+        defer { try? journal.close() }
+        let entries = try journal.auditEntries()
+        func sequences(_ filter: AuditFilter) throws -> [Int64] {
+            let selection = try journal.auditSelection(matching: filter)
+            #expect(selection.head == entries.last)
+            return selection.entries.map(\.sequence)
+        }
+        #expect(try sequences(AuditFilter()) == [1, 2, 3, 4, 5, 6])
+        #expect(try sequences(AuditFilter(event: .captured)) == [2, 3, 4])
+        #expect(try sequences(AuditFilter(invoiceID: receipts[0].invoice.id)) == [2, 5])
+        // --since is inclusive, --until exclusive.
+        #expect(try sequences(AuditFilter(since: entries[2].wallTime, until: entries[4].wallTime)) == [3, 4])
+        #expect(try sequences(AuditFilter(actor: JournalHarness.actor, event: .voided)) == [6])
+        #expect(try sequences(AuditFilter(actor: "nobody")) == [])
+    }
+
     @Test func theTriggersRefuseUpdatesAndDeletes() throws {
         #expect(throws: DatabaseError.self) {
             try harness.tamper(sql: "UPDATE audit_entry SET actor = 'mallory' WHERE seq = 2")

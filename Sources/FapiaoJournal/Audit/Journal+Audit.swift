@@ -34,6 +34,48 @@ extension Journal {
         return try read { db in try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.auditEntry(row:)) }
     }
 
+    /// The audit entries `filter` selects, in chain order, with the chain's head (its last
+    /// entry, whatever the filter) read in the same transaction, and the journal's current time:
+    /// what an export needs.
+    public func auditSelection(
+        matching filter: AuditFilter
+    ) throws -> (entries: [AuditEntry], head: AuditEntry?, now: UTCTimestamp) {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        // Wall times are stored in their one fixed-width form, so text order is time order.
+        if let since = filter.since {
+            conditions.append("wall_time >= ?")
+            arguments += [since.description]
+        }
+        if let until = filter.until {
+            conditions.append("wall_time < ?")
+            arguments += [until.description]
+        }
+        if let actor = filter.actor {
+            conditions.append("actor = ?")
+            arguments += [actor]
+        }
+        if let event = filter.event {
+            conditions.append("event = ?")
+            arguments += [event.rawValue]
+        }
+        if let invoiceID = filter.invoiceID {
+            conditions.append("invoice_id = ?")
+            arguments += [invoiceID.uuidString]
+        }
+        var sql = "SELECT * FROM audit_entry"
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY seq"
+        let (entries, head) = try read { db in
+            (
+                try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.auditEntry(row:)).filter(filter.matches),
+                try Row.fetchOne(db, sql: "SELECT * FROM audit_entry ORDER BY seq DESC LIMIT 1")
+                    .map(Self.auditEntry(row:))
+            )
+        }
+        return (entries, head, environment.now())
+    }
+
     static func auditEntry(row: Row) throws -> AuditEntry {
         let sequence: Int64 = row["seq"]
         guard let wallTime = UTCTimestamp(parsing: row["wall_time"]),

@@ -8,17 +8,21 @@ import Foundation
 struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read and verify the journal's tamper-evident audit chain.",
-        subcommands: [Log.self, Verify.self]
+        subcommands: [Log.self, Verify.self, Export.self, VerifyExport.self]
     )
 
     struct Log: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print audit entries in order.",
             discussion: """
+                CSV has a header and the columns of `fapiao audit export` (CRLF line ends, no byte-order \
+                mark on standard output).
+
                 Examples:
                   fapiao audit log
                   fapiao audit log --invoice 0B7C3A4E
                   fapiao audit log --format json | jq 'select(.event == "voided")'
+                  fapiao audit log --format csv > audit.csv
                 """
         )
 
@@ -27,7 +31,7 @@ struct Audit: AsyncParsableCommand {
         var invoice: String?
         @Option(help: ArgumentHelp("At most this many entries.", valueName: "n"))
         var limit: Int?
-        @Option(help: ArgumentHelp("table or json (one object per line).", valueName: "format"))
+        @Option(help: ArgumentHelp("table, json (one object per line) or csv.", valueName: "format"))
         var format: OutputFormat = .table
 
         func run() throws {
@@ -36,8 +40,11 @@ struct Audit: AsyncParsableCommand {
                 let invoiceID = try invoice.map { try journal.invoice($0).invoice.id }
                 let entries = try journal.auditEntries(invoiceID: invoiceID, limit: limit)
                 switch format {
-                case .json, .csv:
+                case .json:
                     for entry in entries { emit(AuditPresentation.json(entry).text) }
+                case .csv:
+                    let rows = entries.enumerated().map { AuditExportRow(row: $0.offset + 1, entry: $0.element) }
+                    FileHandle.standardOutput.write(Data(AuditExportFormat.csv.encode(rows, byteOrderMark: false)))
                 case .table:
                     emit(table(AuditPresentation.header, entries.map(AuditPresentation.row)))
                 }

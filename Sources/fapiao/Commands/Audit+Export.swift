@@ -1,0 +1,128 @@
+import ArgumentParser
+import FapiaoCommandSupport
+import FapiaoCore
+import FapiaoJournal
+import Foundation
+
+extension Audit {
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write audit entries and a signed manifest into a directory an auditor can take away.",
+            discussion: """
+                DIR is created (or must be empty) and receives the rows, audit.csv or audit.jsonl, with every \
+                field each entry's hash covers, and manifest.json: the filters, the row count, the first and \
+                last entries, the chain's head, each file's size and SHA-256, the node's Ed25519 public key \
+                and a signature over it all. `fapiao audit verify-export DIR` checks it anywhere, without the \
+                journal.
+
+                CSV is UTF-8 with a byte-order mark, CRLF line ends and RFC 4180 quoting, so Excel opens it \
+                with Chinese intact. --since is inclusive and --until exclusive; times are UTC \
+                (2026-11-20, 2026-11-20T08:15:30Z or 2026-11-20T08:15:30.125Z).
+
+                The key is the node's: by default JOURNAL.signing-key beside the journal, made (0600) on first \
+                use and refused when others may read it (exit 77). It holds the key's 32 bytes as 64 \
+                hexadecimal digits; keep a backup, and give HQ the public key printed when it is made.
+
+                Exits 73 when DIR exists and is not empty.
+
+                Examples:
+                  fapiao audit export audit-2026-11 --since 2026-11-01 --until 2026-12-01
+                  fapiao audit export out --event voided --format jsonl
+                  fapiao audit export out --invoice 0B7C3A4E --output json
+                """
+        )
+
+        @OptionGroup var journalOptions: JournalOptions
+        @Argument(
+            help: ArgumentHelp("The directory to write (created; an existing one must be empty).", valueName: "dir")
+        )
+        var directory: String
+        @Option(help: ArgumentHelp("Only entries written at or after this UTC time.", valueName: "time"))
+        var since: String?
+        @Option(help: ArgumentHelp("Only entries written before this UTC time.", valueName: "time"))
+        var until: String?
+        @Option(help: ArgumentHelp("Only entries of this actor.", valueName: "name"))
+        var actor: String?
+        @Option(help: ArgumentHelp("Only entries of this event (captured, voided, …).", valueName: "event"))
+        var event: String?
+        @Option(help: ArgumentHelp("Only the entries of this invoice (id, id prefix or number).", valueName: "id"))
+        var invoice: String?
+        @Option(help: ArgumentHelp("The rows file: csv or jsonl.", valueName: "format"))
+        var format: AuditExportFormat = .csv
+        @Option(
+            help: ArgumentHelp("The signing key file (default: the journal's path + .signing-key).", valueName: "file")
+        )
+        var key: String?
+        @Option(help: ArgumentHelp("The summary: text or json.", valueName: "format"))
+        var output: ReportFormat = .text
+
+        func validate() throws {
+            _ = try filter(invoiceID: nil)
+        }
+
+        /// The filter the options name; `invoiceID` is resolved against the journal by `run`.
+        func filter(invoiceID: UUID?) throws -> AuditFilter {
+            func time(_ text: String?, _ option: String) throws -> UTCTimestamp? {
+                guard let text else { return nil }
+                guard let time = AuditFilter.time(parsing: text) else {
+                    throw ValidationError(
+                        "--\(option) \"\(text)\" is not a UTC time like 2026-11-20 or 2026-11-20T08:15:30Z."
+                    )
+                }
+                return time
+            }
+            let event = try event.map { name in
+                guard let event = AuditEvent(rawValue: name) else {
+                    throw ValidationError(
+                        "--event \"\(name)\" is not an audit event; use one of "
+                            + AuditEvent.allCases.map(\.rawValue).joined(separator: ", ") + "."
+                    )
+                }
+                return event
+            }
+            return AuditFilter(
+                since: try time(since, "since"),
+                until: try time(until, "until"),
+                actor: actor,
+                event: event,
+                invoiceID: invoiceID
+            )
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let journal = try journalOptions.open()
+                let invoiceID = try invoice.map { try journal.invoice($0).invoice.id }
+                let filter = try filter(invoiceID: invoiceID)
+                // Before a key is made: a refused export leaves nothing behind.
+                try AuditExport.checkDestination(directory)
+                let keyPath = key ?? SigningKeyFile.defaultPath(journal: journal.path)
+                let signingKey: AuditSigningKey
+                if key != nil {
+                    signingKey = try SigningKeyFile.read(keyPath)
+                } else {
+                    let (made, created) = try SigningKeyFile.readOrCreate(keyPath)
+                    signingKey = made
+                    if created {
+                        printNote(
+                            "made signing key \(keyPath) (fingerprint \(made.publicKey.fingerprint)); back it up, "
+                                + "and give HQ its public key: \(made.publicKey.hex)"
+                        )
+                    }
+                }
+                let selection = try journal.auditSelection(matching: filter)
+                let (export, manifest) = AuditExport.make(
+                    entries: selection.entries,
+                    filter: filter,
+                    chainHead: selection.head,
+                    node: journal.settings.node,
+                    created: selection.now,
+                    format: format,
+                    signingKey: signingKey
+                )
+                try export.write(to: directory)
+                AuditExportPresentation.printExported(manifest, directory: directory, output: output)
+            }
+        }
+    }
+}
