@@ -10,7 +10,7 @@ struct CentralAudit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Verify the branches' anchored audit chains, read them, and acknowledge chain breaks.",
-        subcommands: [Verify.self, Log.self, Acknowledge.self]
+        subcommands: [Verify.self, Log.self, Acknowledge.self, Export.self]
     )
 
     /// `fapiao-central audit verify [--branch B]`.

@@ -140,6 +140,18 @@ check "the centre's copy kept the original actor" \
     test "$(sqlite3 "$store" "SELECT actor FROM central_audit_entry WHERE branch = 'bj-anchor-02' AND seq = 3")" \
     != mallory
 
+# --- the auditor takes a branch's anchored chain away from HQ ----------------------------------
+central audit export bj-anchor-02 "$work/hq-export" >"$work/out" 2>"$work/err"; code=$?
+check "HQ exports a branch's anchored chain (exit 0)" test "$code" = 0
+hq_key=$(grep -o '[0-9a-f]\{64\}$' "$work/err" | head -1)
+check "… made HQ's signing key beside the store, 0600" test "$(stat -c %a "$store.signing-key")" = 600
+"$fapiao" audit verify-export "$work/hq-export" --public-key "$hq_key" >/dev/null 2>&1; code=$?
+check "verify-export passes with HQ's public key" test "$code" = 0
+check "… and the export holds the original actor, not the rewritten one" \
+    bash -c "! grep -q mallory '$work/hq-export/audit.csv' && test \$(grep -c bj-anchor-02 '$work/hq-export/audit.csv') -gt 5"
+central audit export nowhere-01 "$work/hq-none" >/dev/null 2>&1; code=$?
+check "exporting a branch the centre never heard from exits 66" test "$code" = 66
+
 stop_central
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -37,14 +37,7 @@ extension Audit {
             help: ArgumentHelp("The directory to write (created; an existing one must be empty).", valueName: "dir")
         )
         var directory: String
-        @Option(help: ArgumentHelp("Only entries written at or after this UTC time.", valueName: "time"))
-        var since: String?
-        @Option(help: ArgumentHelp("Only entries written before this UTC time.", valueName: "time"))
-        var until: String?
-        @Option(help: ArgumentHelp("Only entries of this actor.", valueName: "name"))
-        var actor: String?
-        @Option(help: ArgumentHelp("Only entries of this event (captured, voided, …).", valueName: "event"))
-        var event: String?
+        @OptionGroup var filterOptions: AuditFilterOptions
         @Option(help: ArgumentHelp("Only the entries of this invoice (id, id prefix or number).", valueName: "id"))
         var invoice: String?
         @Option(help: ArgumentHelp("The rows file: csv or jsonl.", valueName: "format"))
@@ -57,43 +50,14 @@ extension Audit {
         var output: ReportFormat = .text
 
         func validate() throws {
-            _ = try filter(invoiceID: nil)
-        }
-
-        /// The filter the options name; `invoiceID` is resolved against the journal by `run`.
-        func filter(invoiceID: UUID?) throws -> AuditFilter {
-            func time(_ text: String?, _ option: String) throws -> UTCTimestamp? {
-                guard let text else { return nil }
-                guard let time = AuditFilter.time(parsing: text) else {
-                    throw ValidationError(
-                        "--\(option) \"\(text)\" is not a UTC time like 2026-11-20 or 2026-11-20T08:15:30Z."
-                    )
-                }
-                return time
-            }
-            let event = try event.map { name in
-                guard let event = AuditEvent(rawValue: name) else {
-                    throw ValidationError(
-                        "--event \"\(name)\" is not an audit event; use one of "
-                            + AuditEvent.allCases.map(\.rawValue).joined(separator: ", ") + "."
-                    )
-                }
-                return event
-            }
-            return AuditFilter(
-                since: try time(since, "since"),
-                until: try time(until, "until"),
-                actor: actor,
-                event: event,
-                invoiceID: invoiceID
-            )
+            _ = try filterOptions.filter(invoiceID: nil)
         }
 
         func run() throws {
             try reportingErrors {
                 let journal = try journalOptions.open()
                 let invoiceID = try invoice.map { try journal.invoice($0).invoice.id }
-                let filter = try filter(invoiceID: invoiceID)
+                let filter = try filterOptions.filter(invoiceID: invoiceID)
                 // Before a key is made: a refused export leaves nothing behind.
                 try AuditExport.checkDestination(directory)
                 let keyPath = key ?? SigningKeyFile.defaultPath(journal: journal.path)

@@ -8,35 +8,15 @@ enum AuditExportPresentation {
         try SigningKeyFile.publicKey(argument)
     }
 
-    static func range(_ manifest: AuditExportManifest) -> String {
-        guard let first = manifest.first, let last = manifest.last else { return "no entries" }
-        return first.sequence == last.sequence
-            ? "sequence \(first.sequence)" : "sequences \(first.sequence)–\(last.sequence)"
-    }
-
-    static func summary(_ manifest: AuditExportManifest) -> CanonicalJSON {
-        .object([
-            "rows": .integer(manifest.rowCount),
-            "first": manifest.first.map { .integer($0.sequence) } ?? .null,
-            "last": manifest.last.map { .integer($0.sequence) } ?? .null,
-            "chainHead": manifest.chainHead.map { .integer($0.sequence) } ?? .null,
-            "files": .array(
-                ([AuditExportManifest.fileName] + manifest.files.map(\.name)).sorted().map(CanonicalJSON.string)
-            ),
-            "publicKey": .string(manifest.publicKey.hex),
-            "fingerprint": .string(manifest.publicKey.fingerprint),
-        ])
-    }
-
     static func printExported(_ manifest: AuditExportManifest, directory: String, output: ReportFormat) {
         switch output {
         case .json:
-            guard case .object(var members) = summary(manifest) else { return }
+            guard case .object(var members) = manifest.summaryJSON else { return }
             members["directory"] = .string(directory)
             emit(CanonicalJSON.object(members).text)
         case .text:
             emit(
-                "exported \(Int(manifest.rowCount).grouped) audit entries (\(range(manifest))) to \(directory): "
+                "exported \(Int(manifest.rowCount).grouped) audit entries (\(manifest.rangeText)) to \(directory): "
                     + "\(manifest.rowsFile), \(AuditExportManifest.fileName); signed with key \(manifest.publicKey.fingerprint)"
             )
         }
@@ -46,7 +26,7 @@ enum AuditExportPresentation {
         let manifest = verification.manifest
         switch output {
         case .json:
-            guard case .object(var members) = summary(manifest) else { return }
+            guard case .object(var members) = manifest.summaryJSON else { return }
             members["directory"] = .string(directory)
             members["intact"] = .bool(verification.isIntact)
             members["rowsChecked"] = .integer(Int64(verification.rowsChecked))
@@ -56,7 +36,7 @@ enum AuditExportPresentation {
         case .text:
             guard verification.isIntact else { return }
             emit(
-                "audit export intact: \(verification.rowsChecked.grouped) rows (\(range(manifest))) of node "
+                "audit export intact: \(verification.rowsChecked.grouped) rows (\(manifest.rangeText)) of node "
                     + "\(manifest.node), made \(manifest.created); signed with key \(manifest.publicKey.fingerprint) "
                     + "(compare it with the node's key at HQ)"
             )
