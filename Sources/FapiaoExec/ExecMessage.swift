@@ -4,8 +4,8 @@ import Foundation
 
 /// The documents of `Schema/exec-protocol.md` as the branch writes and reads them.
 enum ExecMessage {
-    /// The protocol versions this branch speaks.
-    static let versions: [Int64] = [1]
+    /// The protocol versions this branch speaks: 2 adds anchoring the audit chain.
+    static let versions: [Int64] = [1, 2]
 
     static func hello(branch: String) -> CanonicalJSON {
         .object([
@@ -26,7 +26,7 @@ enum ExecMessage {
             throw ExecProtocolError("it refused the handshake: \(reason)")
         }
         guard let version = try? object.integer("version"), versions.contains(version) else {
-            throw ExecProtocolError("its handshake names no protocol version this branch speaks (1)")
+            throw ExecProtocolError("its handshake names no protocol version this branch speaks (1 or 2)")
         }
         return (version, (try? object.string("node")) ?? "central")
     }
@@ -72,6 +72,7 @@ enum ExecMessage {
             case "inDoubt": .inDoubt
             case "authenticationRefused": .authenticationRefused
             case "forbidden": .forbidden
+            case "chainBreak": .chainBreak
             case "invalidRequest": .protocolViolation
             default: .protocolViolation
             }

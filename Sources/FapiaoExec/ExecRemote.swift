@@ -24,6 +24,8 @@ public actor ExecRemote: RemoteAdapter {
 
     private var session: ExecSession?
     private var nextID: Int64 = 1
+    /// The protocol version the program chose at the handshake (0 before it).
+    private var protocolVersion: Int64 = 0
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
@@ -98,13 +100,38 @@ public actor ExecRemote: RemoteAdapter {
         return try decode("the changes") { () throws(WireError) in try ChangePage(json: json) }
     }
 
-    /// Protocol version 1 has no audit methods: the chain is not anchored through `exec:`.
+    /// `anchorState` (protocol 2); a program that chose protocol 1 does not anchor audit chains.
     public func anchorState(branch: String) async throws -> AnchorState {
-        throw RemoteError(.unsupported, "\(endpoint) speaks exec protocol 1, which does not anchor audit chains.")
+        try await requireAnchoring()
+        let json = try await exchange(
+            method: "anchorState",
+            params: .object(["branch": .string(branch)]),
+            action: "reporting the anchored audit"
+        )
+        return try decode("the anchored audit") { () throws(WireError) in try AnchorState(wire: json) }
     }
 
+    /// `anchor` (protocol 2): the shipment as the HTTP API's body, with the branch.
     public func anchor(_ shipment: AuditShipment, branch: String) async throws -> AnchorState {
-        throw RemoteError(.unsupported, "\(endpoint) speaks exec protocol 1, which does not anchor audit chains.")
+        try await requireAnchoring()
+        let params = CanonicalJSON.object(["branch": .string(branch), "shipment": shipment.canonicalJSON])
+        let json = try await exchange(writes: true, action: "anchoring the audit") { id in
+            ExecMessage.request(id: id, method: "anchor", params: params).bytes
+        }
+        return try decode("the anchored audit", writes: true) { () throws(WireError) in try AnchorState(wire: json) }
+    }
+
+    /// Starts the program if needed; throws `.unsupported` when it chose protocol 1.
+    private func requireAnchoring() async throws {
+        await acquire()
+        defer { release() }
+        _ = try await runningSession()
+        guard protocolVersion >= 2 else {
+            throw RemoteError(
+                .unsupported,
+                "\(endpoint) speaks exec protocol \(protocolVersion), which does not anchor audit chains (2 does)."
+            )
+        }
     }
 
     public func shutdown() async {
@@ -157,7 +184,7 @@ public actor ExecRemote: RemoteAdapter {
         let path = try resolvedProgram()
         var environment = ProcessInfo.processInfo.environment.merging(self.environment) { $1 }
         environment["FAPIAO_BRANCH"] = branch
-        environment["FAPIAO_EXEC_PROTOCOL"] = "1"
+        environment["FAPIAO_EXEC_PROTOCOL"] = String(ExecMessage.versions.max() ?? 1)
         if let token { environment["FAPIAO_TOKEN"] = token }
         let session: ExecSession
         do {
@@ -170,7 +197,7 @@ public actor ExecRemote: RemoteAdapter {
             // gets at least half a minute whatever the per-answer timeout.
             let handshakeTimeout = max(timeout, Self.minimumHandshakeTimeout)
             try await session.write(ExecMessage.hello(branch: branch).bytes, timeout: handshakeTimeout)
-            _ = try ExecMessage.helloReply(try await session.nextLine(timeout: handshakeTimeout))
+            protocolVersion = try ExecMessage.helloReply(try await session.nextLine(timeout: handshakeTimeout)).version
         } catch {
             session.stop()
             await session.settle()

@@ -113,6 +113,29 @@ check "… each of the 30 invoices once" test "$(exec_count bj-exec-03)" = 30
 check "… each operation applied once" test "$(exec_ops bj-exec-03)" = 30
 check "… all accepted" test "$(state_count "$j3" accepted)" = 30
 
+# --- protocol 2: the program anchors the branch's audit chain ----------------------------------
+anchored() { sqlite3 "$xstore" "SELECT COUNT(*) FROM exec_audit_entry WHERE branch = '$1'"; }
+j4=$(exec_branch bj-exec-04 10 9001 34)
+"$fapiao" sync --once --journal "$j4" --format json >"$work/out" 2>"$work/err"; code=$?
+check "sync through the reference program (protocol 2) exits 0" test "$code" = 0 || cat "$work/err"
+check "… and anchors every audit entry of the journal there" \
+    test "$(anchored bj-exec-04)" = "$(sqlite3 "$j4" 'SELECT count(*) FROM audit_entry')"
+"$fapiao" audit verify --remote --journal "$j4" >/dev/null 2>&1
+check "audit verify --remote through the program exits 0" test $? = 0
+mv "$j4" "$work/bj-exec-04.old"
+rm -f "$j4-wal" "$j4-shm"
+j4=$(exec_branch bj-exec-04 3 9501 35)
+"$fapiao" sync --once --journal "$j4" >"$work/out" 2>"$work/err"; code=$?
+check "a replaced journal's next sync through the program is a chain break: exit 79" test "$code" = 79 ||
+    cat "$work/err"
+check "… in one sentence" grep -q "Chain break" "$work/err"
+check "… and nothing of it reached the program's store" test "$(exec_count bj-exec-04)" = 10
+"$program" "$xstore" acknowledge bj-exec-04 --reason "日志重建" >/dev/null; code=$?
+check "HQ acknowledges the break with the program (exit 0)" test "$code" = 0
+"$fapiao" sync --once --journal "$j4" >"$work/out" 2>"$work/err"; code=$?
+check "… then the branch syncs again (exit 0) and its 3 invoices land" \
+    test "$code/$(exec_count bj-exec-04)" = 0/13 || cat "$work/err"
+
 # --- a remote with credentials is refused before anything is written -------------------------
 for bad in "http://u:p@hq.example:8080" "https://clerk@hq.example" "postgres://bj:secret@db/fapiao"; do
     "$fapiao" init --node bj-cred --journal "$work/cred/journal.sqlite" --remote "$bad" >"$work/out" 2>"$work/err"

@@ -234,7 +234,7 @@ class HandshakeTests(RemoteTestCase):
 
     def test_no_common_version_is_refused_and_the_program_exits(self):
         remote = self.start(hello=False)
-        answer = remote.hello(versions=[2, 3])
+        answer = remote.hello(versions=[3, 4])
         self.assertEqual(answer["fapiao"], "exec")
         self.assertEqual(answer["error"]["kind"], "invalidRequest")
         self.assertNotEqual(remote.process.wait(5), 0)
@@ -702,6 +702,97 @@ def main():
     passed = result.testsRun - failed - len(result.skipped)
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
+
+
+def audit_chain(count, branch=BRANCH, actor="王会计", start=None):
+    """A branch's audit entries as its journal writes them (AuditEntry's hash), continuing `start`."""
+    entries = list(start or [])
+    for _ in range(count):
+        sequence = len(entries) + 1
+        entry = {"sequence": sequence, "wallTime": "2026-11-20T08:%02d:%02d.000Z" % (sequence // 60, sequence % 60),
+                 "node": branch, "actor": actor, "event": "captured", "invoiceID": new_id(), "operationID": None,
+                 "clock": {branch: sequence}, "details": canonical({"note": "第%d张" % sequence}),
+                 "previousHash": entries[-1]["hash"] if entries else "0" * 64}
+        header = canonical({key: entry[key] for key in (
+            "actor", "clock", "event", "invoiceID", "node", "operationID", "sequence", "wallTime")})
+        entry["hash"] = hashlib.sha256((entry["previousHash"] + "\n" + header + "\n" + entry["details"])
+                                       .encode("utf-8")).hexdigest()
+        entries.append(entry)
+    return entries
+
+
+def shipment(entries, state):
+    """What the branch ships after the program's head `state` (ExecRemote.anchor)."""
+    head = state["head"]
+    mine = next((e for e in entries if e["sequence"] == head["sequence"]), None)
+    after = head if head["sequence"] == 0 else (
+        {"sequence": mine["sequence"], "hash": mine["hash"]} if mine else {"sequence": head["sequence"], "hash": ""})
+    last = entries[-1] if entries else None
+    return {"after": after, "head": {"sequence": last["sequence"], "hash": last["hash"]} if last else after,
+            "entries": [e for e in entries if e["sequence"] > after["sequence"]] if after == head else [],
+            "report": {"outboxSize": 0, "openConflicts": 0, "quarantined": 0, "overdue": 0,
+                       "reportedAt": "2026-11-20T09:00:00.000Z"}}
+
+
+class AnchorTests(RemoteTestCase):
+    """Protocol 2: the branch's audit chain anchored in the program's store."""
+
+    def start2(self):
+        remote = self.start(hello=False)
+        self.assertEqual(remote.hello(versions=[1, 2])["version"], 2)
+        return remote
+
+    def state(self, remote):
+        return remote.call("anchorState", {"branch": BRANCH})["result"]
+
+    def anchor(self, remote, entries):
+        return remote.call("anchor", {"branch": BRANCH, "shipment": shipment(entries, self.state(remote))})
+
+    def test_protocol_1_has_no_anchoring(self):
+        remote = self.start()
+        self.assertEqual(remote.call("anchorState", {"branch": BRANCH})["error"]["kind"], "invalidRequest")
+
+    def test_entries_that_continue_the_chain_are_kept_page_by_page(self):
+        remote = self.start2()
+        chain = audit_chain(3)
+        self.assertEqual(self.anchor(remote, chain)["result"]["head"]["sequence"], 3)
+        chain = audit_chain(2, start=chain)
+        answer = self.anchor(remote, chain)["result"]
+        self.assertEqual((answer["head"]["hash"], answer["state"]), (chain[-1]["hash"], "intact"))
+        db = sqlite3.connect(self.store)
+        self.assertEqual(db.execute("SELECT count(*) FROM exec_audit_entry").fetchone()[0], 5)
+
+    def test_a_replaced_journal_is_a_break_that_refuses_pushes_until_acknowledged(self):
+        remote = self.start2()
+        self.anchor(remote, audit_chain(4))
+        answer = self.anchor(remote, audit_chain(2))["result"]
+        self.assertEqual(answer["state"], "broken")
+        self.assertIn("truncated or replaced", answer["break"]["reason"])
+        refused = remote.push([operation(invoice())])
+        self.assertEqual(refused["error"]["kind"], "chainBreak")
+        done = subprocess.run([sys.executable, PROGRAM, self.store, "acknowledge", BRANCH, "--reason", "日志重建"],
+                              capture_output=True, text=True, timeout=20)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(self.state(remote), {"head": {"sequence": 0, "hash": "0" * 64}, "epoch": 2,
+                                              "state": "intact", "break": None})
+        self.assertEqual(remote.outcomes([operation(invoice())])[0]["outcome"], "accepted")
+        again = subprocess.run([sys.executable, PROGRAM, self.store, "acknowledge", BRANCH, "--reason", "x"],
+                               capture_output=True, text=True, timeout=20)
+        self.assertEqual(again.returncode, 66)
+
+    def test_a_rewritten_or_edited_chain_is_a_break(self):
+        remote = self.start2()
+        self.anchor(remote, audit_chain(3))
+        forged = audit_chain(5, actor="mallory")
+        self.assertIn("rewritten", self.anchor(remote, forged)["result"]["break"]["reason"])
+
+    def test_an_entry_that_does_not_hash_is_a_break_and_another_branch_is_forbidden(self):
+        remote = self.start2()
+        chain = audit_chain(2)
+        chain[1]["actor"] = "mallory"
+        self.assertIn("entry 2 was changed", self.anchor(remote, chain)["result"]["break"]["reason"])
+        other = remote.call("anchorState", {"branch": "bj-99"})
+        self.assertEqual(other["error"]["kind"], "forbidden")
 
 
 if __name__ == "__main__":
