@@ -248,6 +248,7 @@ for cmd in init enqueue import list show amend void red status "audit log" "audi
 done
 "$fapiao" demo >"$work/demo.txt" 2>&1
 check "fapiao demo runs and ends with an intact audit chain" grep -q "audit chain intact" "$work/demo.txt"
+check "… each branch's chain anchored at the centre" test "$(grep -c "anchored at the centre up to entry" "$work/demo.txt")" = 2
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -61,15 +61,23 @@ struct Demo: AsyncParsableCommand {
             try await syncChapter(journal, centre: centre)
             let xicheng = try await conflictChapter(journal, centre: centre, directory: directory)
 
-            say("14. The auditor checks, on both branches, that nobody edited history.")
+            say(
+                "14. The auditor checks, on both branches, that nobody edited history, and that each journal is "
+                    + "still the one whose chain every sync anchored at the centre."
+            )
             var intact = true
             for (name, branch) in [("journal.sqlite", journal), ("xicheng.sqlite", xicheng)] {
                 let verification = try branch.verifyAudit()
                 intact = intact && verification.isIntact
+                let remote = try centre.remote(for: branch.settings.node)
+                let anchored = try await AnchorComparison(journal: branch, remote: remote)
+                await remote.shutdown()
+                intact = intact && anchored.problem == nil
                 show(
-                    "fapiao audit verify --journal \(name)",
+                    "fapiao audit verify --remote --journal \(name)",
                     verification.isIntact
-                        ? "audit chain intact: \(verification.entriesChecked) entries, \(verification.operationsChecked) operations, \(verification.invoicesChecked) invoices checked"
+                        ? "audit chain intact: \(verification.entriesChecked) entries, \(verification.operationsChecked) operations, \(verification.invoicesChecked) invoices checked\n  "
+                            + (anchored.problem ?? anchored.line)
                         : "audit verification failed: \(verification.problem ?? "")"
                 )
             }
