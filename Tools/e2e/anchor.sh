@@ -38,7 +38,12 @@ j1=$(new_branch bj-anchor-01 20 1 31)
 # HQ's notifier: each alert it gets, one JSON line, appended to alerts.jsonl.
 printf '#!/bin/sh\ncat >>"%s"\n' "$work/alerts.jsonl" >"$work/notify.sh"
 chmod +x "$work/notify.sh"
-start_central --notify "exec:$work/notify.sh"
+# … and a webhook that fails its first request, so the alert is sent again.
+hook_port=$(python3 "$e2e_py/free_port.py")
+python3 "$e2e_py/webhook_sink.py" "$hook_port" "$work/hook.jsonl" --fail 1 &
+hook_pid=$!
+trap 'kill "$hook_pid" 2>/dev/null; cleanup' EXIT
+start_central --notify "exec:$work/notify.sh" --notify "http://127.0.0.1:$hook_port/hook"
 alerts() { # kind branch → alerts of that kind for that branch so far, after waiting for delivery
     for _ in $(seq 1 50); do
         [ -s "$work/alerts.jsonl" ] && grep -q "\"branch\":\"$2\"" "$work/alerts.jsonl" && break
@@ -89,6 +94,9 @@ check "… and everything stays queued" test "$(state_count "$j1" pending)" = 5
 "$fapiao" sync --journal "$j1" >/dev/null 2>&1; code=$?
 check "a second sync is refused the same way (exit 79)" test "$code" = 79
 check "HQ's notifier got the chain break once" test "$(alerts chainBreak bj-anchor-01)" = 1
+for _ in $(seq 1 50); do [ -s "$work/hook.jsonl" ] && break; sleep 0.2; done
+check "… and the webhook got it once, after a failed first attempt was retried" \
+    test "$(grep -c '"kind":"chainBreak"' "$work/hook.jsonl" 2>/dev/null)" = 1
 "$fapiao" audit verify --remote --journal "$j1" >/dev/null 2>"$work/err"; code=$?
 check "audit verify --remote reports the break (exit 79)" test "$code" = 79
 check "branches shows the chain broken" test "$(branch_field bj-anchor-01 chain.state)" = broken
@@ -153,5 +161,6 @@ central audit export nowhere-01 "$work/hq-none" >/dev/null 2>&1; code=$?
 check "exporting a branch the centre never heard from exits 66" test "$code" = 66
 
 stop_central
+kill "$hook_pid" 2>/dev/null
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
