@@ -66,25 +66,20 @@ extension CentralAudit {
             try await reportingErrors {
                 let filter = try filterOptions.filter(invoiceID: invoice.flatMap(UUID.init(uuidString:)))
                 try AuditExport.checkDestination(directory)
-                let keyPath: String
-                switch (key, try storeOptions.location()) {
-                case (let given?, _): keyPath = given
-                case (nil, .sqlite(let path)): keyPath = path + ".signing-key"
-                case (nil, .postgres):
+                // HQ's key: beside an SQLite store by default; a PostgreSQL store has no such place.
+                var defaultKey = ""
+                switch try storeOptions.location() {
+                case .sqlite(let path): defaultKey = path + ".signing-key"
+                case .postgres where key == nil:
                     throw ValidationError("--key must name HQ's signing key file for a PostgreSQL store.")
+                case .postgres: break
                 }
-                let signingKey: AuditSigningKey
-                if key != nil {
-                    signingKey = try SigningKeyFile.read(keyPath)
-                } else {
-                    let (made, created) = try SigningKeyFile.readOrCreate(keyPath)
-                    signingKey = made
-                    if created {
-                        reporter.printError(
-                            "made HQ's signing key \(keyPath) (fingerprint \(made.publicKey.fingerprint)); back it "
-                                + "up, and give auditors its public key: \(made.publicKey.hex)"
-                        )
-                    }
+                let (signingKey, madeAt) = try SigningKeyFile.key(given: key, defaultPath: defaultKey)
+                if let madeAt {
+                    reporter.printError(
+                        "made HQ's signing key \(madeAt) (fingerprint \(signingKey.publicKey.fingerprint)); back it "
+                            + "up, and give auditors its public key: \(signingKey.publicKey.hex)"
+                    )
                 }
                 let entries = try await storeOptions.withStore { store in
                     try await store.anchoredEntries(branch: branch, epoch: epoch)

@@ -61,6 +61,17 @@ public enum SigningKeyFile {
         return (key, true)
     }
 
+    /// The key an export is signed with: the file `given` (which must exist), else the one at
+    /// `defaultPath`, made on first use.
+    ///
+    /// - Returns: the key, and its path when it was made now (tell the user to back it up and
+    ///   to hand its public key on).
+    public static func key(given: String?, defaultPath: String) throws -> (key: AuditSigningKey, madeAt: String?) {
+        if let given { return (try read(given), nil) }
+        let (key, created) = try readOrCreate(defaultPath)
+        return (key, created ? defaultPath : nil)
+    }
+
     /// The public key `argument` names: 64 hexadecimal digits, or a file holding them (as
     /// `fapiao audit export` prints them, or HQ keeps them).
     ///

@@ -60,19 +60,15 @@ extension Audit {
                 let filter = try filterOptions.filter(invoiceID: invoiceID)
                 // Before a key is made: a refused export leaves nothing behind.
                 try AuditExport.checkDestination(directory)
-                let keyPath = key ?? SigningKeyFile.defaultPath(journal: journal.path)
-                let signingKey: AuditSigningKey
-                if key != nil {
-                    signingKey = try SigningKeyFile.read(keyPath)
-                } else {
-                    let (made, created) = try SigningKeyFile.readOrCreate(keyPath)
-                    signingKey = made
-                    if created {
-                        printNote(
-                            "made signing key \(keyPath) (fingerprint \(made.publicKey.fingerprint)); back it up, "
-                                + "and give HQ its public key: \(made.publicKey.hex)"
-                        )
-                    }
+                let (signingKey, madeAt) = try SigningKeyFile.key(
+                    given: key,
+                    defaultPath: SigningKeyFile.defaultPath(journal: journal.path)
+                )
+                if let madeAt {
+                    printNote(
+                        "made signing key \(madeAt) (fingerprint \(signingKey.publicKey.fingerprint)); back it up, "
+                            + "and give HQ its public key: \(signingKey.publicKey.hex)"
+                    )
                 }
                 let selection = try journal.auditSelection(matching: filter)
                 let (export, manifest) = AuditExport.make(
