@@ -57,6 +57,18 @@ CREATE TABLE central_chain_break (
 ) STRICT;
 CREATE INDEX central_chain_break_branch ON central_chain_break (branch, acknowledged_at);
 
+-- The outbox size each branch reported over time (HQ's console charts it): a row when the size
+-- changed or ten minutes after the last, so a branch syncing every minute adds few rows.
+CREATE TABLE central_report_history (
+    branch       TEXT NOT NULL,
+    at           TEXT NOT NULL,
+    outbox_size  INTEGER NOT NULL,
+    PRIMARY KEY (branch, at)
+) STRICT;
+
+-- An invoice's operations, for its history in HQ's console.
+CREATE INDEX central_operation_invoice ON central_operation (invoice_id);
+
 -- Every rejection the centre answered a push with, and why.
 CREATE TABLE central_rejection (
     id          INTEGER PRIMARY KEY,

@@ -52,6 +52,15 @@ CREATE TABLE central_chain_break (
 );
 CREATE INDEX central_chain_break_branch ON central_chain_break (branch, acknowledged_at);
 
+CREATE TABLE central_report_history (
+    branch       text NOT NULL,
+    at           text NOT NULL,
+    outbox_size  bigint NOT NULL,
+    PRIMARY KEY (branch, at)
+);
+
+CREATE INDEX central_operation_invoice ON central_operation (invoice_id);
+
 CREATE TABLE central_rejection (
     id          bigserial PRIMARY KEY,
     branch      text NOT NULL,

@@ -106,6 +106,8 @@ public struct CentralService: Sendable {
     public let metrics = CentralMetrics()
     /// Where alerts go (`serve --notify`); none when `nil`.
     public let alerts: AlertDispatcher?
+    /// HQ's web console (`serve --console`); off when `nil`.
+    public let console: HQConsole?
 
     /// Creates the service.
     ///
@@ -117,6 +119,7 @@ public struct CentralService: Sendable {
     ///   - logger: where the service logs one line per push and every refused request. Tokens
     ///     never reach it.
     ///   - alerts: where alerts go (chain breaks, rejections, conflicts), or `nil` for none.
+    ///   - console: HQ's web console, or `nil` to leave it off.
     ///   - now: the wall clock recorded on HQ edits; it never decides an outcome.
     public init(
         store: any CentralStore,
@@ -125,6 +128,7 @@ public struct CentralService: Sendable {
         limits: Limits = Limits(),
         logger: Logger,
         alerts: AlertDispatcher? = nil,
+        console: HQConsole? = nil,
         now: @escaping @Sendable () -> UTCTimestamp = CentralService.systemNow
     ) {
         self.init(
@@ -134,6 +138,7 @@ public struct CentralService: Sendable {
             limits: limits,
             logger: logger,
             alerts: alerts,
+            console: console,
             now: now
         )
     }
@@ -146,9 +151,11 @@ public struct CentralService: Sendable {
         limits: Limits = Limits(),
         logger: Logger,
         alerts: AlertDispatcher? = nil,
+        console: HQConsole? = nil,
         now: @escaping @Sendable () -> UTCTimestamp = CentralService.systemNow
     ) {
         self.alerts = alerts
+        self.console = console
         self.store = store
         self.tokenSource = tokenSource
         self.faults = faults
@@ -191,6 +198,7 @@ public struct CentralService: Sendable {
         router.post("/v1/branches/:branch/audit") { request, context in
             try await bodies.holding { try await anchor(request, context: context) }
         }
+        if let console { addConsole(console, to: router) }
         return router
     }
 

@@ -53,6 +53,20 @@ public struct BranchOverview: Hashable, Sendable {
         }
     }
 
+    /// What needs HQ's attention at `now`: `chain break`, `silent` (not heard from for longer
+    /// than `silentAfter`), `overdue` (upload deadlines passed, as the branch reported).
+    public func attention(now: UTCTimestamp, silentAfter: Duration) -> [String] {
+        var attention: [String] = []
+        if chain.isBroken { attention.append("chain break") }
+        if let seen = lastSeen,
+            now.millisecondsSinceEpoch - seen.millisecondsSinceEpoch > silentAfter.components.seconds * 1000
+        {
+            attention.append("silent")
+        }
+        if (report?.overdue ?? 0) > 0 { attention.append("overdue") }
+        return attention
+    }
+
     public static func == (lhs: BranchOverview, rhs: BranchOverview) -> Bool {
         lhs.branch == rhs.branch && lhs.lastPush == rhs.lastPush && lhs.lastAnchor == rhs.lastAnchor
             && lhs.report == rhs.report && lhs.invoices == rhs.invoices && lhs.rejected == rhs.rejected

@@ -54,6 +54,17 @@ public protocol CentralStore: Sendable {
     /// Every branch the centre has heard from, by name: HQ's view (`fapiao-central branches`).
     func branchOverviews() async throws -> [BranchOverview]
 
+    /// Invoices whose number, branch or seller tax ID is `text`, or whose number, seller or buyer
+    /// contains it, most recently changed first, at most `limit` (HQ's console search).
+    func searchInvoices(_ text: String, limit: Int) async throws -> [RemoteVersion]
+
+    /// One invoice's whole history: its current version, the operations the centre applied (with
+    /// their clocks) and the anchored audit entries of every branch that name it.
+    func invoiceHistory(_ id: UUID) async throws -> CentralInvoiceHistory
+
+    /// A branch's latest rejections and the outbox sizes it reported, newest first, at most `limit` each.
+    func branchDetail(_ branch: String, limit: Int) async throws -> BranchDetail
+
     /// How many invoices the centre holds.
     func invoiceCount() async throws -> Int64
 

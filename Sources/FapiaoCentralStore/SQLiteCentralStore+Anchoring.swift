@@ -18,6 +18,7 @@ extension SQLiteCentralStore {
                 sql: "UPDATE central_branch SET last_anchor_at = ?, report = ? WHERE branch = ?",
                 arguments: [instant.description, shipment.report.canonicalJSON.text, branch]
             )
+            try Self.recordOutbox(db, branch: branch, size: shipment.report.outboxSize, at: instant)
             switch AuditAnchoring.decide(shipment, from: branch, state: state, now: instant) {
             case .append(let entries, let head):
                 let insert = try db.cachedStatement(

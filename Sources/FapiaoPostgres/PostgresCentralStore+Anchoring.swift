@@ -29,6 +29,13 @@ extension PostgresCentralStore {
                 "UPDATE central_branch SET last_anchor_at = \(at), report = \(report) WHERE branch = \(branch)",
                 logger: logger
             )
+            try await Self.recordOutbox(
+                branch,
+                size: shipment.report.outboxSize,
+                at: instant,
+                on: connection,
+                logger: logger
+            )
             switch AuditAnchoring.decide(shipment, from: branch, state: state, now: instant) {
             case .append(let entries, let head):
                 try await Self.insert(entries, branch: branch, epoch: state.epoch, on: connection, logger: logger)

@@ -32,5 +32,8 @@ public struct FailingCentralStore: CentralStore {
     }
     public func anchoredEntries(branch: String, epoch: Int64?) async throws -> [AuditEntry] { throw error }
     public func branchOverviews() async throws -> [BranchOverview] { throw error }
+    public func searchInvoices(_ text: String, limit: Int) async throws -> [RemoteVersion] { throw error }
+    public func invoiceHistory(_ id: UUID) async throws -> CentralInvoiceHistory { throw error }
+    public func branchDetail(_ branch: String, limit: Int) async throws -> BranchDetail { throw error }
     public func close() async throws {}
 }

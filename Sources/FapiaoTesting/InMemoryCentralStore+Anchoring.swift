@@ -10,6 +10,8 @@ struct BranchLedger {
         var entries: [Int64: [AuditEntry]] = [:]
         var breaks: [ChainBreak] = []
         var overview: BranchOverview
+        var rejections: [CentralRejection] = []
+        var outboxHistory: [(at: UTCTimestamp, size: Int)] = []
     }
     var branches: [String: Branch] = [:]
 
@@ -34,6 +36,15 @@ extension InMemoryCentralStore {
                 if case .rejected(let reason) = outcome.outcome {
                     ledger[branch].overview.rejected += 1
                     ledger[branch].overview.lastRejection = (reason, instant)
+                    let invoice = operations.first { $0.id == outcome.operationID }?.invoiceID.uuidString ?? ""
+                    ledger[branch].rejections.append(
+                        CentralRejection(
+                            operationID: outcome.operationID.uuidString,
+                            invoiceID: invoice,
+                            reason: reason,
+                            at: instant
+                        )
+                    )
                 }
             }
         }
@@ -49,6 +60,12 @@ extension InMemoryCentralStore {
             var record = ledger[branch]
             record.overview.lastAnchor = instant
             record.overview.report = shipment.report
+            if record.outboxHistory.last?.size != shipment.report.outboxSize
+                || instant.millisecondsSinceEpoch - (record.outboxHistory.last?.at.millisecondsSinceEpoch ?? 0)
+                    >= OutboxHistory.interval
+            {
+                record.outboxHistory.append((instant, shipment.report.outboxSize))
+            }
             switch AuditAnchoring.decide(shipment, from: branch, state: record.chain, now: instant) {
             case .append(let entries, let head):
                 record.entries[record.chain.epoch, default: []] += entries
@@ -78,6 +95,16 @@ extension InMemoryCentralStore {
         branches.withLock { ledger in
             let record = ledger[branch]
             return record.entries[epoch ?? record.chain.epoch] ?? []
+        }
+    }
+
+    public func branchDetail(_ branch: String, limit: Int) async throws -> BranchDetail {
+        branches.withLock { ledger in
+            let record = ledger[branch]
+            return BranchDetail(
+                rejections: Array(record.rejections.reversed().prefix(max(0, limit))),
+                outboxHistory: Array(record.outboxHistory.reversed().prefix(max(0, limit)))
+            )
         }
     }
 

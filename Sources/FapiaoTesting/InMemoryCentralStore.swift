@@ -18,6 +18,8 @@ public final class InMemoryCentralStore: CentralStore {
         var numberOwners: [NumberKey: UUID] = [:]
         var appliedHashes: [UUID: String] = [:]
         var lastSequence: Int64 = 0
+        /// Every operation applied, in order (HQ's invoice history).
+        var applied: [(invoiceID: UUID, record: CentralOperationRecord)] = []
     }
 
     public let node: String
@@ -145,5 +147,45 @@ public final class InMemoryCentralStore: CentralStore {
         )
         state.numberOwners[operation.invoice.numberKey] = operation.invoiceID
         state.appliedHashes[operation.id] = operation.hash
+        state.applied.append(
+            (
+                operation.invoiceID,
+                CentralOperationRecord(
+                    operationID: operation.id.uuidString,
+                    kind: operation.kind.rawValue,
+                    node: changedBy,
+                    clock: operation.clock,
+                    appliedAt: nil
+                )
+            )
+        )
+    }
+
+    // MARK: HQ's console
+
+    public func searchInvoices(_ text: String, limit: Int) async throws -> [RemoteVersion] {
+        let needle = text.lowercased()
+        return state.withLock { state in
+            state.invoices.values.sorted { $0.changeSequence > $1.changeSequence }.map(\.version).filter { version in
+                let invoice = version.invoice
+                return invoice.branch == text || invoice.seller.taxID == text
+                    || [invoice.number, invoice.seller.name, invoice.buyer.name, invoice.buyer.taxID ?? ""]
+                        .contains { $0.lowercased().contains(needle) }
+            }.prefix(max(0, limit)).map { $0 }
+        }
+    }
+
+    public func invoiceHistory(_ id: UUID) async throws -> CentralInvoiceHistory {
+        let (current, operations) = state.withLock { state in
+            (state.invoices[id]?.version, state.applied.filter { $0.invoiceID == id }.map(\.record))
+        }
+        let entries = branches.withLock { ledger in
+            ledger.branches.keys.sorted().flatMap { branch in
+                (ledger.branches[branch]?.entries ?? [:]).keys.sorted().flatMap { epoch in
+                    (ledger.branches[branch]?.entries[epoch] ?? []).filter { $0.invoiceID == id }.map { (branch, $0) }
+                }
+            }
+        }
+        return CentralInvoiceHistory(current: current, operations: operations, entries: entries)
     }
 }

@@ -64,14 +64,7 @@ struct BranchView {
     init(overview: BranchOverview, now: UTCTimestamp, silentAfter: Duration) {
         self.overview = overview
         self.now = now
-        var attention: [String] = []
-        if overview.chain.isBroken { attention.append("chain break") }
-        let silentMilliseconds = silentAfter.components.seconds * 1000
-        if let seen = overview.lastSeen, now.millisecondsSinceEpoch - seen.millisecondsSinceEpoch > silentMilliseconds {
-            attention.append("silent")
-        }
-        if (overview.report?.overdue ?? 0) > 0 { attention.append("overdue") }
-        self.attention = attention
+        self.attention = overview.attention(now: now, silentAfter: silentAfter)
     }
 
     static let header = [

@@ -36,6 +36,13 @@ struct Serve: AsyncParsableCommand {
             held back); a notifier that fails is logged and tried three times, and never holds up a push. \
             Repeat --notify for several notifiers.
 
+            --console serves HQ's read-only web console at /console: every branch with its lag, \
+            outbox over time, chain state and attention; invoice search by number, seller, buyer or \
+            branch; one invoice's whole history at the centre and at the branches with both vector clocks; \
+            a branch's rejections and chain break. Log in with HQ's token, or open the one-time link \
+            printed at start (`console: …/console/login?code=…`, good once for ten minutes). Serve it over \
+            TLS or on loopback only: the session cookie is a credential.
+
             A PostgreSQL store (postgres://USER@HOST[:PORT]/DB[?sslmode=disable|prefer|require|verify-ca|\
             verify-full&sslrootcert=FILE]) is shared: any number of instances may serve one database, and \
             branches may write into it directly (`fapiao init --remote postgres://…`). The database must \
@@ -80,6 +87,9 @@ struct Serve: AsyncParsableCommand {
         )
     )
     var singleInvoiceLimit: String?
+
+    @Flag(help: "Serve HQ's read-only web console at /console (see above).")
+    var console = false
 
     @Option(
         help: ArgumentHelp(
@@ -140,17 +150,28 @@ struct Serve: AsyncParsableCommand {
                     logger: logger,
                     now: CentralService.systemNow
                 )
+            let hqConsole =
+                console
+                ? HQConsole(
+                    silentAfter: DurationText.parse(silentAfter) ?? .seconds(86_400),
+                    now: CentralService.systemNow
+                )
+                : nil
             let service = CentralService(
                 store: store,
                 tokenSource: tokens,
                 faults: faults,
                 logger: logger,
-                alerts: alerts
+                alerts: alerts,
+                console: hqConsole
             )
             let listening = Atomic(false)
             let app = service.application(host: host, port: port) { address in
                 listening.store(true, ordering: .sequentiallyConsistent)
                 emit("listening on \(address.url)")
+                if let hqConsole {
+                    emit("console: \(address.url)/console/login?code=\(hqConsole.issueCode())")
+                }
             }
             if faults.settings.hasRandomFaults || faults.settings.delay != nil {
                 logger.notice("injecting faults into pushes", metadata: ["faults": "\(faults.settings.spec)"])
