@@ -43,7 +43,7 @@ hook_port=$(python3 "$e2e_py/free_port.py")
 python3 "$e2e_py/webhook_sink.py" "$hook_port" "$work/hook.jsonl" --fail 1 &
 hook_pid=$!
 trap 'kill "$hook_pid" 2>/dev/null; cleanup' EXIT
-start_central --notify "exec:$work/notify.sh" --notify "http://127.0.0.1:$hook_port/hook"
+start_central --console --notify "exec:$work/notify.sh" --notify "http://127.0.0.1:$hook_port/hook"
 alerts() { # kind branch → alerts of that kind for that branch so far, after waiting for delivery
     for _ in $(seq 1 50); do
         [ -s "$work/alerts.jsonl" ] && grep -q "\"branch\":\"$2\"" "$work/alerts.jsonl" && break
@@ -105,6 +105,11 @@ check "… with both heads recorded" \
 check "/metrics shows the chain broken and counts the break" \
     test "$(metric fapiao_branch_chain_broken branch=bj-anchor-01) $(metric fapiao_chain_breaks_total branch=bj-anchor-01)" = \
     "1.0 1.0"
+console_page() { curl -fsS -H "Authorization: Bearer $(cat "$work/hq.token")" "$url/console$1"; }
+check "HQ's console shows the chain broken" grep -q "BROKEN" <<<"$(console_page "")"
+check "… and the branch's page names the break and how to acknowledge it" \
+    bash -c "grep -q 'truncated or replaced' <<<\"\$1\" && grep -q 'audit acknowledge bj-anchor-01' <<<\"\$1\"" _ \
+    "$(console_page /branches/bj-anchor-01)"
 central branches >"$work/out" 2>&1; code=$?
 check "branches exits 1 when a branch needs attention" test "$code" = 1
 check "… and its table says BROKEN" grep -q "BROKEN" "$work/out"
