@@ -103,34 +103,13 @@ extension PostgresCentralStore {
             let chosen = epoch ?? current
             let rows = try await connection.run(
                 """
-                SELECT seq, wall_time, node, actor, event, invoice_id, op_id, clock, details, prev_hash, hash
-                FROM central_audit_entry WHERE branch = \(branch) AND epoch = \(chosen) ORDER BY seq
+                SELECT \(unescaped: Self.anchoredColumns) FROM central_audit_entry
+                WHERE branch = \(branch) AND epoch = \(chosen) ORDER BY seq
                 """,
                 logger: logger
             )
             var entries: [AuditEntry] = []
-            for try await row in rows {
-                let (sequence, wallTime, node, actor, event, invoiceID, operationID, clock, details, previous, hash) =
-                    try row.decode(
-                        (Int64, String, String, String, String, String?, String?, String, String, String, String).self
-                    )
-                entries.append(
-                    try AnchoredRow.entry(
-                        branch: branch,
-                        sequence: sequence,
-                        wallTime: wallTime,
-                        node: node,
-                        actor: actor,
-                        event: event,
-                        invoiceID: invoiceID,
-                        operationID: operationID,
-                        clock: clock,
-                        details: details,
-                        previousHash: previous,
-                        hash: hash
-                    )
-                )
-            }
+            for try await row in rows { entries.append(try Self.anchoredEntry(row).entry) }
             return entries
         }
     }
@@ -174,6 +153,33 @@ extension PostgresCentralStore {
             }
             return overviews.keys.sorted().compactMap { overviews[$0] }
         }
+    }
+
+    /// The columns ``anchoredEntry(_:)`` reads, in its order.
+    static let anchoredColumns =
+        "branch, seq, wall_time, node, actor, event, invoice_id, op_id, clock, details, prev_hash, hash"
+
+    /// An anchored entry and its branch from a row of ``anchoredColumns``.
+    static func anchoredEntry(_ row: PostgresRow) throws -> (branch: String, entry: AuditEntry) {
+        let (branch, sequence, wallTime, node, actor, event, invoiceID, operationID, clock, details, previous, hash) =
+            try row.decode(
+                (String, Int64, String, String, String, String, String?, String?, String, String, String, String).self
+            )
+        let entry = try AnchoredRow.entry(
+            branch: branch,
+            sequence: sequence,
+            wallTime: wallTime,
+            node: node,
+            actor: actor,
+            event: event,
+            invoiceID: invoiceID,
+            operationID: operationID,
+            clock: clock,
+            details: details,
+            previousHash: previous,
+            hash: hash
+        )
+        return (branch, entry)
     }
 
     // MARK: Within a push

@@ -58,39 +58,12 @@ extension PostgresCentralStore {
             var entries: [(branch: String, entry: AuditEntry)] = []
             let audit = try await connection.run(
                 """
-                SELECT branch, seq, wall_time, node, actor, event, invoice_id, op_id, clock, details, prev_hash, hash
-                FROM central_audit_entry WHERE invoice_id = \(text) ORDER BY branch, epoch, seq
+                SELECT \(unescaped: Self.anchoredColumns) FROM central_audit_entry
+                WHERE invoice_id = \(text) ORDER BY branch, epoch, seq
                 """,
                 logger: logger
             )
-            for try await row in audit {
-                let (
-                    branch, sequence, wallTime, node, actor, event, invoiceID, operationID, clock, details, previous,
-                    hash
-                ) =
-                    try row.decode(
-                        (
-                            String, Int64, String, String, String, String, String?, String?, String, String, String,
-                            String
-                        )
-                        .self
-                    )
-                let entry = try AnchoredRow.entry(
-                    branch: branch,
-                    sequence: sequence,
-                    wallTime: wallTime,
-                    node: node,
-                    actor: actor,
-                    event: event,
-                    invoiceID: invoiceID,
-                    operationID: operationID,
-                    clock: clock,
-                    details: details,
-                    previousHash: previous,
-                    hash: hash
-                )
-                entries.append((branch, entry))
-            }
+            for try await row in audit { entries.append(try Self.anchoredEntry(row)) }
             return CentralInvoiceHistory(current: current, operations: operations, entries: entries)
         }
     }

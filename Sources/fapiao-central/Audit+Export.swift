@@ -102,9 +102,7 @@ extension CentralAudit {
                 try export.write(to: directory)
                 switch output {
                 case .json:
-                    guard case .object(var members) = manifest.summaryJSON else { return }
-                    members["directory"] = .string(directory)
-                    emit(CanonicalJSON.object(members).text)
+                    emit(manifest.summaryJSON(directory: directory).text)
                 case .text:
                     emit(
                         "exported \(Int(manifest.rowCount).grouped) audit entries of \(branch) (\(manifest.rangeText)) "

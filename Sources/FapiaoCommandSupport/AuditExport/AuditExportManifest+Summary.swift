@@ -22,4 +22,12 @@ extension AuditExportManifest {
             "fingerprint": .string(publicKey.fingerprint),
         ])
     }
+
+    /// ``summaryJSON`` with the export's directory, and `extra` members.
+    public func summaryJSON(directory: String, _ extra: [String: CanonicalJSON] = [:]) -> CanonicalJSON {
+        guard case .object(var members) = summaryJSON else { return summaryJSON }
+        members["directory"] = .string(directory)
+        members.merge(extra) { $1 }
+        return .object(members)
+    }
 }

@@ -11,9 +11,7 @@ enum AuditExportPresentation {
     static func printExported(_ manifest: AuditExportManifest, directory: String, output: ReportFormat) {
         switch output {
         case .json:
-            guard case .object(var members) = manifest.summaryJSON else { return }
-            members["directory"] = .string(directory)
-            emit(CanonicalJSON.object(members).text)
+            emit(manifest.summaryJSON(directory: directory).text)
         case .text:
             emit(
                 "exported \(Int(manifest.rowCount).grouped) audit entries (\(manifest.rangeText)) to \(directory): "
@@ -26,13 +24,17 @@ enum AuditExportPresentation {
         let manifest = verification.manifest
         switch output {
         case .json:
-            guard case .object(var members) = manifest.summaryJSON else { return }
-            members["directory"] = .string(directory)
-            members["intact"] = .bool(verification.isIntact)
-            members["rowsChecked"] = .integer(Int64(verification.rowsChecked))
-            members["node"] = .string(manifest.node)
-            members["problem"] = .optional(verification.problem?.message)
-            emit(CanonicalJSON.object(members).text)
+            emit(
+                manifest.summaryJSON(
+                    directory: directory,
+                    [
+                        "intact": .bool(verification.isIntact),
+                        "rowsChecked": .integer(Int64(verification.rowsChecked)),
+                        "node": .string(manifest.node),
+                        "problem": .optional(verification.problem?.message),
+                    ]
+                ).text
+            )
         case .text:
             guard verification.isIntact else { return }
             emit(
