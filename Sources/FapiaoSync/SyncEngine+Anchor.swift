@@ -36,6 +36,8 @@ extension SyncEngine {
                 summary.anchor.head = state.head
                 return SyncStop(.chainBreak, found.sentence(branch: branch))
             }
+            // Read once per anchoring: the report reads the outbox and every deadline.
+            let report = try journal.branchReport()
             while true {
                 let head = try journal.auditHead()
                 let after =
@@ -45,7 +47,6 @@ extension SyncEngine {
                 // the empty shipment lets the centre record the break with both heads.
                 let entries =
                     after == state.head ? try journal.auditEntries(after: after.sequence, limit: Self.anchorPage) : []
-                let report = try journal.branchReport()
                 state = try await remote.anchor(
                     AuditShipment(after: after, head: head, entries: entries, report: report),
                     branch: branch
