@@ -18,7 +18,8 @@ public struct BranchOverview: Hashable, Sendable {
     public var lastRejection: (reason: String, at: UTCTimestamp)?
     /// The branch's chain at the centre.
     public var chain: AnchorState
-    /// Entries of the current chain the centre holds.
+    /// Entries of the current chain the centre holds: its head's sequence, since a chain is
+    /// anchored from its first entry without gaps.
     public var anchoredEntries: Int64
 
     public init(

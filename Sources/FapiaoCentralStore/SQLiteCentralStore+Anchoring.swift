@@ -182,7 +182,7 @@ extension SQLiteCentralStore {
                 db,
                 sql: """
                     SELECT last_push_at, last_anchor_at, report, rejected, last_rejection, last_rejected_at,
-                        (SELECT count(*) FROM central_audit_entry e WHERE e.branch = b.branch AND e.epoch = b.epoch)
+                        b.head_seq
                     FROM central_branch b WHERE branch = ?
                     """,
                 arguments: [branch]

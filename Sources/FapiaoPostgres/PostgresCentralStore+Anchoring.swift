@@ -122,7 +122,7 @@ extension PostgresCentralStore {
                 """
                 SELECT b.branch, b.last_push_at, b.last_anchor_at, b.report, b.rejected, b.last_rejection,
                     b.last_rejected_at,
-                    (SELECT count(*) FROM central_audit_entry e WHERE e.branch = b.branch AND e.epoch = b.epoch)
+                    b.head_seq
                 FROM central_branch b
                 """,
                 logger: logger
