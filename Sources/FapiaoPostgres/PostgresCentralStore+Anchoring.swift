@@ -121,16 +121,18 @@ extension PostgresCentralStore {
             let rows = try await connection.run(
                 """
                 SELECT b.branch, b.last_push_at, b.last_anchor_at, b.report, b.rejected, b.last_rejection,
-                    b.last_rejected_at,
-                    b.head_seq
+                    b.last_rejected_at, b.epoch, b.head_seq, b.head_hash
                 FROM central_branch b
                 """,
                 logger: logger
             )
             for try await row in rows {
-                let (branch, lastPush, lastAnchor, report, rejected, lastRejection, lastRejectedAt, entries) =
-                    try row.decode((String, String?, String?, String?, Int64, String?, String?, Int64).self)
+                let (branch, lastPush, lastAnchor, report, rejected, lastRejection, lastRejectedAt, epoch, head, hash) =
+                    try row.decode(
+                        (String, String?, String?, String?, Int64, String?, String?, Int64, Int64, String).self
+                    )
                 var overview = BranchOverview(branch: branch)
+                overview.chain = AnchorState(head: ChainPosition(sequence: head, hash: hash), epoch: epoch)
                 overview.lastPush = lastPush.flatMap(UTCTimestamp.init(parsing:))
                 overview.lastAnchor = lastAnchor.flatMap(UTCTimestamp.init(parsing:))
                 overview.report = report.flatMap(BranchReport.stored)
@@ -138,11 +140,27 @@ extension PostgresCentralStore {
                 if let lastRejection, let at = lastRejectedAt.flatMap(UTCTimestamp.init(parsing:)) {
                     overview.lastRejection = (lastRejection, at)
                 }
-                overview.anchoredEntries = entries
+                overview.anchoredEntries = head
                 overviews[branch] = overview
             }
-            for branch in overviews.keys {
-                overviews[branch]?.chain = try await Self.anchorState(branch: branch, on: connection, logger: logger)
+            // Every branch's first unacknowledged break in one query, not one per branch.
+            let breaks = try await connection.run(
+                """
+                SELECT DISTINCT ON (branch) branch, detected_at, anchored_seq, anchored_hash, branch_seq,
+                    branch_hash, reason
+                FROM central_chain_break WHERE acknowledged_at IS NULL ORDER BY branch, id
+                """,
+                logger: logger
+            )
+            for try await (branch, detected, anchoredSequence, anchoredHash, branchSequence, branchHash, reason)
+                in breaks.decode((String, String, Int64, String, Int64, String, String).self)
+            {
+                overviews[branch]?.chain.unacknowledgedBreak = AnchoredRow.chainBreak(
+                    detectedAt: detected,
+                    anchored: ChainPosition(sequence: anchoredSequence, hash: anchoredHash),
+                    branchHead: ChainPosition(sequence: branchSequence, hash: branchHash),
+                    reason: reason
+                )
             }
             let counts = try await connection.run(
                 "SELECT branch, count(*) FROM central_invoice GROUP BY branch",

@@ -9,7 +9,7 @@ import Foundation
 struct CentralAudit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
-        abstract: "Verify the branches' anchored audit chains, read them, and acknowledge chain breaks.",
+        abstract: "Verify, read and export the branches' anchored audit chains, and acknowledge chain breaks.",
         subcommands: [Verify.self, Log.self, Acknowledge.self, Export.self]
     )
 

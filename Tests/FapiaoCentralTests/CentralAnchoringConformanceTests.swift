@@ -53,6 +53,9 @@ import Testing
         #expect(found.branchHead == fresh.head)
         #expect(found.reason.contains("truncated or replaced"))
         #expect(broken.head == original.head)
+        let overview = try #require(try await fixture.store.branchOverviews().first { $0.branch == branch })
+        #expect(overview.chain == broken)
+        #expect(overview.anchoredEntries == 4)
 
         let invoice = try fixture.invoice(1)
         let refused = await centralStoreError { try await fixture.push([fixture.create(invoice)]) }
