@@ -90,12 +90,24 @@ final class ExecSession: Sendable {
                 : "exit status \(process.terminationStatus)"
             self?.state.withLock { $0.exitStatus = status }
         }
-        do {
-            try process.run()
-        } catch {
-            stdout.fileHandleForReading.readabilityHandler = nil
-            stderr.fileHandleForReading.readabilityHandler = nil
-            throw ExecStartFailure(message: "it could not be started (\(error.localizedDescription))")
+        // A program file that another process still holds open for writing cannot be executed
+        // for a moment (ETXTBSY: a deploy replacing it, or any fork that inherited the writer's
+        // descriptor), so starting is tried a few times over half a second before giving up.
+        var attempts = 0
+        while true {
+            do {
+                try process.run()
+                break
+            } catch {
+                attempts += 1
+                if attempts < 10 {
+                    usleep(50_000)
+                    continue
+                }
+                stdout.fileHandleForReading.readabilityHandler = nil
+                stderr.fileHandleForReading.readabilityHandler = nil
+                throw ExecStartFailure(message: "it could not be started (\(error.localizedDescription))")
+            }
         }
         // The parent's copies of the child's ends: closing them lets end of file arrive.
         try? stdout.fileHandleForWriting.close()
