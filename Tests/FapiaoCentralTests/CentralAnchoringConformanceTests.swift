@@ -10,6 +10,18 @@ import Testing
 @Suite struct CentralAnchoringConformanceTests {
     let branch = CentralFixture.branch
 
+    /// The branch's chain of `count` entries, on the fixture's clock.
+    func chain(_ fixture: CentralFixture, _ count: Int) -> AuditChainBuilder {
+        var chain = AuditChainBuilder(node: CentralFixture.branch, clock: fixture.clock)
+        chain.append(count)
+        return chain
+    }
+
+    /// Anchors `chain` from the origin, as a branch's first sync does.
+    func anchorFromOrigin(_ chain: AuditChainBuilder, _ fixture: CentralFixture) async throws -> AnchorState {
+        try await fixture.store.anchor(chain.shipment(after: AnchorState()), from: branch)
+    }
+
     @Test(arguments: StoreFactory.all)
     func entriesThatContinueTheChainAreAppendedPageByPage(factory: StoreFactory) async throws {
         let fixture = try await CentralFixture(factory)
@@ -38,12 +50,8 @@ import Testing
     @Test(arguments: StoreFactory.all)
     func aReplacedJournalIsABreakThatRefusesPushesUntilAcknowledged(factory: StoreFactory) async throws {
         let fixture = try await CentralFixture(factory)
-        var original = AuditChainBuilder(node: CentralFixture.branch, clock: fixture.clock)
-        original.append(4)
-        let anchored = try await fixture.store.anchor(
-            original.shipment(after: AnchorState()),
-            from: branch
-        )
+        let original = self.chain(fixture, 4)
+        let anchored = try await anchorFromOrigin(original, fixture)
         // A fresh journal under the same node id: two entries, from the origin.
         var fresh = AuditChainBuilder(node: CentralFixture.branch, clock: fixture.clock)
         fresh.append(2)
@@ -86,12 +94,8 @@ import Testing
     @Test(arguments: StoreFactory.all)
     func aRewrittenHistoryIsABreakEvenWithRecomputedHashes(factory: StoreFactory) async throws {
         let fixture = try await CentralFixture(factory)
-        var chain = AuditChainBuilder(node: CentralFixture.branch, clock: fixture.clock)
-        chain.append(3)
-        let anchored = try await fixture.store.anchor(
-            chain.shipment(after: AnchorState()),
-            from: branch
-        )
+        let chain = self.chain(fixture, 3)
+        let anchored = try await anchorFromOrigin(chain, fixture)
         // The same three entries and two more, the second by another actor, every hash recomputed.
         var forged = AuditChainBuilder(node: CentralFixture.branch, clock: fixture.clock)
         forged.append(1)
