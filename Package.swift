@@ -159,6 +159,7 @@ let package = Package(
                 "FapiaoCore",
                 "FapiaoRemote",
                 "FapiaoCentralStore",
+                "FapiaoNotify",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -171,6 +172,16 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             resources: [.embedInCode("Console/Templates")],
+            swiftSettings: upcoming
+        ),
+        .target(
+            // Where alerts and notices go: a program's standard input or a webhook (both executables).
+            name: "FapiaoNotify",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: upcoming
         ),
         .target(
@@ -200,6 +211,7 @@ let package = Package(
                 "FapiaoPostgres",
                 "FapiaoCentralService",
                 "FapiaoCommandSupport",
+                "FapiaoNotify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -268,7 +280,7 @@ let package = Package(
             name: "FapiaoCentralTests",
             dependencies: [
                 "Schema", "FapiaoCore", "FapiaoRemote", "FapiaoJournal", "FapiaoSync", "FapiaoCentralStore",
-                "FapiaoCentralService", "FapiaoHTTP", "FapiaoExec", "FapiaoPostgres", "FapiaoTesting",
+                "FapiaoCentralService", "FapiaoHTTP", "FapiaoExec", "FapiaoPostgres", "FapiaoTesting", "FapiaoNotify",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -14,6 +14,7 @@ public enum Schema {
         Migration(id: "0001_create_journal", sql: text(PackageResources._001_create_journal_sql)),
         Migration(id: "0002_conflict_resolution", sql: text(PackageResources._002_conflict_resolution_sql)),
         Migration(id: "0003_offline_rules", sql: text(PackageResources._003_offline_rules_sql)),
+        Migration(id: "0004_notifications", sql: text(PackageResources._004_notifications_sql)),
     ]
 
     /// The central store's migrations (SQLite dialect), in order; append only.

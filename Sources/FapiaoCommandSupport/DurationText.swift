@@ -26,6 +26,16 @@ public enum DurationText {
         return duration <= maximum ? duration : nil
     }
 
+    /// A setting's duration as it would be typed: `1h`, `90m`, `2d`, else whole seconds (`45s`).
+    public static func setting(_ duration: Duration) -> String {
+        let seconds = duration.components.seconds
+        for (unit, size) in [("d", Int64(86_400)), ("h", 3_600), ("m", 60)] where seconds >= size && seconds % size == 0
+        {
+            return "\(seconds / size)\(unit)"
+        }
+        return "\(seconds)s"
+    }
+
     /// `duration` for a person: `1.5s` under ten seconds, whole seconds above.
     public static func describe(_ duration: Duration) -> String {
         let seconds = duration.components.seconds

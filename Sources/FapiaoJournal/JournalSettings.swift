@@ -22,6 +22,10 @@ public struct JournalSettings: Hashable, Sendable {
     ///
     /// Set at creation, never changed.
     public var simulatedClock = false
+    /// How long a lasting notice stays quiet after it was sent (`notify.interval`, seconds).
+    public var noticeResendSeconds: Int64 = 3_600
+    /// How long the oldest queued operation may wait before it is a notice (`notify.outboxAge`, seconds).
+    public var noticeOutboxAgeSeconds: Int64 = 3_600
 
     public init(
         node: String,
@@ -109,6 +113,8 @@ public struct JournalSettings: Hashable, Sendable {
                 profileValues: values
             )
             simulatedClock = stored["clock"] == "simulated"
+            if let text = stored["notify.interval"], let seconds = Int64(text) { noticeResendSeconds = seconds }
+            if let text = stored["notify.outboxAge"], let seconds = Int64(text) { noticeOutboxAgeSeconds = seconds }
         } catch {
             throw JournalError(
                 code: .newerVersion,

@@ -3,6 +3,7 @@ import FapiaoCentralService
 import FapiaoCentralStore
 import FapiaoCommandSupport
 import FapiaoCore
+import FapiaoNotify
 import Foundation
 import Hummingbird
 import Logging

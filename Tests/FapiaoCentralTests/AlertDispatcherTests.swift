@@ -1,6 +1,7 @@
 import FapiaoCentralService
 import FapiaoCentralStore
 import FapiaoCore
+import FapiaoNotify
 import FapiaoTesting
 import Foundation
 import Logging

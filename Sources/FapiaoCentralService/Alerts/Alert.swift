@@ -1,5 +1,11 @@
 import FapiaoCore
+import FapiaoNotify
 import Foundation
+
+/// Where HQ's alerts go (`serve --notify`): the notification target the branch's notices use too.
+public typealias AlertTarget = NotificationTarget
+/// Why a `--notify` value cannot be used.
+public typealias AlertTargetError = NotificationTargetError
 
 /// Something HQ should hear about at once (DESIGN §7): a chain break, a rejection, a new
 /// conflict, a branch with deadlines passed, a branch gone silent.

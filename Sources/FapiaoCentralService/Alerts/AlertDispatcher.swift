@@ -1,10 +1,9 @@
-import AsyncHTTPClient
 import FapiaoCentralStore
 import FapiaoCore
+import FapiaoNotify
 import Foundation
 import Logging
 import NIOCore
-import NIOHTTP1
 import ServiceLifecycle
 
 /// Sends alerts to HQ's notifiers without ever holding up a request (DESIGN §7).
@@ -204,21 +203,10 @@ public final class AlertDispatcher: Service, Sendable {
 
     /// Sends `bytes` to `target`; returns why it failed, or "" when it was delivered.
     private func send(_ bytes: [UInt8], alert: Alert, to target: AlertTarget) async -> String {
-        switch target {
-        case .command(let words):
-            return await AlertCommand.run(words, input: bytes, alert: alert, timeout: .seconds(30))
-        case .webhook(let url):
-            var request = HTTPClientRequest(url: url)
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: bytes))
-            do {
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-                _ = try? await response.body.collect(upTo: 64 << 10)
-                return (200..<300).contains(Int(response.status.code)) ? "" : "answered \(response.status.code)"
-            } catch {
-                return "\(error)"
-            }
-        }
+        await NotificationDelivery.send(
+            bytes,
+            to: target,
+            environment: ["FAPIAO_ALERT_KIND": alert.kind.rawValue, "FAPIAO_ALERT_BRANCH": alert.branch]
+        )
     }
 }

@@ -23,6 +23,9 @@ enum DurableStep: String, CaseIterable {
     case periodClose = "period-close"
     case profileValue = "profile-value"
     case series
+    case notifier
+    case notice
+    case setting
 
     func failpoint(_ phase: Failpoint.Phase) -> String { "journal.\(rawValue).\(phase.rawValue)" }
 }

@@ -17,7 +17,8 @@ struct Status: AsyncParsableCommand {
             offline limit used, invoices of a month still unsynced after the 10th of the next, and a \
             filing day passed with invoices of its period unsynced. --format json lists every reason \
             with the ids of the invoices it concerns. The remote's health is asked with a short \
-            timeout unless --offline is given.
+            timeout unless --offline is given. With --check it also sends the branch's notices \
+            (`fapiao notify`): each reason once, and again only after `notify.interval`.
 
             Examples:
               fapiao status
@@ -122,6 +123,7 @@ struct Status: AsyncParsableCommand {
                     emit("attention needed (`fapiao status --format json` lists every invoice concerned)")
                 }
             }
+            if check { await BranchNotifier.run(journal: journal) }
             return attention
         }
         if check && needsAttention { throw ExitCode(ExitStatus.attention) }

@@ -23,6 +23,13 @@ struct Sync: AsyncParsableCommand {
 
             The summary line counts sent, accepted, duplicates, conflicts, quarantined and in doubt.
 
+            For cron (`* * * * * fapiao sync --cron`), --cron speaks only when something changes, so \
+            cron does not mail every minute of an outage: the remote going unreachable is one short \
+            line, the minutes after it are silent (still exit 69), the remote back is one line; a run \
+            that sent nothing prints nothing; another stop (a token refused, a chain break) is printed \
+            when it first happens. Retries are not logged (FAPIAO_LOG_LEVEL overrides). Each run also \
+            sends the branch's notices (`fapiao notify`).
+
             Exit codes: 0 done; 1 done, but invoices quarantined in this run or open conflicts need attention; \
             69 remote unreachable or unavailable (nothing lost, retry later); 75 another sync holds \
             the lease; 76 the remote broke the protocol; 77 the token was refused or the token \
@@ -31,6 +38,7 @@ struct Sync: AsyncParsableCommand {
             Examples:
               fapiao sync                          # once, with the remote given at init
               fapiao sync --watch --interval 30s   # keep syncing, for a systemd service
+              fapiao sync --cron                   # from cron every minute: quiet while nothing changes
               fapiao sync --dry-run                # what each queued operation would do
               FAPIAO_TOKEN=… fapiao sync --remote http://hq.example:8080 --batch 200
             """
@@ -57,6 +65,8 @@ struct Sync: AsyncParsableCommand {
         )
     )
     var timeout: String?
+    @Flag(help: "For cron: print only when something changes (the remote lost or back, work done).")
+    var cron = false
     @Flag(help: "Show what each queued operation would do; change nothing.")
     var dryRun = false
     @Option(
@@ -80,6 +90,7 @@ struct Sync: AsyncParsableCommand {
             )
         }
         guard !(once && watch) else { throw ValidationError("--once and --watch cannot be combined.") }
+        guard !(cron && dryRun) else { throw ValidationError("--cron and --dry-run cannot be combined.") }
         guard SyncCommandSupport.parseDuration(interval) != nil else {
             throw ValidationError(
                 "--interval must be a duration from 1ms to 7d such as 30s, 5m or 1h, not \"\(interval)\"."
@@ -90,6 +101,7 @@ struct Sync: AsyncParsableCommand {
     func run() async throws {
         let exitCode = try await reportingAsyncErrors {
             let journal = try journalOptions.open()
+            if cron { CommandLogging.quietUnlessAsked() }
             let adapter = try await RemoteConnection.open(
                 url: remote,
                 tokenFile: tokenFile,
@@ -147,11 +159,19 @@ struct Sync: AsyncParsableCommand {
         repeat {
             let summary = try await runOnce(engine)
             code = SyncCommandSupport.exitCode(for: summary)
-            followOutage(summary, journal: journal)
-            // A watching job reports runs that did something, so its log stays readable.
-            if !watch || summary.sent > 0 || summary.stop != nil || format == .json {
-                report(summary, journal: journal)
+            let outageNote = followOutage(summary, journal: journal)
+            let transition = recordTransition(summary, journal: journal)
+            if cron {
+                reportForCron(summary, transition: transition, outageNote: outageNote, journal: journal)
+            } else {
+                if let outageNote { printNote(outageNote) }
+                // A watching job reports runs that did something, so its log stays readable.
+                if !watch || summary.sent > 0 || summary.stop != nil || format == .json {
+                    report(summary, journal: journal)
+                }
             }
+            let events = transition.map { Self.events($0, journal: journal) } ?? []
+            await BranchNotifier.run(journal: journal, events: events)
             if !watch || signals.received { break }
             if let kind = summary.stop?.kind,
                 [.authenticationRefused, .forbidden, .protocolViolation, .chainBreak].contains(kind)
@@ -161,6 +181,68 @@ struct Sync: AsyncParsableCommand {
             try? await Task.sleep(for: SyncCommandSupport.parseDuration(interval) ?? .seconds(30))
         } while !signals.received
         return code
+    }
+
+    /// Remembers how the run ended (the remote lost or back); `nil` for an interrupted run, which says neither.
+    private func recordTransition(_ summary: SyncSummary, journal: Journal) -> SyncTransition? {
+        if summary.stop?.kind == .interrupted { return nil }
+        do {
+            return try journal.recordSyncTransition(stop: summary.stop?.kind.description)
+        } catch {
+            printError("could not record how the sync ended: \(error)")
+            return nil
+        }
+    }
+
+    /// The events a run's transition makes notices of: the remote back after being unreachable.
+    static func events(_ transition: SyncTransition, journal: Journal) -> [BranchNotice] {
+        guard transition.cameBack, let since = transition.unreachableSince else { return [] }
+        let now = journal.now
+        let minutes = max(0, now.millisecondsSinceEpoch - since.millisecondsSinceEpoch) / 60_000
+        return [
+            BranchNotice(
+                kind: .remoteBack,
+                key: "remote-back:\(since)",
+                message: "The remote answers again (at \(now)) after being unreachable since \(since) "
+                    + "(\(minutes / 60)h \(minutes % 60)m); the outbox is being sent.",
+                details: ["unreachableSince": .string(since.description), "backAt": .string(now.description)],
+                isEvent: true
+            )
+        ]
+    }
+
+    /// `--cron`: one line when something changed, nothing otherwise.
+    private func reportForCron(
+        _ summary: SyncSummary,
+        transition: SyncTransition?,
+        outageNote: String?,
+        journal: Journal
+    ) {
+        if format == .json {
+            report(summary, journal: journal)
+            return
+        }
+        if let transition, transition.cameBack, let since = transition.unreachableSince {
+            emit(
+                "remote back: it answers again after being unreachable since \(since)"
+                    + (outageNote.map { "; \($0)" } ?? "")
+            )
+        }
+        if summary.sent > 0 || summary.pulled.applied > 0 || summary.pulled.conflicts > 0 {
+            emit(summary.line)
+        }
+        guard let stop = summary.stop, stop.kind != .interrupted else { return }
+        if stop.kind == .remoteUnavailable {
+            if let wentDown = transition?.wentDownAt {
+                printError(
+                    "remote unreachable since \(wentDown); everything stays queued, and sync --cron stays quiet "
+                        + "until it answers (exit 69 each run): \(stop.message)"
+                        + (outageNote.map { "; \($0)" } ?? "")
+                )
+            }
+        } else if transition?.sameStopAsBefore != true {
+            printError(SyncCommandSupport.stopMessage(stop, remote: remote ?? journal.settings.remote ?? "the remote"))
+        }
     }
 
     private func runOnce(_ engine: SyncEngine) async throws -> SyncSummary {

@@ -10,15 +10,27 @@ import Foundation
 struct AsOfClock {
     /// The instant the process starts at.
     let start: UTCTimestamp
+    /// Simulated milliseconds per real millisecond (`$FAPIAO_CLOCK_RATE`, 1 by default): a
+    /// three-hour outage watched by `sync --watch` in seconds, for tests and demos.
+    var rate: Double = 1
 
     static let variable = "FAPIAO_AS_OF"
+    static let rateVariable = "FAPIAO_CLOCK_RATE"
 
     /// The clock `$FAPIAO_AS_OF` asks for, or `nil` when it is not set.
     /// - Throws: `ValidationError` naming the variable and the form when it does not read.
     static func fromEnvironment(
         _ environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> AsOfClock? {
-        guard let text = environment[variable], !text.isEmpty else { return nil }
+        guard let text = environment[variable], !text.isEmpty else {
+            if let rate = environment[rateVariable], !rate.isEmpty {
+                throw JournalError(
+                    code: .invalidSetting,
+                    message: "$\(rateVariable) speeds up a simulated clock only: set $\(variable) too, or unset it."
+                )
+            }
+            return nil
+        }
         guard let instant = parse(text) else {
             throw JournalError(
                 code: .invalidSetting,
@@ -26,7 +38,18 @@ struct AsOfClock {
                     + "not \"\(text.prefix(40))\"."
             )
         }
-        return AsOfClock(start: instant)
+        var clock = AsOfClock(start: instant)
+        if let text = environment[rateVariable], !text.isEmpty {
+            guard let rate = Double(text), rate.isFinite, rate >= 1, rate <= 100_000 else {
+                throw JournalError(
+                    code: .invalidSetting,
+                    message: "$\(rateVariable) must be a number from 1 to 100000 (simulated seconds per second), "
+                        + "not \"\(text.prefix(20))\"."
+                )
+            }
+            clock.rate = rate
+        }
+        return clock
     }
 
     /// Reads `YYYY-MM-DDTHH:MM[:SS[.mmm]]` followed by `Z` or `±HH:MM`.
@@ -76,13 +99,15 @@ struct AsOfClock {
         return UTCTimestamp(millisecondsSinceEpoch: milliseconds)
     }
 
-    /// A journal environment whose clock starts at ``start`` and runs on from there.
+    /// A journal environment whose clock starts at ``start`` and runs on from there, ``rate`` times as fast.
     var environment: JournalEnvironment {
         let start = start
+        let rate = rate
         let began = Date()
         return JournalEnvironment(now: {
             UTCTimestamp(
-                millisecondsSinceEpoch: start.millisecondsSinceEpoch + Int64(Date().timeIntervalSince(began) * 1000)
+                millisecondsSinceEpoch: start.millisecondsSinceEpoch
+                    + Int64(Date().timeIntervalSince(began) * 1000 * rate)
             )
         })
     }

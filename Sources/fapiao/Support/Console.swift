@@ -1,6 +1,7 @@
 import FapiaoCommandSupport
 import Foundation
 import Logging
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -47,8 +48,15 @@ struct Progress {
 enum CommandLogging {
     static func logger(_ label: String) -> Logger {
         var logger = Logger(label: label, factory: { StreamLogHandler.standardError(label: $0) })
-        let name = ProcessInfo.processInfo.environment["FAPIAO_LOG_LEVEL"] ?? "warning"
-        logger.logLevel = Logger.Level(rawValue: name.lowercased()) ?? .warning
+        let name = ProcessInfo.processInfo.environment["FAPIAO_LOG_LEVEL"] ?? ""
+        logger.logLevel = Logger.Level(rawValue: name.lowercased()) ?? defaultLevel.withLock { $0 }
         return logger
+    }
+
+    private static let defaultLevel = Mutex(Logger.Level.warning)
+
+    /// `sync --cron`: the failed attempts of a run are not logged unless FAPIAO_LOG_LEVEL asks.
+    static func quietUnlessAsked() {
+        defaultLevel.withLock { $0 = .critical }
     }
 }

@@ -1,18 +1,20 @@
 import Foundation
 
-/// Runs an alert's program: the alert's JSON on standard input, its kind and branch in
-/// `FAPIAO_ALERT_KIND` and `FAPIAO_ALERT_BRANCH`; exit 0 within the timeout is delivered.
-enum AlertCommand {
-    /// - Returns: why it failed, or "" when the program took the alert.
-    static func run(_ words: [String], input: [UInt8], alert: Alert, timeout: Duration) async -> String {
+/// Runs a notifier program: the document on standard input, `environment` added to its own;
+/// exit 0 within the timeout is delivered.
+enum NotificationProgram {
+    /// - Returns: why it failed, or "" when the program took the document.
+    static func run(
+        _ words: [String],
+        input: [UInt8],
+        environment extra: [String: String],
+        timeout: Duration
+    ) async -> String {
         guard let program = words.first else { return "no program" }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = Array(words.dropFirst())
-        var environment = ProcessInfo.processInfo.environment
-        environment["FAPIAO_ALERT_KIND"] = alert.kind.rawValue
-        environment["FAPIAO_ALERT_BRANCH"] = alert.branch
-        process.environment = environment
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
         let stdin = Pipe()
         process.standardInput = stdin
         process.standardOutput = FileHandle.nullDevice
@@ -27,8 +29,8 @@ enum AlertCommand {
         } catch {
             return "cannot start \(program): \(error.localizedDescription)"
         }
-        // A program that does not read its input must not stall the dispatcher: the write
-        // happens beside the wait, and the pipe is closed when the program is stopped.
+        // A program that does not read its input must not stall the caller: the write happens
+        // beside the wait, and the pipe is closed when the program is stopped.
         let writer = Task.detached {
             try? stdin.fileHandleForWriting.write(contentsOf: Data(input))
             try? stdin.fileHandleForWriting.close()
