@@ -26,11 +26,15 @@ extension HTTPRemote {
             case .plainAnswer:
                 return wrongSchemeError(speaking: false)
             case .otherHandshake:
-                // Closed during the handshake without a word: it may be a plain HTTP port.
+                // Closed or refused during the handshake: a plain HTTP port that said nothing, or a TLS one.
                 if case .notTLS = await TLSProbe.run(host: host, port: port, verify: nil, timeout: probeTimeout) {
                     return wrongSchemeError(speaking: false)
                 }
-                return nil
+                // The request goes only after the handshake: nothing was sent, so nothing is in doubt.
+                return RemoteError(
+                    .unreachable,
+                    "Cannot reach \(endpoint) (the TLS handshake failed); nothing was sent, try again later."
+                )
             case nil:
                 return nil
             }

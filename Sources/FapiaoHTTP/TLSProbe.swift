@@ -27,8 +27,10 @@ enum TLSProbe {
         case handshakeCompleted(PeerCertificate?)
         /// The remote speaks TLS, but its certificate failed the verification asked for.
         case rejected
-        /// The remote answered with something other than TLS, or closed the connection.
+        /// The remote answered with bytes that are not TLS (plain HTTP, say).
         case notTLS
+        /// The connection was made but the handshake failed otherwise (closed, an alert).
+        case failed
         /// No connection could be made in time.
         case unreachable
     }
@@ -80,14 +82,12 @@ enum TLSProbe {
         } catch {
             return switch error {
             case ChannelError.connectTimeout: .unreachable
-            case let error as NIOSSLError:
-                if case .handshakeFailed(let inner) = error, "\(inner)".contains("CERTIFICATE_VERIFY_FAILED") {
-                    .rejected
-                } else {
-                    .notTLS
+            default:
+                switch TLSFailureKind(error) {
+                case .certificateRejected: .rejected
+                case .plainAnswer: .notTLS
+                default: .failed
                 }
-            case is NIOSSLExtraError: .rejected
-            default: .notTLS
             }
         }
         let leaf = try? await channel.nioSSL_peerCertificate().get()

@@ -1,8 +1,9 @@
 import FapiaoTesting
 import Foundation
 
-/// A private CA and certificates issued by it, made once with openssl for the TLS tests;
-/// the keys protect nothing. Tools/e2e/tls.sh makes fresh ones with openssl each run.
+/// A private CA and certificates issued by it, made once with openssl for the TLS tests.
+///
+/// The keys protect nothing. Tools/e2e/tls.sh makes fresh ones with openssl each run.
 enum TLSFixtures {
     /// The test CA (never trust it anywhere else).
     static let caCertificate = """
