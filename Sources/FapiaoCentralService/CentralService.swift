@@ -2,6 +2,8 @@ import FapiaoCentralStore
 import FapiaoCore
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 
@@ -15,7 +17,7 @@ import NIOCore
 ///
 /// ```swift
 /// let service = CentralService(store: store, tokens: try TokenRegistry.load(path: tokensPath), logger: logger)
-/// let app = service.application(host: "127.0.0.1", port: 8080) { print("listening on \($0.url)") }
+/// let app = try service.application(host: "127.0.0.1", port: 8080) { print("listening on \($0.url)") }
 /// try await ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm], logger: logger).run()
 /// ```
 public struct CentralService: Sendable {
@@ -78,14 +80,20 @@ public struct CentralService: Sendable {
     public struct ListeningAddress: Hashable, Sendable {
         public var host: String
         public var port: Int
+        /// Whether it speaks TLS (`https://`).
+        public var secure: Bool
 
-        public init(host: String, port: Int) {
+        public init(host: String, port: Int, secure: Bool = false) {
             self.host = host
             self.port = port
+            self.secure = secure
         }
 
-        /// `http://HOST:PORT`, with an IPv6 host in brackets.
-        public var url: String { host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)" }
+        /// `http://HOST:PORT` or `https://HOST:PORT`, with an IPv6 host in brackets.
+        public var url: String {
+            let scheme = secure ? "https" : "http"
+            return host.contains(":") ? "\(scheme)://[\(host)]:\(port)" : "\(scheme)://\(host):\(port)"
+        }
     }
 
     /// The store the service serves.
@@ -208,24 +216,30 @@ public struct CentralService: Sendable {
     /// - Parameters:
     ///   - host: the address to bind, e.g. `127.0.0.1`.
     ///   - port: the port; 0 lets the system pick a free one.
+    ///   - tls: the certificate and key to serve HTTPS with, or `nil` for plain HTTP.
     ///   - onListening: called once the socket is bound, with the real port.
     /// - Returns: the application.
+    /// - Throws: what Hummingbird's TLS server builder throws (nothing, for a ``ServerTLS``).
     public func application(
         host: String,
         port: Int,
+        tls: ServerTLS? = nil,
         onListening: @escaping @Sendable (ListeningAddress) async -> Void = { _ in }
-    ) -> Application<RouterResponder<CentralRequestContext>> {
+    ) throws -> Application<RouterResponder<CentralRequestContext>> {
         let idle = limits.idleTimeout.components
+        let http1 = HTTPServerBuilder.http1(
+            configuration: .init(
+                idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000)
+            )
+        )
         return Application(
             router: router(),
-            server: .http1(
-                configuration: .init(
-                    idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000)
-                )
-            ),
+            server: try tls.map { try HTTPServerBuilder.tls(http1, tlsConfiguration: $0.configuration) } ?? http1,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "fapiao-central"),
             onServerRunning: { channel in
-                await onListening(ListeningAddress(host: host, port: channel.localAddress?.port ?? port))
+                await onListening(
+                    ListeningAddress(host: host, port: channel.localAddress?.port ?? port, secure: tls != nil)
+                )
             },
             logger: logger
         )
@@ -236,11 +250,18 @@ public struct CentralService: Sendable {
     /// - Parameters:
     ///   - host: the address to bind.
     ///   - port: the port; 0 (the default) lets the system pick a free one.
+    ///   - tls: the certificate and key to serve HTTPS with, or `nil` (the default) for plain HTTP.
     /// - Returns: the running service; call ``RunningCentralService/stop()`` when done.
     /// - Throws: ``CentralServiceError`` `.cannotListen` when the address cannot be bound.
-    public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> RunningCentralService {
+    public func start(
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        tls: ServerTLS? = nil
+    ) async throws
+        -> RunningCentralService
+    {
         let (addresses, continuation) = AsyncStream.makeStream(of: ListeningAddress.self)
-        let app = application(host: host, port: port) { address in
+        let app = try application(host: host, port: port, tls: tls) { address in
             continuation.yield(address)
             continuation.finish()
         }

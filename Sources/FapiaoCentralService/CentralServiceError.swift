@@ -1,7 +1,7 @@
 import FapiaoCentralStore
 import FapiaoCore
 
-/// A failure setting up the central service: its tokens file, fault plan or listening socket.
+/// A failure setting up the central service: its tokens file, fault plan, TLS files or listening socket.
 ///
 /// Shaped like NIO's `FileSystemError`: a code to switch on, one sentence for a person.
 public struct CentralServiceError: CategorizedError, Hashable, Sendable {
@@ -10,6 +10,7 @@ public struct CentralServiceError: CategorizedError, Hashable, Sendable {
         private enum Value: String, Hashable, Sendable {
             case tokensFileNotFound, tokensFileTooOpen, tokensFileMalformed, tokensFileInaccessible
             case nodeAlreadyHasToken, invalidNode, invalidFaultSpec, cannotListen
+            case tlsFileNotFound, invalidTLSFile
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -30,6 +31,11 @@ public struct CentralServiceError: CategorizedError, Hashable, Sendable {
         public static let invalidFaultSpec = Code(.invalidFaultSpec)
         /// The service could not bind its listening address.
         public static let cannotListen = Code(.cannotListen)
+        /// A TLS certificate or key file (`--tls-cert`, `--tls-key`) does not exist or cannot be read.
+        public static let tlsFileNotFound = Code(.tlsFileNotFound)
+        /// A TLS certificate or key file is not PEM, holds no certificate or key, or the key does
+        /// not match the certificate.
+        public static let invalidTLSFile = Code(.invalidTLSFile)
 
         public var description: String { value.rawValue }
     }
@@ -54,6 +60,8 @@ public struct CentralServiceError: CategorizedError, Hashable, Sendable {
         case .tokensFileInaccessible: .ioError
         case .nodeAlreadyHasToken: .alreadyExists
         case .cannotListen: .unavailable
+        case .tlsFileNotFound: .notFound
+        case .invalidTLSFile: .usage
         case .invalidNode, .invalidFaultSpec: .usage
         default: .internalFailure
         }

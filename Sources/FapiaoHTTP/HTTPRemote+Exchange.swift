@@ -55,6 +55,7 @@ extension HTTPRemote {
         do {
             response = try await client.execute(request, deadline: .now() + timeouts.request.timeAmount)
         } catch {
+            if let failure = await tlsFailure(error) { throw failure }
             throw transportFailure(error, action: action, answerStarted: false, writes: writes)
         }
         do {

@@ -17,6 +17,12 @@ import NIOPosix
 /// 401 and 403 are refusals of the token; anything else the client cannot use is a
 /// `protocolViolation`. Redirects are not followed, so the token goes only where it was meant.
 ///
+/// An `https://` remote's certificate is verified against ``TrustedRoots`` (the system's trust
+/// store unless a CA file is given), name included; one that fails is `untrustedCertificate`,
+/// with the cause when it can be told (untrusted issuer, name mismatch, expired), and nothing
+/// is sent. A URL whose scheme does not match what answers (`http://` to a TLS port, `https://`
+/// to a plain one) is `wrongScheme`.
+///
 /// The token is never written to a message or a log line. Call ``shutdown()`` when done: the
 /// client's connections are not released otherwise.
 public final class HTTPRemote: RemoteAdapter {
@@ -38,6 +44,13 @@ public final class HTTPRemote: RemoteAdapter {
 
     /// The base URL, without a trailing slash: `http://127.0.0.1:8080`.
     public let endpoint: String
+    /// Whether the URL is `https://`.
+    let secure: Bool
+    /// The host and port the URL names, for the TLS diagnosis after a failure.
+    let host: String
+    let port: Int
+    /// The certificate authorities an `https://` remote must chain to.
+    let trustedRoots: TrustedRoots
     let authorization: Secret?
     let timeouts: Timeouts
     let client: HTTPClient
@@ -53,12 +66,14 @@ public final class HTTPRemote: RemoteAdapter {
     ///   - baseURL: `http://HOST:PORT` or `https://HOST[:PORT][/PREFIX]`, without credentials.
     ///   - token: the branch's bearer token, or `nil` to send none.
     ///   - timeouts: connect, read and whole-request timeouts.
+    ///   - trustedRoots: the certificate authorities an `https://` remote must chain to.
     ///   - logger: where requests are logged at debug level (method, path, status), never the token.
     /// - Throws: ``RemoteError`` `.protocolViolation` when the URL or the token cannot be used.
     public init(
         baseURL: String,
         token: String?,
         timeouts: Timeouts = Timeouts(),
+        trustedRoots: TrustedRoots = .system,
         logger: Logger = HTTPRemote.silentLogger
     ) throws(RemoteError) {
         var base = baseURL
@@ -82,12 +97,17 @@ public final class HTTPRemote: RemoteAdapter {
             }
         }
         endpoint = base
+        secure = scheme == "https"
+        self.host = host
+        port = url.port ?? (scheme == "https" ? 443 : 80)
+        self.trustedRoots = trustedRoots
         authorization = token.map { Secret("Bearer \($0)") }
         self.timeouts = timeouts
         self.logger = logger
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: timeouts.connect.timeAmount, read: timeouts.read.timeAmount)
         configuration.redirectConfiguration = .disallow
+        configuration.tlsConfiguration = trustedRoots.clientConfiguration
         // The sync engine retries with its own backoff; a refused connection should say so at once.
         configuration.connectionPool.retryConnectionEstablishment = false
         client = HTTPClient(

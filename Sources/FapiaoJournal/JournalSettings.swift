@@ -10,6 +10,9 @@ public struct JournalSettings: Hashable, Sendable {
     public var remote: String?
     /// The file holding the branch's bearer token for the remote (the token itself is never stored).
     public var tokenFile: String?
+    /// The PEM file of the certificate authorities an `https://` remote must chain to, instead of
+    /// the system's trust store (a private CA at HQ); `nil` for the system's.
+    public var caFile: String?
     /// How many days back an issue date may lie.
     public var offlineWindowDays: Int
     /// The jurisdiction profile, as built in (``Profile/builtIn(_:)``), before the branch's own values.
@@ -82,6 +85,7 @@ public struct JournalSettings: Hashable, Sendable {
         if let operatorName { pairs.append(("operator", operatorName)) }
         if let remote { pairs.append(("remote", remote)) }
         if let tokenFile { pairs.append(("remote.tokenFile", tokenFile)) }
+        if let caFile { pairs.append(("remote.caFile", caFile)) }
         if simulatedClock { pairs.append(("clock", "simulated")) }
         for (key, value) in profileValues.sorted(by: { $0.key < $1.key }) {
             pairs.append((Self.profileValuePrefix + key, value))
@@ -115,6 +119,7 @@ public struct JournalSettings: Hashable, Sendable {
             simulatedClock = stored["clock"] == "simulated"
             if let text = stored["notify.interval"], let seconds = Int64(text) { noticeResendSeconds = seconds }
             if let text = stored["notify.outboxAge"], let seconds = Int64(text) { noticeOutboxAgeSeconds = seconds }
+            caFile = stored["remote.caFile"]
         } catch {
             throw JournalError(
                 code: .newerVersion,

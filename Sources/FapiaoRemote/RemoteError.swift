@@ -9,7 +9,7 @@ public struct RemoteError: CategorizedError, Hashable, Sendable {
     public struct Kind: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String, Hashable, Sendable {
             case unreachable, inDoubt, busy, authenticationRefused, forbidden, protocolViolation
-            case chainBreak, unsupported
+            case chainBreak, unsupported, untrustedCertificate, wrongScheme
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -40,6 +40,16 @@ public struct RemoteError: CategorizedError, Hashable, Sendable {
         /// An `exec:` program of an earlier protocol version asked to anchor the audit, say.
         /// Nothing was applied.
         public static let unsupported = Kind(.unsupported)
+        /// The remote's TLS certificate failed verification; nothing was sent.
+        ///
+        /// An issuer the branch does not trust, another name, or out of its validity period.
+        /// Not retried: a person must install the right CA file or fix the certificate, and the
+        /// token is never sent to a remote whose identity is unproven.
+        public static let untrustedCertificate = Kind(.untrustedCertificate)
+        /// The URL's scheme is wrong; nothing was applied.
+        ///
+        /// The remote speaks TLS to an `http://` URL, or plain HTTP to an `https://` one.
+        public static let wrongScheme = Kind(.wrongScheme)
 
         public var description: String { value.rawValue }
     }
@@ -82,6 +92,10 @@ public struct RemoteError: CategorizedError, Hashable, Sendable {
         if isTransient { return .unavailable }
         if kind == .authenticationRefused || kind == .forbidden { return .permission }
         if kind == .chainBreak { return .chainBreak }
+        // A certificate the branch cannot trust is a refused credential, the remote's rather than
+        // the branch's: 77, like a refused token, because retrying later cannot help (69 says it may).
+        if kind == .untrustedCertificate { return .permission }
+        if kind == .wrongScheme { return .usage }
         return .protocolViolation
     }
 

@@ -90,6 +90,8 @@ extension SyncEngine {
         case .authenticationRefused: .authenticationRefused
         case .forbidden: .forbidden
         case .protocolViolation: .protocolViolation
+        case .untrustedCertificate: .untrustedCertificate
+        case .wrongScheme: .wrongScheme
         default: .remoteUnavailable
         }
     }

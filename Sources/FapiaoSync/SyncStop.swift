@@ -11,7 +11,7 @@ public struct SyncStop: Hashable, Sendable, CustomStringConvertible {
     public struct Kind: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String, Hashable, Sendable {
             case remoteUnavailable, authenticationRefused, forbidden, protocolViolation, interrupted, leaseLost
-            case chainBreak
+            case chainBreak, untrustedCertificate, wrongScheme
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -31,6 +31,10 @@ public struct SyncStop: Hashable, Sendable, CustomStringConvertible {
         /// The centre found that the branch's audit chain does not continue the one it holds,
         /// and refuses the branch's pushes until HQ acknowledges the break.
         public static let chainBreak = Kind(.chainBreak)
+        /// The remote's TLS certificate failed verification; nothing was sent.
+        public static let untrustedCertificate = Kind(.untrustedCertificate)
+        /// The remote's URL names the wrong scheme (`http://` to a TLS port, or the reverse).
+        public static let wrongScheme = Kind(.wrongScheme)
 
         public var description: String { value.rawValue }
     }
@@ -49,7 +53,8 @@ public struct SyncStop: Hashable, Sendable, CustomStringConvertible {
     /// run's own result stands.
     public var category: ErrorCategory? {
         switch kind {
-        case .authenticationRefused, .forbidden: .permission
+        case .authenticationRefused, .forbidden, .untrustedCertificate: .permission
+        case .wrongScheme: .usage
         case .protocolViolation: .protocolViolation
         case .leaseLost: .busy
         case .chainBreak: .chainBreak

@@ -11,17 +11,23 @@ import ServiceLifecycle
 import Synchronization
 import UnixSignals
 
-/// `fapiao-central serve`: the HTTP API over a central store.
+/// `fapiao-central serve`: the HTTP API over a central store, over TLS with `--tls-cert` and `--tls-key`.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the central HTTP API over a store until SIGTERM or SIGINT.",
         discussion: """
-            Prints `listening on http://HOST:PORT` on standard output once the socket is bound (with \
-            --listen HOST:0 the system picks a free port and the line names it). Logs go to standard \
+            Prints `listening on http://HOST:PORT` (`https://` with --tls-cert) on standard output once the \
+            socket is bound (with --listen HOST:0 the system picks a free port and the line names it). Logs go to standard \
             error: one line per push with the branch, the counts and the time taken; tokens never appear. \
             On SIGTERM or SIGINT the service stops accepting connections, finishes the requests in flight, \
             closes the store and exits 0. A missing store file is created (mode 0600). The tokens \
             file is re-read when it changes, so `fapiao-central token add` takes effect without a restart.
+
+            --tls-cert and --tls-key serve HTTPS: both PEM, the certificate file holding the server's own \
+            certificate first and then any intermediates, the key unencrypted and readable by the service's \
+            user. Both are checked before the socket is bound: a missing or unreadable file exits 66, a file \
+            that is not PEM or a key that does not match the certificate exits 64. Anything that listens \
+            beyond loopback should use them: the branches' tokens cross in every request.
 
             --fault injects failures into pushes, for tests and demos: comma-separated key=value pairs, \
             probabilities per push for refuse (close the connection unread), http500, http503 (with \
@@ -53,10 +59,12 @@ struct Serve: AsyncParsableCommand {
 
             Examples:
               fapiao-central serve --store sqlite:/srv/fapiao/central.sqlite --tokens /etc/fapiao/tokens
+              fapiao-central serve --store sqlite:/srv/fapiao/central.sqlite --tokens /etc/fapiao/tokens \\
+                  --listen 0.0.0.0:8443 --tls-cert /etc/fapiao/tls/cert.pem --tls-key /etc/fapiao/tls/key.pem
               PGPASSWORD=… fapiao-central serve --store 'postgres://fapiao@db.hq.example/fapiao?sslmode=require' \\
-                  --tokens /etc/fapiao/tokens --listen 0.0.0.0:8080
+                  --tokens /etc/fapiao/tokens --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem
               fapiao-central serve --store-file /etc/fapiao/store-url --tokens /etc/fapiao/tokens
-              FAPIAO_CENTRAL_TOKENS=/etc/fapiao/tokens fapiao-central serve --store sqlite:central.sqlite --listen 0.0.0.0:8080
+              FAPIAO_CENTRAL_TOKENS=/etc/fapiao/tokens fapiao-central serve --store sqlite:central.sqlite
               fapiao-central serve --store sqlite:demo.sqlite --tokens tokens --listen 127.0.0.1:0 \\
                   --fault drop-reply=0.3,http503=0.1,retry-after=2,seed=7
               fapiao-central serve --store sqlite:central.sqlite --tokens tokens \\
@@ -69,6 +77,19 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Where to listen: HOST:PORT; port 0 picks a free one.", valueName: "host:port"))
     var listen: String = "127.0.0.1:8080"
+
+    @Option(
+        help: ArgumentHelp(
+            "Serve HTTPS with this PEM certificate chain (the server's own certificate first); needs --tls-key.",
+            valueName: "file"
+        )
+    )
+    var tlsCert: String?
+
+    @Option(
+        help: ArgumentHelp("The PEM private key of --tls-cert's certificate, unencrypted.", valueName: "file")
+    )
+    var tlsKey: String?
 
     @Option(help: ArgumentHelp("Faults to inject into pushes (see above).", valueName: "spec"))
     var fault: String?
@@ -111,6 +132,13 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         _ = try address()
+        if (tlsCert == nil) != (tlsKey == nil) {
+            throw ValidationError(
+                tlsCert == nil
+                    ? "--tls-key needs --tls-cert: give the certificate chain the key belongs to."
+                    : "--tls-cert needs --tls-key: give the certificate's private key."
+            )
+        }
         _ = try policy()
         _ = try faultSettings()
         _ = try alertTargets()
@@ -129,6 +157,8 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let (host, port) = try address()
+            // Before the store is opened or the socket bound: a bad file changes nothing.
+            let tls = try tlsCert.map { try ServerTLS(certificateFile: $0, keyFile: tlsKey ?? "") }
             let faults = FaultPlan(try faultSettings())
             var logger = Logger(label: "fapiao-central")
             logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -140,6 +170,12 @@ struct Serve: AsyncParsableCommand {
             let store = try await storeOptions.open(create: true, policy: try policy(), logger: logger)
             let display = try storeOptions.location().display
             logger.info("store open", metadata: ["store": "\(display)", "kind": "\(store.kind)"])
+            if let tls, tls.notValidAfter < Date() {
+                logger.warning(
+                    "the TLS certificate has expired; branches will refuse it",
+                    metadata: ["notValidAfter": "\(tls.notValidAfter)"]
+                )
+            }
             let alerts =
                 try alertTargets().isEmpty
                 ? nil
@@ -167,7 +203,7 @@ struct Serve: AsyncParsableCommand {
                 console: hqConsole
             )
             let listening = Atomic(false)
-            let app = service.application(host: host, port: port) { address in
+            let app = try service.application(host: host, port: port, tls: tls) { address in
                 listening.store(true, ordering: .sequentiallyConsistent)
                 emit("listening on \(address.url)")
                 if let hqConsole {

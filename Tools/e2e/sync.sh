@@ -178,12 +178,15 @@ check "the next sync finishes the job" test "$(central_ops nj-xuanwu-07)" = 400
 
 # --- help -------------------------------------------------------------------------------------------
 for cmd in sync "quarantine list" "quarantine requeue" status; do
+    # The help is read whole first: grep -q leaving early would kill the writer (SIGPIPE, pipefail).
     # shellcheck disable=SC2086
-    "$fapiao" $cmd --help 2>&1 | grep -q "Examples:" && pass "--help of '$cmd' has examples" || fail "--help of '$cmd' has examples"
+    help=$("$fapiao" $cmd --help 2>&1)
+    grep -q "Examples:" <<<"$help" && pass "--help of '$cmd' has examples" || fail "--help of '$cmd' has examples"
 done
 for cmd in serve "token add"; do
     # shellcheck disable=SC2086
-    "$central_bin" $cmd --help 2>&1 | grep -q "Examples:" && pass "--help of 'fapiao-central $cmd' has examples" ||
+    help=$("$central_bin" $cmd --help 2>&1)
+    grep -q "Examples:" <<<"$help" && pass "--help of 'fapiao-central $cmd' has examples" ||
         fail "--help of 'fapiao-central $cmd' has examples"
 done
 

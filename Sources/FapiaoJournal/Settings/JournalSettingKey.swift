@@ -7,6 +7,8 @@ public enum JournalSettingKey: String, CaseIterable, Sendable {
     case remote
     /// The file holding the branch's token (mode 0600).
     case tokenFile = "remote.tokenFile"
+    /// The PEM file of the roots an `https://` remote's certificate must chain to (else the system's).
+    case caFile = "remote.caFile"
     /// The operator recorded as the actor of changes when `--as` is not given.
     case operatorName = "operator"
     /// How many days back an issue date may lie.
@@ -25,13 +27,14 @@ public enum JournalSettingKey: String, CaseIterable, Sendable {
     }
 
     /// Whether `config unset` may remove it (the others always have a value).
-    public var isOptional: Bool { [.remote, .tokenFile, .operatorName].contains(self) }
+    public var isOptional: Bool { [.remote, .tokenFile, .caFile, .operatorName].contains(self) }
 
     /// The setting's value in `settings`, as text (`nil` when it has none).
     public func value(in settings: JournalSettings) -> String? {
         switch self {
         case .remote: settings.remote
         case .tokenFile: settings.tokenFile
+        case .caFile: settings.caFile
         case .operatorName: settings.operatorName
         case .offlineWindowDays: String(settings.offlineWindowDays)
         case .noticeInterval: String(settings.noticeResendSeconds)
@@ -43,7 +46,7 @@ public enum JournalSettingKey: String, CaseIterable, Sendable {
     func problem(with value: String?) -> String? {
         guard let value else { return isOptional ? nil : "has a value always; set another instead" }
         switch self {
-        case .remote, .tokenFile:
+        case .remote, .tokenFile, .caFile:
             return value.isEmpty ? "must not be empty" : nil
         case .operatorName:
             let trimmed = value.trimmingCharacters(in: .whitespaces)

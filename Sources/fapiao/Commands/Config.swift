@@ -9,7 +9,7 @@ struct Config: ParsableCommand {
         abstract: "Show or change the journal's settings after init, each change audited.",
         discussion: """
             Keys: remote (http(s)://HOST:PORT, sqlite:PATH, postgres://USER@HOST/DB, exec:PROGRAM [ARGS]), \
-            remote.tokenFile (mode 0600), operator, offlineWindowDays (1–3650), notify.interval and \
+            remote.tokenFile (mode 0600), remote.caFile (the PEM roots an https:// remote must chain to), operator, offlineWindowDays (1–3650), notify.interval and \
             notify.outboxAge (durations such as 30m, 1h, 1d; `fapiao notify`), and the profile's branch \
             values (singleInvoiceLimit, offline.hours, offline.count, offline.positiveAmount, \
             offline.negativeAmount; these need --reason, as with `fapiao profile set`). The node id, \
@@ -166,6 +166,11 @@ struct ConfigSet: ParsableCommand {
                 )
             }
             return String(duration.components.seconds)
+        case .caFile:
+            guard FileManager.default.isReadableFile(atPath: value) else {
+                throw Config.refusal("remote.caFile \(value) cannot be read; give the PEM file of your centre's CA.")
+            }
+            return URL(fileURLWithPath: value).standardizedFileURL.path
         case .operatorName, .offlineWindowDays:
             return value
         }
@@ -186,7 +191,7 @@ struct ConfigSet: ParsableCommand {
 struct ConfigUnset: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unset",
-        abstract: "Remove an optional setting: remote, remote.tokenFile or operator (audited).",
+        abstract: "Remove an optional setting: remote, remote.tokenFile, remote.caFile or operator (audited).",
         discussion: """
             Examples:
               fapiao config unset remote.tokenFile --reason "the token comes from $FAPIAO_TOKEN now"

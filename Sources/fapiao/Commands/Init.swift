@@ -13,13 +13,17 @@ struct Init: ParsableCommand {
             Examples:
               fapiao init --node bj-chaoyang-01 --operator 王芳
               fapiao init --node sh-pudong-02 --journal /srv/fapiao/journal.sqlite --offline-window-days 30
-              fapiao init --node bj-chaoyang-01 --remote http://hq.example:8080 --token-file /etc/fapiao/token
+              fapiao init --node bj-chaoyang-01 --remote https://hq.example:8443 --token-file /etc/fapiao/token
+              fapiao init --node bj-chaoyang-01 --remote https://hq.example:8443 --token-file /etc/fapiao/token \\
+                  --ca-file /etc/fapiao/hq-ca.pem
               fapiao init --node bj-chaoyang-01 --remote 'postgres://bj01@db.hq.example/fapiao?sslmode=verify-full' \\
                   --token-file /etc/fapiao/pg-password
               fapiao init --node bj-chaoyang-01 --remote 'exec:/usr/local/bin/upload-invoices --profile prod'
 
             The token itself is never stored in the journal: sync reads $FAPIAO_TOKEN, else the \
-            token file (which must be mode 0600). A postgres:// remote writes straight into the \
+            token file (which must be mode 0600). An https:// remote's certificate is verified against the \
+            system's trust store, or against the PEM file given with --ca-file (HQ's private CA), which the \
+            journal remembers like the token file. A postgres:// remote writes straight into the \
             central PostgreSQL store (no service in between); its URL must carry no password: the \
             token is the database password ($FAPIAO_TOKEN, the token file, else $PGPASSWORD). An \
             exec: remote runs a site's own program speaking Schema/exec-protocol.md on its standard input \
@@ -67,6 +71,14 @@ struct Init: ParsableCommand {
     @Option(help: ArgumentHelp("File holding this branch's bearer token (mode 0600).", valueName: "path"))
     var tokenFile: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "PEM file of the CA an https:// remote's certificate must chain to, instead of the system's trust store.",
+            valueName: "path"
+        )
+    )
+    var caFile: String?
+
     @Option(help: ArgumentHelp("Output format.", valueName: "format"))
     var format: ReportFormat = .text
 
@@ -87,12 +99,20 @@ struct Init: ParsableCommand {
                 throw ValidationError("\(error)")
             }
         }
+        if caFile != nil {
+            guard let remote, remote.lowercased().hasPrefix("https://") else {
+                throw ValidationError(
+                    "--ca-file needs an https:// --remote: it says whom that remote's certificate must come from."
+                )
+            }
+        }
     }
 
     func run() throws {
         try reportingErrors {
             if let tokenFile { _ = try SecretFile.read(tokenFile, what: "Token file") }
             let absoluteTokenFile = tokenFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            _ = try RemoteConnection.trustedRoots(file: caFile)
             var settings = try JournalSettings(
                 node: node,
                 operatorName: operatorName,
@@ -101,6 +121,7 @@ struct Init: ParsableCommand {
                 offlineWindowDays: offlineWindowDays,
                 profile: try Profile.builtIn(profile)
             )
+            settings.caFile = caFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
             let clock = try AsOfClock.fromEnvironment()
             settings.simulatedClock = clock != nil
             let actor = actorOptions.actor ?? operatorName ?? ProcessInfoEnvironment.user

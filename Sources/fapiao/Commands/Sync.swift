@@ -31,16 +31,19 @@ struct Sync: AsyncParsableCommand {
             sends the branch's notices (`fapiao notify`).
 
             Exit codes: 0 done; 1 done, but invoices quarantined in this run or open conflicts need attention; \
+            64 the remote's URL names the wrong scheme (http:// to a TLS port or the reverse); \
             69 remote unreachable or unavailable (nothing lost, retry later); 75 another sync holds \
-            the lease; 76 the remote broke the protocol; 77 the token was refused or the token \
-            file is readable by others.
+            the lease; 76 the remote broke the protocol; 77 the token was refused, the token \
+            file is readable by others, or an https:// remote's certificate failed verification \
+            (untrusted issuer, another name, expired: give HQ's CA with --ca-file or fix the certificate).
 
             Examples:
               fapiao sync                          # once, with the remote given at init
               fapiao sync --watch --interval 30s   # keep syncing, for a systemd service
               fapiao sync --cron                   # from cron every minute: quiet while nothing changes
               fapiao sync --dry-run                # what each queued operation would do
-              FAPIAO_TOKEN=… fapiao sync --remote http://hq.example:8080 --batch 200
+              FAPIAO_TOKEN=… fapiao sync --remote https://hq.example:8443 --batch 200
+              fapiao sync --ca-file /etc/fapiao/hq-ca.pem   # trust HQ's private CA for this run
             """
     )
 
@@ -78,6 +81,13 @@ struct Sync: AsyncParsableCommand {
     var remote: String?
     @Option(help: ArgumentHelp("File holding the bearer token (mode 0600); $FAPIAO_TOKEN wins.", valueName: "path"))
     var tokenFile: String?
+    @Option(
+        help: ArgumentHelp(
+            "PEM file of the CA an https:// remote's certificate must chain to, overriding the journal's.",
+            valueName: "path"
+        )
+    )
+    var caFile: String?
     @Option(help: ArgumentHelp("Output format.", valueName: "format"))
     var format: ReportFormat = .text
 
@@ -105,6 +115,7 @@ struct Sync: AsyncParsableCommand {
             let adapter = try await RemoteConnection.open(
                 url: remote,
                 tokenFile: tokenFile,
+                caFile: caFile,
                 journal: journal,
                 timeout: timeout.flatMap(SyncCommandSupport.parseDuration)
             )
@@ -174,7 +185,11 @@ struct Sync: AsyncParsableCommand {
             await BranchNotifier.run(journal: journal, events: events)
             if !watch || signals.received { break }
             if let kind = summary.stop?.kind,
-                [.authenticationRefused, .forbidden, .protocolViolation, .chainBreak].contains(kind)
+                [
+                    .authenticationRefused, .forbidden, .protocolViolation, .chainBreak, .untrustedCertificate,
+                    .wrongScheme,
+                ]
+                .contains(kind)
             {
                 break
             }

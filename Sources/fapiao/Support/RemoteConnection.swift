@@ -24,9 +24,13 @@ enum RemoteConnection {
     /// password from `$FAPIAO_TOKEN`, the token file or `$PGPASSWORD` (never from the URL,
     /// which is kept in the journal and shown in `ps`); `exec:PROGRAM ARGS` runs a program
     /// speaking Schema/exec-protocol.md, handing it the token in `$FAPIAO_TOKEN`.
+    ///
+    /// An `https://` remote's certificate is verified against the system's trust store, or
+    /// against `caFile` (else the journal's `remote.caFile`) when one is given.
     static func open(
         url: String?,
         tokenFile: String?,
+        caFile: String? = nil,
         journal: Journal,
         timeout: Duration? = nil
     ) async throws
@@ -40,8 +44,18 @@ enum RemoteConnection {
             )
         }
         let tokenFile = tokenFile ?? journal.settings.tokenFile
-        switch try RemoteLocation(url) {
+        let location = try RemoteLocation(url)
+        if caFile != nil {
+            guard case .http = location else {
+                throw RemoteSetupError(
+                    message: "--ca-file is for an https:// remote only; \(url.prefix(60)) is not one.",
+                    category: .usage
+                )
+            }
+        }
+        switch location {
         case .http(let base):
+            let trustedRoots = try trustedRoots(file: caFile ?? journal.settings.caFile)
             let token = try readToken(file: tokenFile)
             var timeouts = HTTPRemote.Timeouts()
             if let timeout {
@@ -50,7 +64,12 @@ enum RemoteConnection {
                 timeouts.request = timeout
             }
             do {
-                return try HTTPRemote(baseURL: base.absoluteString, token: token, timeouts: timeouts)
+                return try HTTPRemote(
+                    baseURL: base.absoluteString,
+                    token: token,
+                    timeouts: timeouts,
+                    trustedRoots: trustedRoots
+                )
             } catch {
                 throw RemoteSetupError(message: error.message, category: .usage)
             }
@@ -123,6 +142,16 @@ enum RemoteConnection {
         } catch {
             await remote.shutdown()
             throw error
+        }
+    }
+
+    /// The roots an `https://` remote must chain to: the CA file's, else the system's.
+    static func trustedRoots(file: String?) throws -> TrustedRoots {
+        guard let file else { return .system }
+        do {
+            return try TrustedRoots(pemFile: file)
+        } catch {
+            throw RemoteSetupError(message: error.message, category: error.category)
         }
     }
 
