@@ -26,6 +26,9 @@ public enum ExitCodes {
     /// The branch's audit chain does not continue the copy anchored at the centre (a journal
     /// rewritten, truncated or replaced); pushes are refused until HQ acknowledges it.
     public static let chainBreak: Int32 = 79
+    /// Stopped by the person at the terminal before anything was written: Ctrl-C (128 + SIGINT,
+    /// as a shell reports it), Ctrl-D, or no to "Write this invoice?".
+    public static let cancelled: Int32 = 130
 
     /// Every category with its code and what the README says of it, in code order.
     public static let table: [(category: ErrorCategory, code: Int32, meaning: String)] = [
@@ -42,6 +45,7 @@ public enum ExitCodes {
         (.permission, permission, "credentials refused, or a secret file readable by others"),
         (.foreignFile, foreignFile, "not a Fapiao file, or one from a newer version"),
         (.chainBreak, chainBreak, "chain break: the audit chain does not continue the one anchored at the centre"),
+        (.cancelled, cancelled, "cancelled at the terminal (Ctrl-C, Ctrl-D, or no at the end); nothing was written"),
     ]
 
     /// The exit code for a failure of `category`.

@@ -6,7 +6,7 @@
 public struct ErrorCategory: Hashable, Sendable, CustomStringConvertible {
     private enum Value: String, Hashable, Sendable {
         case usage, invalidData, notFound, unavailable, damaged, alreadyExists, ioError, busy
-        case protocolViolation, permission, foreignFile, internalFailure, chainBreak
+        case protocolViolation, permission, foreignFile, internalFailure, chainBreak, cancelled
     }
     private let value: Value
     private init(_ value: Value) { self.value = value }
@@ -36,6 +36,9 @@ public struct ErrorCategory: Hashable, Sendable, CustomStringConvertible {
     /// A branch's audit chain does not continue the one anchored at the centre; its pushes are
     /// refused until HQ acknowledges the break.
     public static let chainBreak = ErrorCategory(.chainBreak)
+    /// The person at the terminal stopped before the end (Ctrl-C, Ctrl-D, or no to the last
+    /// question); nothing was written.
+    public static let cancelled = ErrorCategory(.cancelled)
     /// A failure the program did not foresee: a defect to report.
     public static let internalFailure = ErrorCategory(.internalFailure)
 

@@ -15,10 +15,7 @@ extension Checker {
             )
             let description = line.text("\(prefix).description", required: true)
             let quantity = line.optional("\(prefix).quantity")
-            let quantityValue = quantity.flatMap { line.decimal("\(prefix).quantity", $0) }
-            if quantityValue == 0 {
-                line.fail("\(prefix).quantity", "positive", "must be greater than zero, not \(quantity ?? "")")
-            }
+            let quantityValue = line.quantity("\(prefix).quantity")
             let unitPrice = line.optional("\(prefix).unitPrice")
             let unitPriceValue = unitPrice.flatMap { line.decimal("\(prefix).unitPrice", $0) }
             let net = line.money("\(prefix).net", currency: currency, negative: negative)
@@ -61,6 +58,16 @@ extension Checker {
         return ok ? lines : nil
     }
 
+    /// A line's quantity, if given, in millionths: a decimal greater than zero.
+    mutating func quantity(_ field: String) -> Int64? {
+        guard let text = optional(field), let value = decimal(field, text) else { return nil }
+        if value == 0 {
+            fail(field, "positive", "must be greater than zero, not \(text)")
+            return nil
+        }
+        return value
+    }
+
     /// A line's quantity or unit price, in millionths; `nil` (and an issue) when it is not a decimal.
     mutating func decimal(_ field: String, _ text: String) -> Int64? {
         do {
@@ -75,11 +82,16 @@ extension Checker {
         }
     }
 
+    /// Quantity × unit price (both in millionths) in fen, rounded half-up.
+    static func lineNet(quantity: Int64, unitPrice: Int64) -> Int128 {
+        // Both in millionths: the product is in 10^-12 yuan, 10^10 of which make a fen.
+        (Int128(quantity) * Int128(unitPrice) + 5_000_000_000) / 10_000_000_000
+    }
+
     /// 金额 = 数量 × 单价: a line's net is its quantity times its unit price rounded half-up to the
     /// fen, within the line tolerance (on a red invoice the net is negative and the two positive).
     mutating func lineAmount(_ prefix: String, _ quantity: Int64, _ unitPrice: Int64, net: Money, tolerance: Int64) {
-        // Both in millionths: the product is in 10^-12 yuan, 10^10 of which make a fen.
-        let expected = (Int128(quantity) * Int128(unitPrice) + 5_000_000_000) / 10_000_000_000
+        let expected = Self.lineNet(quantity: quantity, unitPrice: unitPrice)
         let off = (expected - Int128(net.minorUnits.magnitude)).magnitude
         if off <= UInt128(tolerance.magnitude) { return }
         let expectedText = expected <= Int128(Int64.max) ? DecimalText.format(Int64(expected), scale: 2) : "too large"

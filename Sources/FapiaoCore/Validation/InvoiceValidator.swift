@@ -47,18 +47,7 @@ public enum InvoiceValidator {
             kind = .normal
         }
 
-        let typeText = check.required("type")
-        let type = typeText.flatMap(InvoiceType.init(rawValue:))
-        if let typeText, type == nil {
-            check.fail("type", "oneOf", "must be one of \(InvoiceType.listText), not \(typeText.quotedExcerpt)")
-        } else if let type, !policy.allowedTypes.contains(type) {
-            check.fail(
-                "type",
-                "profile",
-                "must be a type the \(policy.profileName) profile allows ("
-                    + policy.allowedTypes.map(\.rawValue).joined(separator: ", ") + "), not \(type.rawValue)"
-            )
-        }
+        let type = check.invoiceType(policy: policy)
 
         let code = check.optional("code")
         let number = check.required("number")
@@ -85,26 +74,9 @@ public enum InvoiceValidator {
 
         let issueDate = check.date(policy: policy, today: CalendarDate(at: context.capturedAt, in: policy.timeZone))
         let sellerName = check.text("seller.name", required: true)
-        let sellerTaxID = check.taxID(
-            "seller.taxID",
-            scheme: policy.taxIDScheme,
-            allowResidentID: false,
-            override: context.acceptBadCheckCharacters
-        )
+        let sellerTaxID = check.sellerTaxID(policy: policy, override: context.acceptBadCheckCharacters)
         let buyerName = check.text("buyer.name", required: true)
-        // Only special VAT invoices must name the buyer by tax ID; an individual buying on an
-        // ordinary invoice gives a name only (stored as an empty tax ID).
-        let buyerTaxIDRequired = type.map { policy.buyerTaxIDRequired.contains($0) } ?? true
-        let buyerTaxID =
-            !buyerTaxIDRequired && check.optional("buyer.taxID") == nil
-            ? ""
-            : check.taxID(
-                "buyer.taxID",
-                scheme: policy.taxIDScheme,
-                allowResidentID: true,
-                override: context.acceptBadCheckCharacters,
-                requiredFor: buyerTaxIDRequired ? type : nil
-            )
+        let buyerTaxID = check.buyerTaxID(type: type, policy: policy, override: context.acceptBadCheckCharacters)
 
         let currency = check.optional("currency") ?? policy.currency
         if !Money.isCurrencyCode(currency) {
@@ -144,10 +116,7 @@ public enum InvoiceValidator {
             check.totals(net: net, tax: tax, rate: taxRate, lines: lines, policy: policy)
         }
 
-        let checkCode = check.optional("checkCode")
-        if let checkCode, !check.isDigits(checkCode, counts: [20]) {
-            check.fail("checkCode", "format", "must be 20 digits")
-        }
+        let checkCode = check.checkCode()
         let note = check.text("note", required: false)
         let operatorName = check.text("operator", required: false) ?? context.operatorName
 

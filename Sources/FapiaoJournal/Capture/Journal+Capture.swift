@@ -19,13 +19,7 @@ extension Journal {
         // opens it (see ``Journal``), and always inside the write transaction, in case another
         // process got there first.
         if !isWriterOpen {
-            try read { db in
-                if let failure = try uniquenessFailure(db, validated.invoice) { throw failure }
-                if let failure = try redFailure(db, validated.invoice) { throw failure }
-                if let failure = try seriesFailure(db, validated.invoice, options: options) { throw failure }
-                var ledger = try OfflineLedger(db: db, profile: settings.profile)
-                _ = try ledger.admit(validated.invoice, at: environment.now())
-            }
+            try read { db in try admissionCheck(db, validated, options: options) }
         }
         return try write(.capture) { db in
             if let failure = try uniquenessFailure(db, validated.invoice) { throw failure }
@@ -35,6 +29,28 @@ extension Journal {
             var ledger = try OfflineLedger(db: db, profile: settings.profile)
             return try insert(db, validated, options: options, audit: &audit, ledger: &ledger)
         }
+    }
+
+    /// Checks `input` as ``capture(_:options:)`` would, every rule and the journal's own
+    /// (a unique number, the red invoice's original, the number series, the offline limits),
+    /// and writes nothing: what a clerk is shown before confirming a capture.
+    ///
+    /// - Returns: the invoice as it would be captured (its id and capture instant are minted
+    ///   again when it is captured).
+    /// - Throws: ``ValidationFailure`` naming each rule broken, ``JournalError`` when reading fails.
+    public func check(_ input: InvoiceInput, options: CaptureOptions) throws -> ValidatedInvoice {
+        let validated = try validate(input, options: options)
+        try read { db in try admissionCheck(db, validated, options: options) }
+        return validated
+    }
+
+    /// The journal's rules for a new capture, on a read: the number, the original, the series, the limits.
+    private func admissionCheck(_ db: Database, _ validated: ValidatedInvoice, options: CaptureOptions) throws {
+        if let failure = try uniquenessFailure(db, validated.invoice) { throw failure }
+        if let failure = try redFailure(db, validated.invoice) { throw failure }
+        if let failure = try seriesFailure(db, validated.invoice, options: options) { throw failure }
+        var ledger = try OfflineLedger(db: db, profile: settings.profile)
+        _ = try ledger.admit(validated.invoice, at: environment.now())
     }
 
     /// Validates `input` as a new capture at the current instant, without writing anything.

@@ -120,7 +120,12 @@ struct Enqueue: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Capture one invoice into the journal and queue it for the central system.",
         discussion: """
-            Give the invoice as flags or as JSON (DESIGN §3 wire form: amounts as decimal strings). \
+            Give the invoice as flags or as JSON (DESIGN §3 wire form: amounts as decimal strings), \
+            or run `fapiao enqueue` alone on a terminal to be asked for it field by field: each answer \
+            is checked by the same rules as it is typed, defaults are offered (today's date, the tax \
+            and gross the rate gives), the whole invoice is shown and written only when you answer y. \
+            Questions are in Chinese with --lang zh or a zh locale ($LC_ALL, $LC_MESSAGES, $LANG). \
+            Ctrl-C, Ctrl-D or n at the end write nothing (exit 130). \
             Every rule the invoice breaks is reported at once, and nothing is written. When the id is \
             printed, the invoice is on disk and survives a crash or power loss, with the upload \
             deadline its profile sets. Full-width digits and letters (what a Chinese input method \
@@ -135,6 +140,8 @@ struct Enqueue: ParsableCommand {
                 --buyer-name 北京客户有限公司 --buyer-tax-id 91110000802100433B \\
                 --net 520.75 --tax-rate 0.06 --tax 31.25 --gross 552.00
               fapiao enqueue --json invoice.json
+              fapiao enqueue                      # on a terminal: asks field by field
+              fapiao enqueue --lang zh            # the questions in Chinese
               cat invoice.json | fapiao enqueue --json - --format json
             """
     )
@@ -147,24 +154,37 @@ struct Enqueue: ParsableCommand {
     @OptionGroup var overrides: OverrideOptions
     @Option(help: ArgumentHelp("Output format.", valueName: "format"))
     var format: ReportFormat = .text
+    @Flag(help: "Ask for the invoice field by field even when standard input or output is not a terminal.")
+    var interactive = false
+    @Option(
+        help: ArgumentHelp(
+            "Language of the questions, en or zh (default: zh when $LC_ALL, $LC_MESSAGES or $LANG starts with zh).",
+            valueName: "lang"
+        )
+    )
+    var lang: InterviewLanguage?
 
     func validate() throws {
         if json != nil, !fields.fields.isEmpty {
             throw ValidationError("Give the invoice either as --json or as field flags, not both.")
+        }
+        if interactive, json != nil || !fields.fields.isEmpty {
+            throw ValidationError("--interactive asks for every field; give it without --json or field flags.")
         }
     }
 
     func run() throws {
         // Checked here, not in validate(): the parser names an unknown option only after validate()
         // passes, and "give the invoice" would hide the misspelt flag that was the only one given.
-        if json == nil, fields.fields.isEmpty {
+        let asks = asksFieldByField
+        if json == nil, fields.fields.isEmpty, !asks {
             throw ValidationError(
-                "Give the invoice as --json FILE (or - for standard input) or as field flags; see --help."
+                "Give the invoice as --json FILE (or - for standard input) or as field flags, or run "
+                    + "fapiao enqueue on a terminal to be asked for each field; see --help."
             )
         }
         try reportingErrors {
             let journal = try journalOptions.open()
-            let input = try json.map(readInvoiceJSON) ?? InvoiceInput(fields: fields.fields)
             let options = CaptureOptions(
                 actor: actorOptions.actor(for: journal),
                 source: json == nil ? "cli" : "json",
@@ -172,6 +192,10 @@ struct Enqueue: ParsableCommand {
                 acceptOutsideSeries: overrides.outsideSeries,
                 overrideReason: overrides.overrideReason
             )
+            let input =
+                try asks
+                ? askForInvoice(journal, options: options)
+                : json.map(readInvoiceJSON) ?? InvoiceInput(fields: fields.fields)
             let receipt = try journal.capture(input, options: options)
             let deadline = try journal.uploadDeadline(of: receipt.invoice)
             switch format {

@@ -40,6 +40,26 @@ enum InvoicePresentation {
         var rows: [(String, String)] = [
             ("id", invoice.id.uuidString),
             ("state", record.stateText + (record.stateReason.map { ": \($0)" } ?? "")),
+        ]
+        rows += fieldRows(invoice)
+        rows += [
+            ("capturedAt", invoice.capturedAt.description),
+            ("branch", invoice.branch),
+            ("clock", record.clock.description),
+        ]
+        if let void = invoice.void { rows.append(("voided", "\(void.at) by \(void.by): \(void.reason)")) }
+        return listing(rows, lines: invoice.lines)
+    }
+
+    /// An invoice not captured yet, as `show` will list it: its fields and lines, without the
+    /// id, state and clock a capture gives it.
+    static func summary(_ invoice: Invoice) -> String {
+        listing(fieldRows(invoice), lines: invoice.lines)
+    }
+
+    /// The invoice's own fields, as `show` lists them.
+    private static func fieldRows(_ invoice: Invoice) -> [(String, String)] {
+        var rows: [(String, String)] = [
             ("kind", invoice.kind.rawValue),
             ("type", invoice.type.rawValue),
         ]
@@ -58,20 +78,19 @@ enum InvoicePresentation {
         if let checkCode = invoice.checkCode { rows.append(("checkCode", checkCode)) }
         if let note = invoice.note { rows.append(("note", note)) }
         if let operatorName = invoice.operatorName { rows.append(("operator", operatorName)) }
-        rows += [
-            ("capturedAt", invoice.capturedAt.description),
-            ("branch", invoice.branch),
-            ("clock", record.clock.description),
-        ]
-        if let void = invoice.void { rows.append(("voided", "\(void.at) by \(void.by): \(void.reason)")) }
+        return rows
+    }
+
+    /// Rows as `name  value`, then the lines as a table.
+    private static func listing(_ rows: [(String, String)], lines: [InvoiceLine]) -> String {
         var text = rows.map { "\($0.0.padding(toLength: 11, withPad: " ", startingAt: 0)) \($0.1)" }.joined(
             separator: "\n"
         )
-        if !invoice.lines.isEmpty {
+        if !lines.isEmpty {
             text += "\nlines:\n"
             text += table(
                 ["#", "DESCRIPTION", "QTY", "UNIT PRICE", "NET", "RATE", "TAX"],
-                invoice.lines.enumerated().map { index, line in
+                lines.enumerated().map { index, line in
                     [
                         String(index + 1), line.description, line.quantity ?? "", line.unitPrice ?? "",
                         line.net.decimalText, line.taxRate.percentText, line.tax.decimalText,
