@@ -46,6 +46,7 @@ public struct BranchNotice: Hashable, Sendable {
     ///   - branch: the branch's node id.
     ///   - at: when it is sent.
     ///   - times: how many times this reason has been sent, this one included.
+    /// - Returns: the document.
     public func document(branch: String, at: UTCTimestamp, times: Int) -> CanonicalJSON {
         .object([
             "fapiao": .string("notice"),

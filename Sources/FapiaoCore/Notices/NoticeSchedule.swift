@@ -1,9 +1,9 @@
-/// The one rule for when a branch's notice is sent (DESIGN §7's "each event once, never a storm",
-/// at the branch): a reason is sent when it first appears, again only once `resendAfter` has
-/// passed since it was last sent while it lasts, and forgotten when it goes (so it is new again
-/// if it comes back). An event is sent when it happens.
+/// The one rule for when a branch's notice is sent: DESIGN §7's "each event once, never a storm".
 ///
-/// Pure, so `sync --watch`, `status --check` from cron and the tests all decide alike.
+/// A reason is sent when it first appears, again only once `resendAfter` has passed since it was
+/// last sent while it lasts, and forgotten when it goes (so it is new again if it comes back). An
+/// event is sent when it happens. Pure, so `sync --watch`, `status --check` from cron and the
+/// tests all decide alike.
 public enum NoticeSchedule {
     /// A notice to send now, with the record it leaves once sent.
     public struct Due: Hashable, Sendable {
@@ -24,6 +24,7 @@ public enum NoticeSchedule {
     ///   - sent: what was sent before, by key.
     ///   - now: the branch's clock.
     ///   - resendAfter: milliseconds a lasting reason stays quiet after it was sent.
+    /// - Returns: what to send now and which records to forget.
     public static func decide(
         present: [BranchNotice],
         sent: [String: NoticeRecord],

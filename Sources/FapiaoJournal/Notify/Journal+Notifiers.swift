@@ -10,6 +10,7 @@ extension Journal {
     ///   - target: `exec:PROGRAM [ARGS]` or an `http(s)://` URL, already checked by the caller.
     ///   - mailTo: the address for a sendmail-compatible program, if the notices go as mail.
     ///   - actor: who adds it.
+    /// - Returns: the notifier as recorded.
     /// - Throws: ``JournalError`` `.invalidSetting` for a bad name, `.alreadyExists` for a taken one.
     @discardableResult
     public func addNotifier(name: String, target: String, mailTo: String?, actor: String) throws -> NotifierRecord {

@@ -1,7 +1,9 @@
 import Foundation
 
-/// The settings `fapiao config set` changes after `init`, each change audited. The node id, the
-/// profile and the clock are fixed at `init`: the audit chain and every invoice's rules rest on them.
+/// The settings `fapiao config set` changes after `init`, each change audited.
+///
+/// The node id, the profile and the clock are fixed at `init`: the audit chain and every
+/// invoice's rules rest on them.
 public enum JournalSettingKey: String, CaseIterable, Sendable {
     /// The remote sync talks to (`http(s)://…`, `sqlite:PATH`, `postgres://…`, `exec:…`).
     case remote

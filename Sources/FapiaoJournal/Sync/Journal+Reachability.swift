@@ -27,6 +27,8 @@ extension Journal {
     ///
     /// - Parameter stop: the run's ``SyncStop`` kind name, or `nil` when it finished;
     ///   `remoteUnavailable` marks the remote down (from now, unless it was already).
+    /// - Returns: what the run changed.
+    /// - Throws: ``JournalError`` when the journal cannot be written.
     public func recordSyncTransition(stop: String?) throws -> SyncTransition {
         let now = environment.now()
         return try write(.syncRun) { db in
