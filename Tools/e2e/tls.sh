@@ -195,6 +195,13 @@ code=$?
 check "init --ca-file with an http:// remote exits 64" \
     bash -c "test $code = 64 && grep -qF -- '--ca-file needs an https:// --remote' '$work/err'"
 
+# --- a token never goes over plain http:// to another machine ---------------------------------------
+"$fapiao" init --node bj-y --journal "$work/y.sqlite" >/dev/null
+FAPIAO_TOKEN=secret "$fapiao" sync --remote http://hq.example:8080 --journal "$work/y.sqlite" >/dev/null 2>"$work/err"
+code=$?
+check "a token over plain http:// to another host is refused before connecting (exit 64)" \
+    bash -c "test $code = 64 && grep -qF 'would cross the network in clear' '$work/err'"
+
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

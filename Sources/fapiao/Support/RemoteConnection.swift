@@ -57,6 +57,13 @@ enum RemoteConnection {
         case .http(let base):
             let trustedRoots = try trustedRoots(file: caFile ?? journal.settings.caFile)
             let token = try readToken(file: tokenFile)
+            if token != nil, base.scheme == "http", !RemoteLocation.isLoopback(host: base.host ?? "") {
+                throw RemoteSetupError(
+                    message: "The token would cross the network in clear to \(base.absoluteString): use https:// "
+                        + "(fapiao-central serve --tls-cert/--tls-key); plain http:// is for a centre on this machine only.",
+                    category: .usage
+                )
+            }
             var timeouts = HTTPRemote.Timeouts()
             if let timeout {
                 timeouts.connect = timeout
