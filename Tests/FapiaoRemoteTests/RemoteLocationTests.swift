@@ -63,7 +63,9 @@ import Testing
         for host in ["localhost", "LOCALHOST", "127.0.0.1", "127.1.2.3", "::1", "[::1]", "hq.localhost"] {
             #expect(RemoteLocation.isLoopback(host: host), "\(host)")
         }
-        for host in ["hq.example", "10.0.0.1", "127.0.0.1.example", "128.0.0.1", "0.0.0.0", "127.0.0.256", "127.00.0.1", ""] {
+        for host in [
+            "hq.example", "10.0.0.1", "127.0.0.1.example", "128.0.0.1", "0.0.0.0", "127.0.0.256", "127.00.0.1", "",
+        ] {
             #expect(!RemoteLocation.isLoopback(host: host), "\(host)")
         }
     }
