@@ -78,6 +78,7 @@ let package = Package(
             name: "FapiaoSQLiteFiles",
             dependencies: [
                 "FapiaoCore",
+                "FapiaoFailpoints",
                 "Schema",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

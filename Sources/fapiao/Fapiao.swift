@@ -25,7 +25,8 @@ struct Fapiao: AsyncParsableCommand {
             Init.self, Enqueue.self, Import.self, List.self, Show.self, Amend.self, VoidInvoice.self, Red.self,
             Sync.self,
             Status.self, Quarantine.self, Conflicts.self, Reconcile.self, Audit.self, OutageCommand.self,
-            PeriodCommand.self, ProfileCommand.self, SeriesCommand.self, NumbersCommand.self, Demo.self,
+            PeriodCommand.self, ProfileCommand.self, SeriesCommand.self, NumbersCommand.self, Backup.self, Restore.self,
+            Demo.self,
         ]
     )
 
