@@ -38,7 +38,10 @@ extension SQLiteCentralStore {
         progress: (SQLiteBackup.Progress) -> Void = { _ in }
     ) throws -> CentralBackupReceipt {
         guard case .store = try CentralStoreFile.inspect(path: path, schemaVersion: schemaVersion) else {
-            throw CentralStoreError(.notFound, "No central store at \(path); name the store's file with --store sqlite:PATH.")
+            throw CentralStoreError(
+                .notFound,
+                "No central store at \(path); name the store's file with --store sqlite:PATH."
+            )
         }
         let directory = URL(fileURLWithPath: destination).deletingLastPathComponent().path
         try SQLiteBackup.makeDirectory(directory)
@@ -49,7 +52,8 @@ extension SQLiteCentralStore {
         SQLiteBackup.remove(temporary)
         do {
             try SQLiteBackup.copy(from: path, to: temporary, progress: progress)
-            if let finding = try SQLiteFileCheck.finding(path: temporary, depth: .thorough, migrations: Schema.central) {
+            if let finding = try SQLiteFileCheck.finding(path: temporary, depth: .thorough, migrations: Schema.central)
+            {
                 throw SQLiteBackupError(
                     .damaged,
                     "The copy of \(path) fails its check (\(finding)); no backup was written. The store may be damaged."

@@ -166,7 +166,8 @@ public final class Journal: Sendable {
         if let finding {
             throw JournalError(
                 code: .damaged,
-                message: "The journal \(path) is damaged (\(finding)); it was left as it is: restore it with `fapiao restore BACKUP`."
+                message:
+                    "The journal \(path) is damaged (\(finding)); it was left as it is: restore it with `fapiao restore BACKUP`."
             )
         }
     }
@@ -300,7 +301,8 @@ public final class Journal: Sendable {
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:
             return JournalError(
                 code: .damaged,
-                message: "The journal \(path) is damaged; it was left as it is: restore it with `fapiao restore BACKUP`.",
+                message:
+                    "The journal \(path) is damaged; it was left as it is: restore it with `fapiao restore BACKUP`.",
                 cause: error
             )
         case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:

@@ -162,7 +162,10 @@ public enum SQLiteBackup {
 
     /// The error for a path where a file already is.
     public static func alreadyExists(_ path: String) -> SQLiteBackupError {
-        SQLiteBackupError(.alreadyExists, "A file already exists at \(path); a backup never overwrites one, choose another path.")
+        SQLiteBackupError(
+            .alreadyExists,
+            "A file already exists at \(path); a backup never overwrites one, choose another path."
+        )
     }
 
     /// Creates `directory` with mode 0700 (whatever the umask) when it is missing.
@@ -170,7 +173,10 @@ public enum SQLiteBackup {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else {
-                throw SQLiteBackupError(.usage, "\(directory) is not a directory; name a directory or a new file for the backup.")
+                throw SQLiteBackupError(
+                    .usage,
+                    "\(directory) is not a directory; name a directory or a new file for the backup."
+                )
             }
             return
         }

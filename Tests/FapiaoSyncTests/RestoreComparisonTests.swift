@@ -29,7 +29,11 @@ import Testing
     @Test func aBackupWithAnotherEntryAtTheAnchoredHeadDiverges() {
         let anchored = AnchorState(head: ChainPosition(sequence: 5, hash: hash5))
         let head = ChainPosition(sequence: 7, hash: String(repeating: "7", count: 64))
-        let chain = RestoreComparison.chain(anchored: anchored, head: head, hashAtAnchor: String(repeating: "a", count: 64))
+        let chain = RestoreComparison.chain(
+            anchored: anchored,
+            head: head,
+            hashAtAnchor: String(repeating: "a", count: 64)
+        )
         #expect(chain == .diverges(anchored: 5))
     }
 
@@ -41,7 +45,11 @@ import Testing
             reason: "the branch's chain is shorter"
         )
         let anchored = AnchorState(head: ChainPosition(sequence: 5, hash: hash5), unacknowledgedBreak: found)
-        let chain = RestoreComparison.chain(anchored: anchored, head: ChainPosition(sequence: 9, hash: hash5), hashAtAnchor: hash5)
+        let chain = RestoreComparison.chain(
+            anchored: anchored,
+            head: ChainPosition(sequence: 9, hash: hash5),
+            hashAtAnchor: hash5
+        )
         #expect(chain == .brokenAtCentre(found))
     }
 }

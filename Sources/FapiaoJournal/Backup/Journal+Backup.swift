@@ -111,7 +111,14 @@ extension Journal {
     /// - Returns: what it holds (its `path` is the temporary one), and the first problem found.
     static func checkedCopy(_ temporary: String) throws -> (receipt: JournalBackupReceipt, problem: String?) {
         guard let copy = try openUnlessDamaged(temporary) else {
-            let nothing = JournalBackupReceipt(path: temporary, node: "", bytes: 0, invoices: 0, auditEntries: 0, head: "")
+            let nothing = JournalBackupReceipt(
+                path: temporary,
+                node: "",
+                bytes: 0,
+                invoices: 0,
+                auditEntries: 0,
+                head: ""
+            )
             return (nothing, "it is damaged")
         }
         defer { try? copy.close() }

@@ -49,7 +49,13 @@ extension Journal {
             try copyAndCheck(backup, into: temporary)
         }
         try removingOnFailure(temporary) {
-            try prepareReplacement(of: path, node: restored.node, backup: backup, owner: owner, environment: environment)
+            try prepareReplacement(
+                of: path,
+                node: restored.node,
+                backup: backup,
+                owner: owner,
+                environment: environment
+            )
         }
         let aside = path + ".replaced-" + JournalBackupNaming.stamp(environment.now())
         let kept = try removingOnFailure(temporary) {
@@ -75,7 +81,10 @@ extension Journal {
             try copyForBackup(from: backup, to: temporary)
             let checked = try checkedCopy(temporary)
             if let problem = checked.problem {
-                throw SQLiteBackupError(.damaged, "The backup \(backup) fails its check (\(problem)); nothing was changed.")
+                throw SQLiteBackupError(
+                    .damaged,
+                    "The backup \(backup) fails its check (\(problem)); nothing was changed."
+                )
             }
             try useWriteAheadLog(temporary)
             return checked.receipt
@@ -186,7 +195,10 @@ extension Journal {
         let present = suffixes.filter { exists(path + $0) }
         guard !present.isEmpty else { return nil }
         for suffix in suffixes where exists(aside + suffix) {
-            throw SQLiteBackupError(.alreadyExists, "A file already exists at \(aside + suffix); try again in a second.")
+            throw SQLiteBackupError(
+                .alreadyExists,
+                "A file already exists at \(aside + suffix); try again in a second."
+            )
         }
         for suffix in present where rename(path + suffix, aside + suffix) != 0 {
             throw SQLiteBackupError(

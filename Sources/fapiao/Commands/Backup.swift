@@ -36,9 +36,16 @@ struct Backup: ParsableCommand {
     )
 
     @OptionGroup var journalOptions: JournalOptions
-    @Argument(help: ArgumentHelp("A file, or a directory for a timestamped file (default: backups/ beside the journal).", valueName: "path"))
+    @Argument(
+        help: ArgumentHelp(
+            "A file, or a directory for a timestamped file (default: backups/ beside the journal).",
+            valueName: "path"
+        )
+    )
     var path: String?
-    @Option(help: ArgumentHelp("Keep only the N newest backups of this journal in the backup's directory.", valueName: "n"))
+    @Option(
+        help: ArgumentHelp("Keep only the N newest backups of this journal in the backup's directory.", valueName: "n")
+    )
     var keep: Int?
     @Option(help: ArgumentHelp("Output format.", valueName: "format"))
     var format: ReportFormat = .text

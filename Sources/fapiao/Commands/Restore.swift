@@ -70,8 +70,10 @@ struct Restore: AsyncParsableCommand {
         if exitCode != 0 { throw ExitCode(exitCode) }
     }
 
-    /// The comparison with the centre, or `nil` when no remote is configured. The journal is
-    /// already restored, so a failure here leaves the comparison pending instead of failing.
+    /// The comparison with the centre, or `nil` when no remote is configured.
+    ///
+    /// The journal is already restored, so a failure here leaves the comparison pending
+    /// instead of failing the command.
     private func compare(_ journal: Journal) async throws -> RestoreComparison? {
         guard let url = remote ?? journal.settings.remote, !url.isEmpty else { return nil }
         let head = try journal.auditHead()
@@ -90,7 +92,8 @@ struct Restore: AsyncParsableCommand {
         } catch {
             var comparison = RestoreComparison(remote: url, head: head)
             let reason = (error as? any CategorizedError)?.description ?? String(describing: error)
-            comparison.pending = "the comparison with the centre did not complete (\(reason)); reconciliation is "
+            comparison.pending =
+                "the comparison with the centre did not complete (\(reason)); reconciliation is "
                 + "pending: run `fapiao reconcile` when the remote answers"
             return comparison
         }
@@ -126,12 +129,18 @@ struct Restore: AsyncParsableCommand {
                         + "(captured after it was taken; the centre keeps them):"
                 )
                 lines += missing.prefix(50).map { "  number \($0.number)  invoice \($0.invoiceID.uuidString)" }
-                if missing.count > 50 { lines.append("  … and \((missing.count - 50).grouped) more (--format json lists all)") }
+                if missing.count > 50 {
+                    lines.append("  … and \((missing.count - 50).grouped) more (--format json lists all)")
+                }
             }
             for kind in [ReconcileFinding.Kind.missingAtRemote, .olderAtRemote, .contentDiffers, .newerAtRemote] {
                 let found = report.findings.filter { $0.kind == kind }
-                guard !found.isEmpty, let heading = Reconcile.headings.first(where: { $0.0 == kind })?.1 else { continue }
-                lines.append("\(heading): \(found.count.grouped) — numbers \(found.prefix(20).map(\.number).joined(separator: ", "))")
+                guard !found.isEmpty, let heading = Reconcile.headings.first(where: { $0.0 == kind })?.1 else {
+                    continue
+                }
+                lines.append(
+                    "\(heading): \(found.count.grouped) — numbers \(found.prefix(20).map(\.number).joined(separator: ", "))"
+                )
             }
         }
         if let sentence = comparison.chainSentence(branch: receipt.node) { lines.append(sentence) }
@@ -160,7 +169,9 @@ struct Restore: AsyncParsableCommand {
             "chain": comparison.chainSentence(branch: receipt.node).map(CanonicalJSON.string) ?? .null,
             "pending": comparison.pending.map(CanonicalJSON.string) ?? .null,
             "missingHere": .array(
-                comparison.missingHere.map { .object(["number": .string($0.number), "invoiceID": .string($0.invoiceID.uuidString)]) }
+                comparison.missingHere.map {
+                    .object(["number": .string($0.number), "invoiceID": .string($0.invoiceID.uuidString)])
+                }
             ),
         ]
         centre["reconcile"] = comparison.reconcile.map(Reconcile.json) ?? .null

@@ -91,7 +91,11 @@ import Testing
 
     @Test func theDefaultDestinationIsATimestampedFileInBackupsBesideTheJournal() {
         let instant = UTCTimestamp(parsing: "2026-12-04T10:15:00.000Z")!
-        let path = JournalBackupNaming.destination(argument: nil, journalPath: "/srv/fapiao/journal.sqlite", at: instant)
+        let path = JournalBackupNaming.destination(
+            argument: nil,
+            journalPath: "/srv/fapiao/journal.sqlite",
+            at: instant
+        )
         #expect(path == "/srv/fapiao/backups/journal-2026-12-04T101500Z.sqlite")
         let file = JournalBackupNaming.destination(argument: "/tmp/x.sqlite", journalPath: "/srv/j.sqlite", at: instant)
         #expect(file == "/tmp/x.sqlite")
