@@ -79,6 +79,7 @@ let package = Package(
             name: "FapiaoSQLiteFiles",
             dependencies: [
                 "FapiaoCore",
+                "FapiaoFailpoints",
                 "Schema",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

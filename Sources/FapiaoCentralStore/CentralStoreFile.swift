@@ -52,7 +52,7 @@ enum CentralStoreFile {
                 throw CentralStoreError(
                     .damaged,
                     "The central store \(path) is damaged (the file is empty, yet its write-ahead log holds "
-                        + "\(wal.st_size) bytes); it was left as it is. Restore it from a backup."
+                        + "\(wal.st_size) bytes); it was left as it is: restore it from a `fapiao-central backup` copy."
                 )
             }
             return .absent
@@ -94,7 +94,7 @@ enum CentralStoreFile {
         if let problem = SQLiteHeader.problem(bytes) {
             throw CentralStoreError(
                 .damaged,
-                "The central store \(path) is damaged (\(problem)); it was left as it is. Restore it from a backup."
+                "The central store \(path) is damaged (\(problem)); it was left as it is: restore it from a `fapiao-central backup` copy."
             )
         }
         guard userVersion <= schemaVersion else {

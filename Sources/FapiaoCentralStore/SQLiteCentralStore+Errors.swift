@@ -23,7 +23,7 @@ extension SQLiteCentralStore {
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:
             return CentralStoreError(
                 .damaged,
-                "The central store \(path) is damaged; it was left as it is. Restore it from a backup."
+                "The central store \(path) is damaged; it was left as it is: restore it from a `fapiao-central backup` copy."
             )
         case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
             return CentralStoreError(

@@ -32,7 +32,7 @@ extension SQLiteCentralStore {
         ) {
             throw CentralStoreError(
                 .damaged,
-                "The central store \(path) is damaged (\(finding)); it was left as it is. Restore it from a backup."
+                "The central store \(path) is damaged (\(finding)); it was left as it is: restore it from a `fapiao-central backup` copy."
             )
         }
         guard expectingNode else { return }

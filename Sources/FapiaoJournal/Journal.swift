@@ -166,7 +166,8 @@ public final class Journal: Sendable {
         if let finding {
             throw JournalError(
                 code: .damaged,
-                message: "The journal \(path) is damaged (\(finding)); it was left as it is. Restore it from a backup."
+                message:
+                    "The journal \(path) is damaged (\(finding)); it was left as it is: restore it with `fapiao restore BACKUP`."
             )
         }
     }
@@ -209,6 +210,16 @@ public final class Journal: Sendable {
     /// `PRAGMA synchronous` on the writer connection: 2 (FULL) on every open journal.
     public func writerSynchronousMode() throws -> Int {
         try writerPool().barrierWriteWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// Folds the write-ahead log into the main file and empties it, so the file alone holds
+    /// the journal (before it is moved aside by `fapiao restore`).
+    func checkpointTruncating() throws {
+        do {
+            try writerPool().writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        } catch {
+            throw Self.mapped(error, path: path)
+        }
     }
 
     /// Whether the writer pool has been opened.
@@ -290,7 +301,8 @@ public final class Journal: Sendable {
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:
             return JournalError(
                 code: .damaged,
-                message: "The journal \(path) is damaged; it was left as it is. Restore it from a backup.",
+                message:
+                    "The journal \(path) is damaged; it was left as it is: restore it with `fapiao restore BACKUP`.",
                 cause: error
             )
         case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:

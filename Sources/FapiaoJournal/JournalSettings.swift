@@ -95,7 +95,10 @@ public struct JournalSettings: Hashable, Sendable {
 
     init(stored: [String: String]) throws(JournalError) {
         guard let node = stored["node"] else {
-            throw JournalError(code: .damaged, message: "The journal has no node id setting; restore it from a backup.")
+            throw JournalError(
+                code: .damaged,
+                message: "The journal has no node id setting; restore the journal with `fapiao restore BACKUP`."
+            )
         }
         var window = ValidationPolicy.standard.offlineWindowDays
         if let text = stored["policy.offlineWindowDays"], let value = Int(text) { window = value }

@@ -25,7 +25,7 @@ struct CentralCommand: AsyncParsableCommand {
             """,
         subcommands: [
             Serve.self, Token.self, AmendInvoice.self, VoidInvoice.self, Stats.self, Numbers.self, Branches.self,
-            CentralAudit.self,
+            CentralAudit.self, Backup.self,
         ]
     )
 

@@ -26,6 +26,7 @@ struct Fapiao: AsyncParsableCommand {
             Sync.self,
             Status.self, Quarantine.self, Conflicts.self, Reconcile.self, Audit.self, OutageCommand.self,
             PeriodCommand.self, ProfileCommand.self, SeriesCommand.self, NumbersCommand.self, Config.self, Notify.self,
+            Backup.self, Restore.self,
             Demo.self,
         ]
     )

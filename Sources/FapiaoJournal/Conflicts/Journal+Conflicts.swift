@@ -101,7 +101,8 @@ extension Journal {
         } catch {
             throw JournalError(
                 code: .damaged,
-                message: "Conflict \(id) in the journal cannot be read back; restore from a backup.",
+                message:
+                    "Conflict \(id) in the journal cannot be read back; restore the journal with `fapiao restore BACKUP`.",
                 cause: error
             )
         }

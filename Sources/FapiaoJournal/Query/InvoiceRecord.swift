@@ -27,7 +27,7 @@ public struct InvoiceRecord: Hashable, Sendable {
             throw JournalError(
                 code: .damaged,
                 message:
-                    "Invoice \(row["id"] as String? ?? "?") in the journal cannot be read back; restore from a backup.",
+                    "Invoice \(row["id"] as String? ?? "?") in the journal cannot be read back; restore the journal with `fapiao restore BACKUP`.",
                 cause: error
             )
         }

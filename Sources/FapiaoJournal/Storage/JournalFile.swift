@@ -62,7 +62,8 @@ enum JournalFile {
         if let problem = SQLiteHeader.problem(bytes) {
             throw JournalError(
                 code: .damaged,
-                message: "The journal \(path) is damaged (\(problem)); it was left as it is. Restore it from a backup."
+                message:
+                    "The journal \(path) is damaged (\(problem)); it was left as it is: restore it with `fapiao restore BACKUP`."
             )
         }
         guard header.userVersion <= schemaVersion else {

@@ -27,7 +27,7 @@ extension Journal {
             else {
                 throw JournalError(
                     code: .damaged,
-                    message: "The journal has no sync lease row; restore it from a backup."
+                    message: "The journal has no sync lease row; restore the journal with `fapiao restore BACKUP`."
                 )
             }
             if let holder: String = row["owner"], holder != owner,

@@ -115,7 +115,7 @@ extension Journal {
             throw JournalError(
                 code: .damaged,
                 message:
-                    "Operation \(id) in the journal does not match its hash; run `fapiao audit verify` and restore from a backup.",
+                    "Operation \(id) in the journal does not match its hash; run `fapiao audit verify` and restore the journal with `fapiao restore BACKUP`.",
                 cause: error
             )
         }

@@ -122,7 +122,9 @@ struct Audit: AsyncParsableCommand {
                 if let anchored { emit(anchored.line) }
             }
             if let problem = result.problem {
-                printError("Audit verification failed: \(problem); restore the journal from a backup and report it.")
+                printError(
+                    "Audit verification failed: \(problem); restore the journal with `fapiao restore BACKUP` and report it."
+                )
                 throw ExitCode(ExitStatus.damaged)
             }
             if let anchored, let problem = anchored.problem {
