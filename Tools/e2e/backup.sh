@@ -116,11 +116,25 @@ check "… and the chain-behind sentence" grep -q "The centre anchored this bran
 "$fapiao" sync --once --journal "$j" >/dev/null 2>&1; code=$?
 check "the next sync is refused as a chain break (exit 79)" test "$code" = 79
 
-# --- restore with the centre down ----------------------------------------------------------------
+# --- restore with the centre down, under a watching sync -----------------------------------------
 stop_central
-"$fapiao" restore "$work/during.sqlite" --journal "$j" >"$work/restore.txt" 2>&1; code=$?
-check "restore with the centre down still completes (exit 1)" test "$code" = 1
+# The centre is down, so the watcher's runs end quickly and it holds the lease only briefly.
+"$fapiao" sync --watch --interval 300ms --retries 1 --journal "$j" >/dev/null 2>"$work/watch.err" &
+watch_pid=$!
+restored=no
+for _ in $(seq 1 50); do # the restore waits for a moment between the watcher's runs
+    "$fapiao" restore "$work/during.sqlite" --journal "$j" >"$work/restore.txt" 2>&1
+    code=$?
+    [ "$code" = 75 ] || { restored=yes; break; }
+    sleep 0.1
+done
+check "restore with the centre down still completes (exit 1)" test "$restored" = yes -a "$code" = 1
 check "… and says reconciliation is pending and how to run it" grep -q "reconciliation is pending: run \`fapiao reconcile\`" "$work/restore.txt"
+for _ in $(seq 1 50); do kill -0 "$watch_pid" 2>/dev/null || break; sleep 0.1; done
+wait "$watch_pid" 2>/dev/null; code=$?
+watch_pid=""
+check "a watching sync notices the journal was replaced and stops (exit 75) to be started on the new one" \
+    bash -c "test $code = 75 && grep -q 'was replaced while sync --watch ran' '$work/watch.err'"
 "$fapiao" audit verify --journal "$j" >/dev/null 2>&1
 check "… the journal in place is the backup, verified" test $? = 0
 "$fapiao" restore "$work/nothing.sqlite" --journal "$j" >/dev/null 2>&1
