@@ -90,4 +90,4 @@ extension CentralService {
 }
 
 /// What ``TokenRegistry/isValidNode(_:)`` takes, for messages.
-let nodeNameRule = "(1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit)"
+let nodeNameRule = "(\(NodeName.rule))"

@@ -72,12 +72,11 @@ public struct TokenRegistry: Sendable {
         return text
     }
 
-    /// Whether `node` can name a node: 1 to 64 letters, digits, `.`, `_` or `-`, starting with
-    /// a letter or digit.
+    /// Whether `node` can name a node: ``NodeName``'s rule, the same as a branch's journal.
     ///
     /// - Parameter node: a node id.
     /// - Returns: whether it is acceptable.
-    public static func isValidNode(_ node: String) -> Bool { WireNode.isValid(node) }
+    public static func isValidNode(_ node: String) -> Bool { NodeName.isValid(node) }
 
     /// Compares two byte strings without stopping at the first difference.
     private static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {

@@ -14,7 +14,7 @@ public enum SecretFile {
     public struct Failure: CategorizedError, Hashable, Sendable {
         /// Why; new kinds may be added.
         public struct Kind: Hashable, Sendable, CustomStringConvertible {
-            private enum Value: String, Hashable, Sendable { case notFound, tooOpen, unreadable }
+            private enum Value: String, Hashable, Sendable { case notFound, tooOpen, unreadable, exists, unwritable }
             private let value: Value
             private init(_ value: Value) { self.value = value }
 
@@ -24,6 +24,10 @@ public enum SecretFile {
             public static let tooOpen = Kind(.tooOpen)
             /// It is empty or not UTF-8 text.
             public static let unreadable = Kind(.unreadable)
+            /// A new secret file was asked for where a file already is; it is left as it was.
+            public static let exists = Kind(.exists)
+            /// A new secret file cannot be created or written.
+            public static let unwritable = Kind(.unwritable)
 
             public var description: String { value.rawValue }
         }
@@ -35,6 +39,8 @@ public enum SecretFile {
             switch kind {
             case .notFound: .notFound
             case .tooOpen: .permission
+            case .exists: .alreadyExists
+            case .unwritable: .ioError
             default: .invalidData
             }
         }

@@ -59,12 +59,10 @@ public final class Journal: Sendable {
         actor: String,
         environment: JournalEnvironment = .system()
     ) throws -> Journal {
-        guard JournalSettings.isValidNode(settings.node) else {
-            throw JournalError(
-                code: .invalidSetting,
-                message: "node \"\(settings.node)\" must be 1 to 63 lowercase letters, digits or '-', "
-                    + "not starting with '-' (for example bj-chaoyang-01)."
-            )
+        do {
+            try NodeName.validate(settings.node)
+        } catch {
+            throw JournalError(code: .invalidSetting, message: error.message)
         }
         // Built under a temporary name beside `path` and put in place only when complete, so a
         // crash part-way (power lost, kill -9) leaves no half-made journal at `path` and init

@@ -64,14 +64,9 @@ public struct JournalSettings: Hashable, Sendable {
     /// Validation tolerances, rate table, types and limits: the profile's, with the offline window.
     public var policy: ValidationPolicy { profile.validationPolicy(offlineWindowDays: offlineWindowDays) }
 
-    /// Whether `node` is a usable node id: 1–63 of `a-z 0-9 -`, starting with a letter or digit.
+    /// Whether `node` is a usable node id: ``NodeName``'s rule, the same for every node.
     public static func isValidNode(_ node: String) -> Bool {
-        let bytes = Array(node.utf8)
-        guard (1...63).contains(bytes.count), bytes[0] != UInt8(ascii: "-") else { return false }
-        return bytes.allSatisfy {
-            ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9"))
-                || $0 == UInt8(ascii: "-")
-        }
+        NodeName.isValid(node)
     }
 
     static let profileValuePrefix = "profile.value."

@@ -56,6 +56,7 @@ extension CentralAudit {
         var output: ReportFormat = .text
 
         func validate() throws {
+            try checkBranchName(branch, field: "BRANCH")
             if let invoice, UUID(uuidString: invoice) == nil {
                 throw ValidationError("--invoice must be an invoice id (a UUID), not \(invoice).")
             }

@@ -10,6 +10,15 @@ struct CentralAudit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Verify, read and export the branches' anchored audit chains, and acknowledge chain breaks.",
+        discussion: """
+            Each sync ships the branch's new audit entries; the centre keeps them as the branch's \
+            anchored chain and records a chain break when a later shipment does not continue it.
+
+            Examples:
+              fapiao-central audit verify --store sqlite:/srv/fapiao/central.sqlite
+              fapiao-central audit log bj-chaoyang-01 --store sqlite:central.sqlite
+              fapiao-central audit acknowledge bj-chaoyang-01 --store sqlite:central.sqlite --reason "…"
+            """,
         subcommands: [Verify.self, Log.self, Acknowledge.self, Export.self]
     )
 
@@ -34,6 +43,10 @@ struct CentralAudit: AsyncParsableCommand {
         var branch: String?
         @Option(help: ArgumentHelp("Output format.", valueName: "format"))
         var format: ReportFormat = .text
+
+        func validate() throws {
+            if let branch { try checkBranchName(branch, field: "--branch") }
+        }
 
         func run() async throws {
             let results = try await reportingErrors {
@@ -88,6 +101,10 @@ struct CentralAudit: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Output format (json: one entry per line).", valueName: "format"))
         var format: ReportFormat = .text
 
+        func validate() throws {
+            try checkBranchName(branch, field: "BRANCH")
+        }
+
         func run() async throws {
             let entries = try await reportingErrors {
                 try await storeOptions.withStore { store in
@@ -137,6 +154,7 @@ struct CentralAudit: AsyncParsableCommand {
         var reason: String
 
         func validate() throws {
+            try checkBranchName(branch, field: "BRANCH")
             guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw ValidationError("--reason must say why the break is acceptable; it is kept with the break.")
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FapiaoCommandSupport
+import FapiaoCore
 
 /// `fapiao-central`: the central service branches sync to, and HQ's tools on its store.
 @main
@@ -14,15 +15,25 @@ struct CentralCommand: AsyncParsableCommand {
 
             Tokens: each node has a bearer token; the tokens file keeps only their SHA-256 digests, one \
             `NODE SHA256HEX` line per node, and must be mode 0600. --tokens FILE, else $FAPIAO_CENTRAL_TOKENS. \
-            The token of the store's own node (default `central`) is HQ's: it may amend and void any invoice.
+            The token of the store's own node (default `central`) is HQ's: it may amend and void any invoice, \
+            list any branch's changes, read /metrics and log in to the console. Node names follow the rule `fapiao init --node` \
+            does: \(NodeName.rule).
 
-            Exit codes (the same table as fapiao's): 0 done; 64 usage; 65 invalid change; 66 store, tokens \
-            file or invoice not found; 69 cannot listen, or the store cannot be reached; 70 store damaged; \
-            73 the node already has a token; 74 I/O error or the store's disk is full; 75 the store is busy, \
-            try again; 77 tokens or store file open to other users, or the password refused; 78 not a central \
-            store, a newer one, another node's, or a malformed tokens file; 79 a branch's audit chain is \
-            broken and not acknowledged (audit verify).
+            HQ's view: `branches` (last seen, outbox, rejections, chain state, deadlines), `numbers`, `stats`, \
+            `audit verify | log | export | acknowledge` on the chains the branches anchored at the centre, \
+            and the web console (`serve --console`); `serve --notify` sends alerts.
+
+            \(ExitCodeHelp.paragraph(ExitCodeHelp.central, heading: "Exit codes (the same table as fapiao's)"))
+
+            Examples:
+              fapiao-central token add bj-chaoyang-01 --tokens /etc/fapiao/tokens \\
+                  --output bj-chaoyang-01.token
+              fapiao-central serve --store sqlite:/srv/fapiao/central.sqlite \\
+                  --tokens /etc/fapiao/tokens --console
+              fapiao-central branches --store sqlite:/srv/fapiao/central.sqlite
+              fapiao-central audit verify --store sqlite:/srv/fapiao/central.sqlite
             """,
+        version: FapiaoVersion.current,
         subcommands: [
             Serve.self, Token.self, AmendInvoice.self, VoidInvoice.self, Stats.self, Numbers.self, Branches.self,
             CentralAudit.self, Backup.self,

@@ -18,7 +18,9 @@ struct Serve: AsyncParsableCommand {
         discussion: """
             Prints `listening on http://HOST:PORT` (`https://` with --tls-cert) on standard output once the \
             socket is bound (with --listen HOST:0 the system picks a free port and the line names it). Logs go to standard \
-            error: one line per push with the branch, the counts and the time taken; tokens never appear. \
+            error: one line per push with the branch, the counts and the time taken; tokens never appear; \
+            the first names the store and the version. --log-format json writes each as one JSON object \
+            per line (time in ISO 8601 UTC, level, label, message, the metadata flattened). \
             On SIGTERM or SIGINT the service stops accepting connections, finishes the requests in flight, \
             closes the store and exits 0. A missing store file is created (mode 0600). The tokens \
             file is re-read when it changes, so `fapiao-central token add` takes effect without a restart.
@@ -28,6 +30,12 @@ struct Serve: AsyncParsableCommand {
             user. Both are checked before the socket is bound: a missing or unreadable file exits 66, a file \
             that is not PEM or a key that does not match the certificate exits 64. Anything that listens \
             beyond loopback should use them: the branches' tokens cross in every request.
+
+            What it serves (Schema/openapi.yaml): pushes, each branch's changes made elsewhere, invoice \
+            look-ups, HQ's amend and void, /v1/health, and each branch's audit chain, anchored at the \
+            centre as the branch ships it: a branch whose chain no longer continues the anchored copy \
+            has a chain break, and its pushes are refused until HQ runs `fapiao-central audit \
+            acknowledge`. GET /metrics gives HQ's token the branches' state in the Prometheus text format.
 
             --fault injects failures into pushes, for tests and demos: comma-separated key=value pairs, \
             probabilities per push for refuse (close the connection unread), http500, http503 (with \
@@ -69,6 +77,8 @@ struct Serve: AsyncParsableCommand {
                   --fault drop-reply=0.3,http503=0.1,retry-after=2,seed=7
               fapiao-central serve --store sqlite:central.sqlite --tokens tokens \\
                   --notify 'exec:/usr/local/bin/mail-hq audit@hq.example' --notify https://chat.hq.example/hook
+              fapiao-central serve --store sqlite:central.sqlite --tokens tokens --console \\
+                  --log-format json --log-level notice
             """
     )
 
@@ -130,6 +140,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error.", valueName: "level"))
     var logLevel: String = "info"
 
+    @Option(
+        help: ArgumentHelp(
+            "Log lines on standard error: text, or json (one JSON object per line).",
+            valueName: "format"
+        )
+    )
+    var logFormat: LogFormat = .text
+
     func validate() throws {
         _ = try address()
         if (tlsCert == nil) != (tlsKey == nil) {
@@ -160,8 +178,7 @@ struct Serve: AsyncParsableCommand {
             // Before the store is opened or the socket bound: a bad file changes nothing.
             let tls = try tlsCert.map { try ServerTLS(certificateFile: $0, keyFile: tlsKey ?? "") }
             let faults = FaultPlan(try faultSettings())
-            var logger = Logger(label: "fapiao-central")
-            logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            let logger = logFormat.logger(label: "fapiao-central", level: Logger.Level(rawValue: logLevel) ?? .info)
             // Tokens added with `token add` while serving take effect on the next request.
             let tokenLogger = logger
             let tokens = try TokenSource(path: try tokensOptions.path()) { problem in
@@ -169,7 +186,10 @@ struct Serve: AsyncParsableCommand {
             }
             let store = try await storeOptions.open(create: true, policy: try policy(), logger: logger)
             let display = try storeOptions.location().display
-            logger.info("store open", metadata: ["store": "\(display)", "kind": "\(store.kind)"])
+            logger.info(
+                "store open",
+                metadata: ["store": "\(display)", "kind": "\(store.kind)", "version": "\(FapiaoVersion.current)"]
+            )
             if let tls, tls.notValidAfter < Date() {
                 logger.warning(
                     "the TLS certificate has expired; branches will refuse it",

@@ -34,8 +34,9 @@ struct StoreOptions: ParsableArguments {
     var node: String = "central"
 
     func validate() throws {
-        guard TokenRegistry.isValidNode(node) else {
-            throw ValidationError("--node must be 1 to 64 letters, digits, '.', '_' or '-', e.g. central.")
+        // The centre's own node: a store made by an earlier version may hold it in a wider form.
+        guard NodeName.isCentreNode(node) else {
+            throw ValidationError(NodeNameError(name: node, field: "--node").message)
         }
         guard store == nil || storeFile == nil else {
             throw ValidationError("Give the store with --store or --store-file, not both.")

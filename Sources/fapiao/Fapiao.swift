@@ -13,14 +13,17 @@ struct Fapiao: AsyncParsableCommand {
             Journal: --journal PATH, else $FAPIAO_JOURNAL, else $XDG_DATA_HOME/fapiao/journal.sqlite \
             (~/.local/share/fapiao/journal.sqlite).
 
-            Exit codes: 0 done; 1 done, attention needed; 64 usage; 65 invalid invoice data; \
-            66 input file, journal or invoice not found; 69 remote unreachable or unavailable; \
-            70 journal damaged or audit chain broken; 73 journal already exists; 74 I/O error or disk full; \
-            75 busy: another sync holds the lease or another command the journal, try later; \
-            76 the remote (or an exec: program) broke the protocol; \
-            77 permission denied, token refused or token file too open; \
-            78 not a Fapiao journal, or from a newer version.
+            \(ExitCodeHelp.paragraph(ExitCodeHelp.branch))
+
+            Examples:
+              fapiao init --node bj-chaoyang-01 --remote http://hq.example:8080 \\
+                  --token-file /etc/fapiao/token
+              fapiao enqueue --json invoice.json
+              fapiao sync --watch --interval 30s
+              fapiao status --check
+              fapiao audit verify --remote
             """,
+        version: FapiaoVersion.current,
         subcommands: [
             Init.self, Enqueue.self, Import.self, List.self, Show.self, Amend.self, VoidInvoice.self, Red.self,
             Sync.self,

@@ -150,6 +150,12 @@ check "cron, remote back: the invoice went" test "$(central_count bj-03)" = 1
 cron_sync
 check "cron, nothing to do: nothing printed" test ! -s "$work/cron.err" -a ! -s "$work/cron.out"
 stop_central
+"$fapiao" sync --log-format json --retries 2 --journal "$j3" >/dev/null 2>"$work/log.jsonl"
+check "sync --log-format json writes each failed attempt as a JSON line" python3 -c '
+import json, sys
+records = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
+assert len(records) == 2 and all(r["level"] == "warning" and "attempt" in r["message"] for r in records), records
+' "$work/log.jsonl"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -8,6 +8,13 @@ import Foundation
 struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read and verify the journal's tamper-evident audit chain.",
+        discussion: """
+            Examples:
+              fapiao audit verify --remote
+              fapiao audit log --invoice 0B7C3A4E --format json
+              fapiao audit export /media/usb/audit-2026-11 --since 2026-11-01 --until 2026-12-01
+              fapiao audit verify-export /media/usb/audit-2026-11 --public-key bj-chaoyang-01.pub
+            """,
         subcommands: [Log.self, Verify.self, Export.self, VerifyExport.self]
     )
 

@@ -68,6 +68,14 @@ struct Sync: AsyncParsableCommand {
         )
     )
     var timeout: String?
+    @Option(
+        help: ArgumentHelp(
+            "The log records (each failed attempt, at FAPIAO_LOG_LEVEL, warning by default) on standard error: "
+                + "text, or json (one object per line, for journald or a log shipper).",
+            valueName: "format"
+        )
+    )
+    var logFormat: LogFormat = .text
     @Flag(help: "For cron: print only when something changes (the remote lost or back, work done).")
     var cron = false
     @Flag(help: "Show what each queued operation would do; change nothing.")
@@ -112,6 +120,7 @@ struct Sync: AsyncParsableCommand {
         let exitCode = try await reportingAsyncErrors {
             let journal = try journalOptions.open()
             if cron { CommandLogging.quietUnlessAsked() }
+            CommandLogging.use(logFormat)
             let adapter = try await RemoteConnection.open(
                 url: remote,
                 tokenFile: tokenFile,

@@ -47,10 +47,16 @@ struct Progress {
 /// sets the level, `warning` by default so a cron job's log shows each failed attempt.
 enum CommandLogging {
     static func logger(_ label: String) -> Logger {
-        var logger = Logger(label: label, factory: { StreamLogHandler.standardError(label: $0) })
         let name = ProcessInfo.processInfo.environment["FAPIAO_LOG_LEVEL"] ?? ""
-        logger.logLevel = Logger.Level(rawValue: name.lowercased()) ?? defaultLevel.withLock { $0 }
-        return logger
+        let level = Logger.Level(rawValue: name.lowercased()) ?? defaultLevel.withLock { $0 }
+        return format.withLock { $0 }.logger(label: label, level: level)
+    }
+
+    private static let format = Mutex(LogFormat.text)
+
+    /// `sync --log-format json`: the log records as JSON lines from now on.
+    static func use(_ logFormat: LogFormat) {
+        format.withLock { $0 = logFormat }
     }
 
     private static let defaultLevel = Mutex(Logger.Level.warning)
