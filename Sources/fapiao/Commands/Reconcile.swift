@@ -35,22 +35,19 @@ struct Reconcile: AsyncParsableCommand {
     @OptionGroup var actorOptions: ActorOptions
     @Flag(help: "Report only: re-queue nothing, record no conflict.")
     var dryRun = false
-    @Option(
-        help: ArgumentHelp(
-            "The remote, overriding the journal's (http://…, https://…, sqlite:PATH, postgres://…).",
-            valueName: "url"
-        )
-    )
-    var remote: String?
-    @Option(help: ArgumentHelp("File holding the bearer token (mode 0600); $FAPIAO_TOKEN wins.", valueName: "path"))
-    var tokenFile: String?
+    @OptionGroup var remoteOptions: RemoteOptions
     @Option(help: ArgumentHelp("Output format.", valueName: "format"))
     var format: ReportFormat = .text
 
     func run() async throws {
         let exitCode = try await reportingAsyncErrors {
             let journal = try journalOptions.open()
-            let adapter = try await RemoteConnection.open(url: remote, tokenFile: tokenFile, journal: journal)
+            let adapter = try await RemoteConnection.open(
+                url: remoteOptions.remote,
+                tokenFile: remoteOptions.tokenFile,
+                caFile: remoteOptions.caFile,
+                journal: journal
+            )
             let report = try await RemoteConnection.using(adapter) {
                 let progress = Progress(label: "compared")
                 defer { progress.finish() }

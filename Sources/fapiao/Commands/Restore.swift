@@ -37,15 +37,7 @@ struct Restore: AsyncParsableCommand {
     @OptionGroup var actorOptions: ActorOptions
     @Argument(help: ArgumentHelp("The backup file to restore (it is only read).", valueName: "backup"))
     var backup: String
-    @Option(
-        help: ArgumentHelp(
-            "The remote, overriding the journal's (http://…, https://…, sqlite:PATH, postgres://…).",
-            valueName: "url"
-        )
-    )
-    var remote: String?
-    @Option(help: ArgumentHelp("File holding the bearer token (mode 0600); $FAPIAO_TOKEN wins.", valueName: "path"))
-    var tokenFile: String?
+    @OptionGroup var remoteOptions: RemoteOptions
     @Option(help: ArgumentHelp("Output format.", valueName: "format"))
     var format: ReportFormat = .text
 
@@ -75,10 +67,15 @@ struct Restore: AsyncParsableCommand {
     /// The journal is already restored, so a failure here leaves the comparison pending
     /// instead of failing the command.
     private func compare(_ journal: Journal) async throws -> RestoreComparison? {
-        guard let url = remote ?? journal.settings.remote, !url.isEmpty else { return nil }
+        guard let url = remoteOptions.remote ?? journal.settings.remote, !url.isEmpty else { return nil }
         let head = try journal.auditHead()
         do {
-            let adapter = try await RemoteConnection.open(url: remote, tokenFile: tokenFile, journal: journal)
+            let adapter = try await RemoteConnection.open(
+                url: remoteOptions.remote,
+                tokenFile: remoteOptions.tokenFile,
+                caFile: remoteOptions.caFile,
+                journal: journal
+            )
             return try await RemoteConnection.using(adapter) {
                 let progress = Progress(label: "compared")
                 defer { progress.finish() }

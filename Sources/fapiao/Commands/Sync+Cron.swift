@@ -63,7 +63,12 @@ extension Sync {
                 )
             }
         } else if transition?.sameStopAsBefore != true {
-            printError(SyncCommandSupport.stopMessage(stop, remote: remote ?? journal.settings.remote ?? "the remote"))
+            printError(
+                SyncCommandSupport.stopMessage(
+                    stop,
+                    remote: remoteOptions.remote ?? journal.settings.remote ?? "the remote"
+                )
+            )
         }
     }
 }

@@ -80,22 +80,7 @@ struct Sync: AsyncParsableCommand {
     var cron = false
     @Flag(help: "Show what each queued operation would do; change nothing.")
     var dryRun = false
-    @Option(
-        help: ArgumentHelp(
-            "The remote, overriding the journal's (http://…, https://…, sqlite:PATH, postgres://…).",
-            valueName: "url"
-        )
-    )
-    var remote: String?
-    @Option(help: ArgumentHelp("File holding the bearer token (mode 0600); $FAPIAO_TOKEN wins.", valueName: "path"))
-    var tokenFile: String?
-    @Option(
-        help: ArgumentHelp(
-            "PEM file of the CA an https:// remote's certificate must chain to, overriding the journal's.",
-            valueName: "path"
-        )
-    )
-    var caFile: String?
+    @OptionGroup var remoteOptions: RemoteOptions
     @Option(help: ArgumentHelp("Output format.", valueName: "format"))
     var format: ReportFormat = .text
 
@@ -122,9 +107,9 @@ struct Sync: AsyncParsableCommand {
             if cron { CommandLogging.quietUnlessAsked() }
             CommandLogging.use(logFormat)
             let adapter = try await RemoteConnection.open(
-                url: remote,
-                tokenFile: tokenFile,
-                caFile: caFile,
+                url: remoteOptions.remote,
+                tokenFile: remoteOptions.tokenFile,
+                caFile: remoteOptions.caFile,
                 journal: journal,
                 timeout: timeout.flatMap(SyncCommandSupport.parseDuration)
             )
@@ -250,7 +235,12 @@ struct Sync: AsyncParsableCommand {
             printNote(note)
         }
         if let stop = summary.stop, stop.kind != .interrupted {
-            printError(SyncCommandSupport.stopMessage(stop, remote: remote ?? journal.settings.remote ?? "the remote"))
+            printError(
+                SyncCommandSupport.stopMessage(
+                    stop,
+                    remote: remoteOptions.remote ?? journal.settings.remote ?? "the remote"
+                )
+            )
         }
     }
 }

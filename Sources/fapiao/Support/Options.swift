@@ -34,6 +34,27 @@ struct JournalOptions: ParsableArguments {
     }
 }
 
+/// `--remote URL`, `--token-file PATH`, `--ca-file PATH`: the remote for one run, overriding
+/// the journal's settings (sync, reconcile, restore).
+struct RemoteOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "The remote, overriding the journal's (http://…, https://…, sqlite:PATH, postgres://…).",
+            valueName: "url"
+        )
+    )
+    var remote: String?
+    @Option(help: ArgumentHelp("File holding the bearer token (mode 0600); $FAPIAO_TOKEN wins.", valueName: "path"))
+    var tokenFile: String?
+    @Option(
+        help: ArgumentHelp(
+            "PEM file of the CA an https:// remote's certificate must chain to, overriding the journal's.",
+            valueName: "path"
+        )
+    )
+    var caFile: String?
+}
+
 /// `--as NAME`: who is making the change, recorded in the audit.
 struct ActorOptions: ParsableArguments {
     @Option(
