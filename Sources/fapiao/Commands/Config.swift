@@ -168,7 +168,10 @@ struct ConfigSet: ParsableCommand {
             return String(duration.components.seconds)
         case .caFile:
             guard FileManager.default.isReadableFile(atPath: value) else {
-                throw Config.refusal("remote.caFile \(value) cannot be read; give the PEM file of your centre's CA.")
+                throw JournalError(
+                    code: .notFound,
+                    message: "remote.caFile \(value) cannot be read; give the PEM file of your centre's CA."
+                )
             }
             return URL(fileURLWithPath: value).standardizedFileURL.path
         case .operatorName, .offlineWindowDays:
