@@ -96,4 +96,18 @@ import Testing
         #expect(back.cameBack)
         #expect(!(try journal.recordSyncTransition(stop: nil)).cameBack)
     }
+
+    @Test func aPassedUploadDeadlineIsANoticeKeyedByItsRuleNotItsFigures() throws {
+        _ = try journal.capture(harness.input(1), options: JournalHarness.options)
+        harness.clock.advance(byDays: 45)
+        let deadlines = try journal.branchNotices(outboxAgeMilliseconds: 365 * 86_400_000).filter {
+            $0.kind == .deadline
+        }
+        #expect(deadlines.map(\.key).contains("deadline:uploadDeadline:error"))
+        #expect(deadlines.allSatisfy { !$0.message.isEmpty && !$0.isEvent })
+        _ = try journal.capture(harness.input(2), options: JournalHarness.options)
+        harness.clock.advance(byDays: 45)
+        let later = try journal.branchNotices(outboxAgeMilliseconds: 365 * 86_400_000).filter { $0.kind == .deadline }
+        #expect(later.map(\.key).contains("deadline:uploadDeadline:error"))
+    }
 }
