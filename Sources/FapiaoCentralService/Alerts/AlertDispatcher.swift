@@ -3,7 +3,6 @@ import FapiaoCore
 import FapiaoNotify
 import Foundation
 import Logging
-import NIOCore
 import ServiceLifecycle
 
 /// Sends alerts to HQ's notifiers without ever holding up a request (DESIGN §7).
