@@ -61,3 +61,14 @@ copy_journal() {
     mkdir -p -m 700 "$2"
     cp -p "$1"/journal.sqlite* "$2"/
 }
+
+# release_bin_dir: where the binaries measured are: $FAPIAO_BENCH_BIN when set (binaries
+# kept from another commit, to compare before and after; nothing is built then), else
+# this checkout's release build.
+release_bin_dir() {
+    if [[ -n "${FAPIAO_BENCH_BIN:-}" ]]; then
+        (cd "$FAPIAO_BENCH_BIN" && pwd)
+    else
+        swift build -c release --show-bin-path
+    fi
+}
