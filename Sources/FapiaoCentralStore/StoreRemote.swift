@@ -57,6 +57,9 @@ public struct StoreRemote: RemoteAdapter {
         try await forward(mayHaveApplied: true) { try await store.anchor(shipment, from: branch) }
     }
 
+    /// The SQLite and PostgreSQL stores serve several requests at once, as in the central service.
+    public var takesConcurrentRequests: Bool { store.kind == "sqlite" || store.kind == "postgres" }
+
     public func shutdown() async {
         try? await store.close()
     }

@@ -178,4 +178,7 @@ public final class HTTPRemote: RemoteAdapter {
     public func shutdown() async {
         try? await client.shutdown()
     }
+
+    /// AsyncHTTPClient keeps a pool of connections: a push and an anchoring go side by side.
+    public var takesConcurrentRequests: Bool { true }
 }

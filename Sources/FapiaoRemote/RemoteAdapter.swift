@@ -38,9 +38,16 @@ public protocol RemoteAdapter: Sendable {
 
     /// Releases connections. Calls after this fail.
     func shutdown() async
+
+    /// Whether the remote takes a second request while one is in flight (an HTTP connection
+    /// pool, a store): the sync then anchors its audit while it pushes. A remote spoken to
+    /// over one channel (a site's program) takes one request at a time.
+    var takesConcurrentRequests: Bool { get }
 }
 
 extension RemoteAdapter {
+    public var takesConcurrentRequests: Bool { false }
+
     /// The branch's invoices changed at the remote by another node since `cursor`: what a branch pulls.
     public func changes(branch: String, since cursor: Int64, limit: Int) async throws -> ChangePage {
         try await changes(branch: branch, since: cursor, limit: limit, scope: .elsewhere)

@@ -30,6 +30,7 @@ extension SyncEngine {
     /// - Returns: the stop for a chain break, else `nil`.
     func anchorAudit(into summary: inout SyncSummary) async throws -> SyncStop? {
         let branch = journal.settings.node
+        lastAnchoring = nil
         do {
             var state = try await remote.anchorState(branch: branch)
             if let found = state.unacknowledgedBreak {
@@ -38,6 +39,9 @@ extension SyncEngine {
             }
             // Read once per anchoring: the report reads the outbox and every deadline.
             let report = try journal.branchReport()
+            // The next page is read while one is on its way, as the pushes do: it is used only
+            // if the centre took the page whole, and read again otherwise.
+            var readAhead: (after: ChainPosition, entries: [AuditEntry])?
             while true {
                 let head = try journal.auditHead()
                 let after =
@@ -45,18 +49,32 @@ extension SyncEngine {
                     ?? ChainPosition(sequence: state.head.sequence, hash: "")
                 // Entries are sent only when the branch's chain holds the centre's head; otherwise
                 // the empty shipment lets the centre record the break with both heads.
-                let entries =
-                    after == state.head ? try journal.auditEntries(after: after.sequence, limit: Self.anchorPage) : []
-                state = try await remote.anchor(
-                    AuditShipment(after: after, head: head, entries: entries, report: report),
-                    branch: branch
-                )
+                var entries: [AuditEntry] = []
+                if after == state.head {
+                    if let ready = readAhead, ready.after == after {
+                        entries = ready.entries
+                    } else {
+                        entries = try journal.auditEntries(after: after.sequence, limit: Self.anchorPage)
+                    }
+                }
+                readAhead = nil
+                let shipment = AuditShipment(after: after, head: head, entries: entries, report: report)
+                let remote = self.remote
+                async let answer = remote.anchor(shipment, branch: branch)
+                if entries.count == Self.anchorPage, let last = entries.last {
+                    let next = ChainPosition(sequence: last.sequence, hash: last.hash)
+                    readAhead = (next, try journal.auditEntries(after: next.sequence, limit: Self.anchorPage))
+                }
+                state = try await answer
                 summary.anchor.head = state.head
                 if let found = state.unacknowledgedBreak {
                     return SyncStop(.chainBreak, found.sentence(branch: branch))
                 }
                 summary.anchor.shipped += entries.count
-                if entries.count < Self.anchorPage { return nil }
+                if entries.count < Self.anchorPage {
+                    lastAnchoring = (state, report)
+                    return nil
+                }
             }
         } catch let error as RemoteError where error.kind == .chainBreak {
             return SyncStop(.chainBreak, error.message)

@@ -22,6 +22,8 @@ public actor SyncEngine {
     let environment: SyncEnvironment
     var stopRequested = false
     var lease: SyncLease?
+    /// The centre's answer to the last anchoring that went through, and the report sent with it.
+    var lastAnchoring: (state: AnchorState, report: BranchReport)?
 
     public init(
         journal: Journal,
@@ -86,135 +88,5 @@ public actor SyncEngine {
         let kept = try journal.keepSyncLease(held, duration: options.leaseDuration)
         lease = kept
         return kept
-    }
-
-    func pushAll(into summary: inout SyncSummary, progress: @Sendable (SyncProgress) -> Void) async throws {
-        let total = try journal.status().pendingOperations
-        var answered = 0
-        var failures = 0
-
-        // The remote must answer before anything is marked in flight: a branch retrying
-        // every minute through a long outage then writes nothing at all.
-        while true {
-            do {
-                let health = try await remote.health()
-                if health.isHealthy { break }
-                throw RemoteError(.busy, "\(remote.endpoint) reports \(health.status)")
-            } catch let error as RemoteError {
-                failures += 1
-                if let stop = try await waitOrStop(
-                    after: error,
-                    failures: failures,
-                    progress: progress,
-                    answered: 0,
-                    total: total
-                ) {
-                    summary.stop = stop
-                    return
-                }
-            }
-        }
-        failures = 0
-        // A chain break is found before anything is sent: the centre refuses the pushes anyway.
-        if let stop = try await anchorAudit(into: &summary) {
-            summary.stop = stop
-            return
-        }
-
-        var cursor = try journal.outboxStart()
-        var batchSize = options.batchSize
-        // Operations dropped from a halved batch are read again; count each once.
-        var highestCounted = cursor
-        while !stopRequested {
-            let batch = try journal.outboxBatch(after: cursor, limit: batchSize)
-            if batch.isEmpty { return }
-            summary.sent += batch.count { $0.sequence > highestCounted }
-            highestCounted = max(highestCounted, batch.last?.sequence ?? highestCounted)
-            // At most one operation per invoice per push: a later one (an amend after its
-            // create) is read again after the earlier is answered, so it waits behind a
-            // create that is refused or in conflict instead of being refused with it.
-            var seenInvoices = Set<UUID>()
-            var remaining = batch.filter { seenInvoices.insert($0.operation.invoiceID).inserted }
-            var settled = Set<Int64>()
-            // Failed pushes in a row of the one operation left alone (see maximumFailuresAlone).
-            var failuresAlone = (sequence: Int64(-1), count: 0)
-            while !remaining.isEmpty {
-                try journal.markInFlight(remaining, lease: try currentLease(), actor: options.actor)
-                for index in remaining.indices { remaining[index].attempts += 1 }
-                summary.requests += 1
-                var results: [(item: OutboxItem, result: PushResult)] = []
-                var failure: RemoteError?
-                do {
-                    let outcomes = try await remote.push(remaining.map(\.operation), branch: journal.settings.node)
-                    results = classify(remaining, answers: outcomes)
-                    if !results.contains(where: \.result.isFinal) {
-                        // Nothing was settled: count it as a failure, so a remote that keeps
-                        // answering nothing ends the run instead of looping.
-                        failure = RemoteError(
-                            .busy,
-                            "\(remote.endpoint) processed none of \(remaining.count) operations"
-                        )
-                    }
-                } catch let error as RemoteError {
-                    failure = error
-                    if remaining.count == 1, let only = remaining.first {
-                        failuresAlone =
-                            failuresAlone.sequence == only.sequence
-                            ? (only.sequence, failuresAlone.count + 1) : (only.sequence, 1)
-                    }
-                    results = remaining.map { item in
-                        unanswered(
-                            item,
-                            error: error,
-                            failuresAlone: remaining.count == 1 ? failuresAlone.count : 0
-                        )
-                    }
-                    if error.mayHaveApplied {
-                        for index in remaining.indices { remaining[index].status = .inDoubt }
-                    }
-                }
-                if !results.isEmpty {
-                    summary.tally =
-                        summary.tally + (try journal.record(results, lease: try currentLease(), actor: options.actor))
-                }
-                let finals = Set(results.filter(\.result.isFinal).map(\.item.sequence))
-                settled.formUnion(finals)
-                remaining.removeAll { finals.contains($0.sequence) }
-                answered += finals.count
-                progress(SyncProgress(answered: answered, total: total))
-                guard let failure else {
-                    failures = 0
-                    batchSize = min(options.batchSize, batchSize * 2)
-                    continue
-                }
-                if remaining.isEmpty { continue }
-                if failure.mayHaveApplied, failure.isTransient, remaining.count > 1 {
-                    // A batch that keeps failing may hold an operation the remote chokes on:
-                    // halve it, down to one, so that operation is isolated and the rest go
-                    // through. Halving is progress, not a strike towards giving up.
-                    remaining = Array(remaining.prefix((remaining.count + 1) / 2))
-                    batchSize = remaining.count
-                    let delay = options.retry.delay(afterFailures: 1, jitter: environment.jitter())
-                    progress(SyncProgress(answered: answered, total: total, waiting: (delay, failure.message)))
-                    try await environment.sleep(delay)
-                    continue
-                }
-                failures += 1
-                if let stop = try await waitOrStop(
-                    after: failure,
-                    failures: failures,
-                    progress: progress,
-                    answered: answered,
-                    total: total
-                ) {
-                    summary.stop = stop
-                    return
-                }
-            }
-            // Continue after the settled prefix; operations held back or dropped by halving
-            // are read again.
-            cursor = batch.prefix { settled.contains($0.sequence) }.last?.sequence ?? cursor
-        }
-        summary.stop = SyncStop(.interrupted, "stopped on request after the batch in flight")
     }
 }

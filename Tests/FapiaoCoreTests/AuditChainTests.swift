@@ -71,6 +71,30 @@ import Testing
         #expect(entry.hash.count == 64)
     }
 
+    @Test(arguments: [
+        ("王小明", "bj-01", true), (#"quote " and \ back"#, "node-2", false), ("tab\tnew\nline\u{01}", "x", true),
+    ])
+    func theHeaderIsTheCanonicalObjectOfItsFields(actor: String, node: String, withIDs: Bool) {
+        let entry = AuditEntry(
+            sequence: 9_007_199_254_740_993,
+            wallTime: UTCTimestamp(millisecondsSinceEpoch: 1_764_000_000_123),
+            node: node,
+            actor: actor,
+            event: .pushed,
+            invoiceID: withIDs ? UUID() : nil,
+            operationID: withIDs ? UUID() : nil,
+            clock: VectorClock([node: 3, "hq": 1]),
+            details: .object(["attempt": .integer(2), "kind": .string("create")]),
+            previousHash: Digest.zeroHex
+        )
+        var reference = Array(entry.previousHash.utf8)
+        reference.append(0x0A)
+        entry.canonicalHeader.write(into: &reference)
+        reference.append(0x0A)
+        reference.append(contentsOf: entry.detailsText.utf8)
+        #expect(entry.canonicalEncoding == reference)
+    }
+
     struct Edit: Sendable, CustomTestStringConvertible {
         var name: String
         var apply: @Sendable (inout AuditEntry) -> Void

@@ -12,6 +12,28 @@ import Testing
         #expect(value.text == #"{"":7,"B":3,"a":2,"aa":5,"b":1,"é":4,"北":6,"\#u{E000}":8,"😀":9}"#)
     }
 
+    @Test func asciiKeysSortInByteOrderToo() {
+        // The ASCII fast path must agree with byte order on every printable character.
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = (0x20..<0x7F).map { Character(Unicode.Scalar(UInt8($0))) }
+        for _ in 0..<200 {
+            var members: [String: CanonicalJSON] = [:]
+            for _ in 0..<Int.random(in: 1...12, using: &generator) {
+                let length = Int.random(in: 0...4, using: &generator)
+                let key = String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+                members[key] = .integer(Int64(members.count))
+            }
+            let byteOrder = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            var expected = "{"
+            for (index, key) in byteOrder.enumerated() {
+                if index > 0 { expected += "," }
+                expected += CanonicalJSON.string(key).text + ":" + members[key]!.text
+            }
+            expected += "}"
+            #expect(CanonicalJSON.object(members).text == expected)
+        }
+    }
+
     @Test func sortsNestedObjectsAndKeepsArrayOrder() {
         let value = CanonicalJSON.object([
             "z": .array([.integer(3), .object(["y": .null, "x": .bool(true)]), .integer(1)]),

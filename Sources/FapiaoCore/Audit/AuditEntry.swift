@@ -81,8 +81,43 @@ public struct AuditEntry: Hashable, Sendable {
     }
 
     /// The bytes the hash covers: the previous hash, the canonical header and the details.
+    ///
+    /// The header is the canonical JSON object of the entry's fields, written member by member
+    /// in their canonical (byte) key order rather than built as a ``CanonicalJSON`` dictionary and
+    /// sorted: every sync writes two entries per operation, and the bytes are the same
+    /// (``canonicalHeader`` is the reference the tests compare with).
     public var canonicalEncoding: [UInt8] {
-        let header: CanonicalJSON = .object([
+        // Newlines cannot occur inside canonical JSON, so they separate the parts unambiguously.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(previousHash.utf8.count + detailsText.utf8.count + 320)
+        bytes.append(contentsOf: previousHash.utf8)
+        bytes.append(0x0A)
+        func member(_ key: StaticString, _ value: CanonicalJSON, first: Bool = false) {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(UInt8(ascii: "\""))
+            key.withUTF8Buffer { bytes.append(contentsOf: $0) }
+            bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+            value.write(into: &bytes)
+        }
+        bytes.append(UInt8(ascii: "{"))
+        member("actor", .string(actor), first: true)
+        member("clock", clock.canonicalJSON)
+        member("event", .string(event.rawValue))
+        member("invoiceID", .optional(invoiceID?.uuidString))
+        member("node", .string(node))
+        member("operationID", .optional(operationID?.uuidString))
+        member("sequence", .integer(sequence))
+        member("wallTime", .string(wallTime.description))
+        bytes.append(UInt8(ascii: "}"))
+        bytes.append(0x0A)
+        bytes.append(contentsOf: detailsText.utf8)
+        return bytes
+    }
+
+    /// The entry's header as a canonical JSON object: what ``canonicalEncoding`` writes between
+    /// the previous hash and the details.
+    public var canonicalHeader: CanonicalJSON {
+        .object([
             "sequence": .integer(sequence),
             "wallTime": .string(wallTime.description),
             "node": .string(node),
@@ -92,13 +127,6 @@ public struct AuditEntry: Hashable, Sendable {
             "operationID": .optional(operationID?.uuidString),
             "clock": clock.canonicalJSON,
         ])
-        // Newlines cannot occur inside canonical JSON, so they separate the parts unambiguously.
-        var bytes = Array(previousHash.utf8)
-        bytes.append(0x0A)
-        header.write(into: &bytes)
-        bytes.append(0x0A)
-        bytes.append(contentsOf: detailsText.utf8)
-        return bytes
     }
 
     /// The hash this entry should carry given its contents.

@@ -36,7 +36,8 @@ extension Journal {
     /// deadlines already passed.
     public func branchReport() throws -> BranchReport {
         let status = try status()
-        let overdue = try obligations().filter { $0.rule == "uploadDeadline" && $0.severity == .error }
+        // Only passed upload deadlines count here: the number series are not read.
+        let overdue = try obligations(numbers: false).filter { $0.rule == "uploadDeadline" && $0.severity == .error }
             .reduce(0) { $0 + $1.invoiceIDs.count }
         return BranchReport(
             outboxSize: status.pendingOperations,

@@ -7,8 +7,10 @@ extension Journal {
     public var today: CalendarDate { CalendarDate(at: environment.now(), in: settings.profile.timeZone) }
 
     /// Everything the branch owes under its profile at the journal's current instant: overdue
-    /// and near deadlines, offline limits and window, unsynced months and filing days.
-    public func obligations() throws -> [OfflineRules.Reminder] {
+    /// and near deadlines, offline limits and window, unsynced months and filing days, and (unless
+    /// `numbers` is false) gaps and duplicates in the branch's number series, which reads every
+    /// invoice of the journal.
+    public func obligations(numbers: Bool = true) throws -> [OfflineRules.Reminder] {
         let now = environment.now()
         return try read { db in
             var outages: [Int64: OfflineRules.Outage] = [:]
@@ -50,7 +52,7 @@ extension Journal {
             )
             // Gaps and duplicates in the branch's own series (numbers no series covers are
             // reported by `fapiao numbers`, not reminded of: nobody assigned them).
-            for report in try numberReports(db, month: nil) {
+            for report in try numbers ? numberReports(db, month: nil) : [] {
                 guard let series = report.series else { continue }
                 if let first = report.gaps.first {
                     reminders.append(

@@ -130,18 +130,21 @@ extension Journal {
         try write(.markInFlight) { db in
             try checkLease(db, lease)
             var audit = try AuditAppender(db: db)
-            let update = try db.cachedStatement(
-                sql: "UPDATE operation SET status = 'inFlight', attempts = attempts + 1, updated_at = ? WHERE seq = ?"
-            )
-            let invoiceUpdate = try db.cachedStatement(
+            // One statement each for the operations and their invoices, not one per operation.
+            let sequences = Self.jsonArray(items.map { String($0.sequence) })
+            try db.cachedStatement(
+                sql: """
+                    UPDATE operation SET status = 'inFlight', attempts = attempts + 1, updated_at = ?
+                    WHERE seq IN (SELECT value FROM json_each(?))
+                    """
+            ).execute(arguments: [nowText, sequences])
+            try db.cachedStatement(
                 sql: """
                     UPDATE invoice SET sync_state = 'inFlight', updated_at = ?
-                    WHERE id = ? AND sync_state IN ('pending', 'inDoubt', 'accepted')
+                    WHERE id IN (SELECT value FROM json_each(?)) AND sync_state IN ('pending', 'inDoubt', 'accepted')
                     """
-            )
+            ).execute(arguments: [nowText, Self.jsonArray(items.map { "\"\($0.operation.invoiceID.uuidString)\"" })])
             for item in items {
-                try update.execute(arguments: [nowText, item.sequence])
-                try invoiceUpdate.execute(arguments: [nowText, item.operation.invoiceID.uuidString])
                 try audit.append(
                     db,
                     wallTime: now,
@@ -250,9 +253,7 @@ extension Journal {
                 }
                 if seen.insert(operation.invoiceID).inserted { touched.append(operation.invoiceID) }
             }
-            for invoiceID in touched {
-                try refreshSyncState(db, invoiceID: invoiceID, at: nowText)
-            }
+            try refreshSyncStates(db, invoiceIDs: touched, at: nowText)
             return tally
         }
     }
@@ -266,48 +267,5 @@ extension Journal {
         case .concurrentEdit, .contentDiffers:
             "conflict (\(kind.rawValue)): the remote holds a concurrent version (clock \(remote.clock))"
         }
-    }
-
-    /// Stores an invoice's sync state and the reason for it.
-    ///
-    /// The state is ``BranchRules/syncState(operations:hasOpenConflict:)`` of its operations and
-    /// open conflicts; the reason is the first quarantined or conflicting operation's error, else
-    /// the first open conflict's kind and source.
-    func refreshSyncState(_ db: Database, invoiceID: UUID, at now: String) throws {
-        let id = invoiceID.uuidString
-        let operations = try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT status, last_error FROM operation
-                    WHERE invoice_id = ? AND status IN ('quarantined', 'conflict', 'inDoubt', 'inFlight', 'pending')
-                    ORDER BY seq
-                    """
-            ),
-            arguments: [id]
-        )
-        let conflict = try Row.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT id, kind, source FROM conflict WHERE invoice_id = ? AND resolved_at IS NULL
-                    ORDER BY rowid LIMIT 1
-                    """
-            ),
-            arguments: [id]
-        )
-        let statuses = operations.compactMap { OperationStatus(rawValue: $0["status"]) }
-        let state = BranchRules.syncState(operations: statuses, hasOpenConflict: conflict != nil)
-        let operationReason =
-            operations.first {
-                [OperationStatus.quarantined.rawValue, OperationStatus.conflict.rawValue].contains(
-                    $0["status"] as String
-                )
-            }?["last_error"] as String?
-        let conflictReason = conflict.map { row -> String in
-            let conflictID: String = row["id"]
-            return "conflict (\(row["kind"] as String)) found by \(row["source"] as String); see fapiao conflicts show "
-                + conflictID.prefix(8)
-        }
-        try db.cachedStatement(sql: "UPDATE invoice SET sync_state = ?, state_reason = ?, updated_at = ? WHERE id = ?")
-            .execute(arguments: [state.rawValue, operationReason ?? conflictReason, now, id])
     }
 }

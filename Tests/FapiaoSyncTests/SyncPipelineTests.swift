@@ -1,0 +1,94 @@
+import FapiaoCentralStore
+import FapiaoCore
+import FapiaoJournal
+import FapiaoRemote
+import FapiaoSync
+import FapiaoTesting
+import Foundation
+import Testing
+
+/// The engine's bookkeeping while a request is away (DESIGN §5).
+///
+/// The previous batch's answers are written and the next batch read during the push, and audit
+/// pages are anchored alongside the pushes when the remote takes two requests at once. Nothing of
+/// it may change what lands.
+@Suite struct SyncPipelineTests {
+    let harness: SyncHarness
+
+    init() throws {
+        harness = try SyncHarness()
+    }
+
+    var journal: Journal { harness.journal }
+
+    @Test func aRedInvoiceInTheSameBatchAsItsOriginalGoesInTheSameRunAfterIt() async throws {
+        let original = try harness.capture(1)
+        let red = InvoiceInput.red(
+            reversing: original.invoice,
+            number: InvoiceFixtures.number(101),
+            code: nil,
+            issueDate: harness.clock.shanghaiToday,
+            reason: "销货退回",
+            confirmation: "11010026110000000001",
+            amounts: nil
+        )
+        try journal.capture(red, options: SyncHarness.options)
+        try harness.importInvoices(2...5)
+
+        let summary = try await harness.engine(batchSize: 500).run()
+
+        #expect(summary.stop == nil)
+        #expect(summary.sent == 6)
+        #expect(summary.tally.accepted == 6)
+        #expect(summary.remaining == 0)
+        // The red invoice waited for its original's answer: a request of its own after the first.
+        #expect(summary.requests == 2)
+        #expect(try await harness.store.invoiceCount() == 6)
+    }
+
+    @Test func laterChangesOfAnInvoiceWaitForTheAnswerToTheEarlierOneAcrossBatches() async throws {
+        // Batches of 2: the amend of invoice 1 is read ahead while its create is in flight.
+        try harness.importInvoices(1...3)
+        let first = try journal.invoice(InvoiceFixtures.number(1))
+        try journal.amend(
+            first.invoice.id.uuidString,
+            changes: InvoiceInput(fields: ["buyer.name": "北京新买方有限公司"]),
+            options: SyncHarness.options
+        )
+        try harness.importInvoices(4...6)
+
+        let summary = try await harness.engine(batchSize: 2).run()
+
+        #expect(summary.stop == nil)
+        #expect(summary.sent == 7)
+        #expect(summary.tally.accepted == 7)
+        #expect(summary.remaining == 0)
+        let lookup = try await harness.store.lookup([first.invoice.id])
+        #expect(lookup.found.first?.invoice.buyer.name == "北京新买方有限公司")
+    }
+
+    @Test func pagesAnchoredAlongsideThePushesLeaveTheWholeChainAnchored() async throws {
+        // A store that takes concurrent requests (SQLite), so the engine anchors alongside.
+        let store = try SQLiteCentralStore(path: harness.directory.file("central.sqlite"))
+        let remote = StoreRemote(store: store, endpoint: "sqlite:central.sqlite")
+        #expect(remote.takesConcurrentRequests)
+        try harness.importInvoices(1...1_200)
+        let engine = SyncEngine(
+            journal: journal,
+            remote: remote,
+            options: SyncOptions(batchSize: 100, owner: "test/engine", actor: SyncHarness.syncActor),
+            environment: harness.environment
+        )
+
+        let summary = try await engine.run()
+
+        #expect(summary.stop == nil)
+        #expect(summary.tally.accepted == 1_200)
+        // 1 init + 1,200 captured + 1,200 pushed + 1,200 accepted entries, each anchored once.
+        #expect(summary.anchor.shipped == 3_601)
+        let head = try journal.auditHead()
+        #expect(summary.anchor.head == head)
+        #expect(try await store.anchorState(branch: SyncHarness.node).head == head)
+        #expect(try await store.invoiceCount() == 1_200)
+    }
+}
