@@ -27,8 +27,13 @@ extension SyncEngine {
     /// the run. A remote that does not anchor (exec protocol 1) or fails now is noted, and the
     /// next run tries again.
     ///
+    /// - Parameters:
+    ///   - summary: the run's summary, which gets the entries shipped and the centre's head.
+    ///   - firstPageOnly: stop after one page, the rest being anchored alongside the pushes
+    ///     (``anchorAlongside(from:report:)``): a chain break shows on the first page.
     /// - Returns: the stop for a chain break, else `nil`.
-    func anchorAudit(into summary: inout SyncSummary) async throws -> SyncStop? {
+    /// - Throws: the journal's errors; the remote's are a note or a stop.
+    func anchorAudit(into summary: inout SyncSummary, firstPageOnly: Bool = false) async throws -> SyncStop? {
         let branch = journal.settings.node
         lastAnchoring = nil
         do {
@@ -71,7 +76,7 @@ extension SyncEngine {
                     return SyncStop(.chainBreak, found.sentence(branch: branch))
                 }
                 summary.anchor.shipped += entries.count
-                if entries.count < Self.anchorPage {
+                if entries.count < Self.anchorPage || firstPageOnly {
                     lastAnchoring = (state, report)
                     return nil
                 }

@@ -31,7 +31,10 @@ extension SyncEngine {
             }
         }
         // A chain break is found before anything is sent: the centre refuses the pushes anyway.
-        if let stop = try await anchorAudit(into: &summary) {
+        // Where a second connection is possible, the first page tells, and the rest of the
+        // chain goes alongside the pushes.
+        let concurrent = remote.takesConcurrentRequests
+        if let stop = try await anchorAudit(into: &summary, firstPageOnly: concurrent) {
             summary.stop = stop
             return
         }
@@ -39,11 +42,14 @@ extension SyncEngine {
         // Answers of the last batch, all final, are written while the next batch is on its way
         // (see pushBatches); whatever ends the loop, they are written before the run goes on.
         var unrecorded: [(item: OutboxItem, result: PushResult)] = []
-        // Two audit entries per operation: when the outbox makes at least a page, pages are
-        // anchored while the pushes go on.
-        let alongside =
-            total * 2 >= Self.anchorPage
-            ? lastAnchoring.flatMap { anchorAlongside(from: $0.state, report: $0.report) } : nil
+        // Pages are anchored while the pushes go on when at least a page is or will be waiting
+        // (two audit entries per operation).
+        var alongside: AnchoringAlongside?
+        if concurrent, let last = lastAnchoring,
+            try journal.auditHead().sequence - last.state.head.sequence + Int64(total) * 2 >= Int64(Self.anchorPage)
+        {
+            alongside = anchorAlongside(from: last.state, report: last.report)
+        }
         do {
             try await pushBatches(
                 into: &summary,
