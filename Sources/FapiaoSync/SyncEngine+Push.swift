@@ -132,9 +132,11 @@ extension SyncEngine {
                 try recordAnswers(&unrecorded, into: &summary)
                 // Once more from the oldest unanswered operation: operations passed over on the
                 // way (held back behind their invoice's earlier change, or read ahead while it
-                // was in flight) go now. A pass that settles nothing ends the run.
-                let start = try journal.outboxStart()
-                guard settledSinceStart, start < cursor else { return }
+                // was in flight) go now. A pass that settles nothing ends the run, and so does an
+                // outbox with nothing unanswered left: no pass then reads the journal's history.
+                guard settledSinceStart, let oldest = try journal.oldestUnansweredSequence(), oldest <= cursor
+                else { return }
+                let start = oldest - 1
                 // Every operation read in the last pass was settled in it, so what this pass
                 // reads is new to the run: count it afresh.
                 settledSinceStart = false

@@ -14,6 +14,17 @@ extension Journal {
         }
     }
 
+    /// The journal order of the oldest operation not answered yet (pending, in flight or in
+    /// doubt), or `nil` when the remote has answered every one; read through the status index.
+    public func oldestUnansweredSequence() throws -> Int64? {
+        try read { db in
+            try Int64.fetchOne(
+                db,
+                sql: "SELECT MIN(seq) FROM operation WHERE status IN ('pending', 'inFlight', 'inDoubt')"
+            )
+        }
+    }
+
     /// Up to `limit` operations to send after `cursor`, in journal order.
     ///
     /// An operation waits while an earlier operation of the same invoice is quarantined or
