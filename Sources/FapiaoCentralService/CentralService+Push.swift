@@ -108,7 +108,7 @@ extension CentralService {
         for case .operation(let operation) in items where operation.invoice.branch != branch {
             logger.notice("refused a push holding another branch's invoice", metadata: ["node": "\(caller.node)"])
             throw APIError.forbidden(
-                "Operation \(operation.id.uuidString) is for an invoice of branch \(operation.invoice.branch), "
+                "Operation \(operation.id.uuidText) is for an invoice of branch \(operation.invoice.branch), "
                     + "which \(caller.node) may not push; nothing in the batch was applied."
             )
         }
@@ -136,7 +136,7 @@ extension CentralService {
                     branch: branch,
                     key: "rejected:\(branch)",
                     message: "The centre rejected \(rejected.count) operation(s) of \(branch); the last: \(reason)",
-                    details: ["count": .integer(Int64(rejected.count)), "operationID": .string(operation.uuidString)],
+                    details: ["count": .integer(Int64(rejected.count)), "operationID": .string(operation.uuidText)],
                     at: at
                 )
             )
@@ -148,7 +148,7 @@ extension CentralService {
                     branch: branch,
                     key: "conflict:\(branch)",
                     message: "\(conflicts.count) new conflict(s) of \(branch) wait for a person; the last: \(kind).",
-                    details: ["count": .integer(Int64(conflicts.count)), "invoiceID": .string(invoice.uuidString)],
+                    details: ["count": .integer(Int64(conflicts.count)), "invoiceID": .string(invoice.uuidText)],
                     at: at
                 )
             )

@@ -135,7 +135,7 @@ extension CentralService {
 
     /// The `id` path parameter as a UUID.
     func invoiceID(_ context: CentralRequestContext) throws -> UUID {
-        guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else {
+        guard let text = context.parameters.get("id"), let id = UUID(uuidText: text) else {
             throw APIError.badRequest("The invoice id in the path must be a UUID.")
         }
         return id

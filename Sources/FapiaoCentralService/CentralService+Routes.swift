@@ -22,7 +22,7 @@ extension CentralService {
         do throws(WireError) {
             let object = try WireObject(json, context: "request")
             for (index, element) in try object.array("ids").enumerated() {
-                guard case .string(let text) = element, let id = UUID(uuidString: text) else {
+                guard case .string(let text) = element, let id = UUID(uuidText: text) else {
                     throw WireError("request.ids[\(index)] must be a UUID")
                 }
                 ids.append(id)
@@ -40,7 +40,7 @@ extension CentralService {
         let id = try invoiceID(context)
         let found = try await storeCall("look up invoices") { try await store.lookup([id]) }
         guard let version = visible(found, to: caller).found.first else {
-            throw APIError.notFound("The centre holds no invoice \(id.uuidString) for \(caller.node).")
+            throw APIError.notFound("The centre holds no invoice \(id.uuidText) for \(caller.node).")
         }
         return .json(WireFormat.encode(version))
     }
@@ -88,7 +88,7 @@ extension CentralService {
         }
         logger.info(
             void ? "voided" : "amended",
-            metadata: ["invoice": "\(id.uuidString)", "node": "\(caller.node)", "operation": "\(edit.operationID)"]
+            metadata: ["invoice": "\(id.uuidText)", "node": "\(caller.node)", "operation": "\(edit.operationID)"]
         )
         return .json(WireFormat.encode(version))
     }

@@ -39,7 +39,7 @@ extension CentralEdit {
     {
         let invoice = current.invoice
         guard invoice.void == nil else {
-            throw CentralStoreError(.invalidEdit, "invoice \(invoice.id.uuidString) is voided; it cannot be changed")
+            throw CentralStoreError(.invalidEdit, "invoice \(invoice.id.uuidText) is voided; it cannot be changed")
         }
         let clock = current.clock.incremented(at: node)
         switch change {

@@ -87,7 +87,7 @@ struct CentralTransaction {
 
     /// The hash recorded for operation `id`, when the centre applied it before.
     func appliedHash(of id: UUID) throws -> String? {
-        try String.fetchOne(appliedHashStatement, arguments: [id.uuidString])
+        try String.fetchOne(appliedHashStatement, arguments: [id.uuidText])
     }
 
     /// What the store knows that bears on `operation`, as ``CentralRules`` needs it.
@@ -95,11 +95,11 @@ struct CentralTransaction {
     /// Stored versions are parsed only when there are rows, and not at all when the
     /// operation was applied before: the decision is then made on its hash alone.
     func situation(for operation: InvoiceOperation) throws -> CentralRules.Situation {
-        let invoiceID = operation.invoiceID.uuidString
+        let invoiceID = operation.invoiceID.uuidText
         let key = operation.invoice.numberKey
         let rows = try Row.fetchCursor(
             situationStatement,
-            arguments: [operation.id.uuidString, invoiceID, key.sellerTaxID, key.code, key.number]
+            arguments: [operation.id.uuidText, invoiceID, key.sellerTaxID, key.code, key.number]
         )
         var stored: [(id: String, clock: String, content: String)] = []
         while let row = try rows.next() {
@@ -128,7 +128,7 @@ struct CentralTransaction {
 
     /// The current version of invoice `id`, or `nil` when the centre has none.
     func current(_ id: UUID) throws -> RemoteVersion? {
-        let invoiceID = id.uuidString
+        let invoiceID = id.uuidText
         guard let row = try Row.fetchOne(currentStatement, arguments: [invoiceID]) else { return nil }
         return try StoredContent.version(id: invoiceID, clock: row[0], content: row[1])
     }
@@ -150,14 +150,14 @@ struct CentralTransaction {
         let invoice = operation.invoice
         let content = content ?? StoredContent(invoice)
         let clock = operation.clock.description
-        let invoiceID = operation.invoiceID.uuidString
+        let invoiceID = operation.invoiceID.uuidText
         try upsertStatement.execute(arguments: [
             invoiceID, invoice.branch, invoice.seller.taxID, invoice.code ?? "", invoice.number, clock,
             content.text, content.hash, invoice.void == nil ? 0 : 1,
             lastSequence, changedBy, appliedAt, invoice.originalKeyText,
         ])
         try operationStatement.execute(arguments: [
-            operation.id.uuidString, invoiceID, operation.kind.rawValue, operation.hash, clock, changedBy,
+            operation.id.uuidText, invoiceID, operation.kind.rawValue, operation.hash, clock, changedBy,
             lastSequence, appliedAt,
         ])
     }

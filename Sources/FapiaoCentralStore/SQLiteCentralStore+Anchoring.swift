@@ -131,7 +131,7 @@ extension SQLiteCentralStore {
             try db.execute(
                 sql: "INSERT INTO central_rejection (branch, op_id, invoice_id, reason, at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [
-                    branch, operation.id.uuidString, operation.invoiceID.uuidString, reason, instant.description,
+                    branch, operation.id.uuidText, operation.invoiceID.uuidText, reason, instant.description,
                 ]
             )
             try db.execute(
@@ -202,7 +202,7 @@ extension SQLiteCentralStore {
     static func arguments(_ entry: AuditEntry, branch: String, epoch: Int64) -> StatementArguments {
         [
             branch, epoch, entry.sequence, entry.wallTime.description, entry.node, entry.actor, entry.event.rawValue,
-            entry.invoiceID?.uuidString, entry.operationID?.uuidString, entry.clock.description, entry.detailsText,
+            entry.invoiceID?.uuidText, entry.operationID?.uuidText, entry.clock.description, entry.detailsText,
             entry.previousHash, entry.hash,
         ]
     }

@@ -29,7 +29,7 @@ extension SQLiteCentralStore {
                 db,
                 sql:
                     "SELECT id, kind, node, clock, applied_at FROM central_operation WHERE invoice_id = ? ORDER BY change_seq",
-                arguments: [id.uuidString]
+                arguments: [id.uuidText]
             ).map { row in
                 CentralOperationRecord(
                     operationID: row[0],
@@ -42,7 +42,7 @@ extension SQLiteCentralStore {
             let entries = try Row.fetchAll(
                 db,
                 sql: "SELECT * FROM central_audit_entry WHERE invoice_id = ? ORDER BY branch, epoch, seq",
-                arguments: [id.uuidString]
+                arguments: [id.uuidText]
             ).map { row in (branch: row["branch"] as String, entry: try AnchoredRow.entry(row)) }
             return CentralInvoiceHistory(current: current, operations: operations, entries: entries)
         }

@@ -137,7 +137,7 @@ public final class SQLiteCentralStore: CentralStore {
             var found: [RemoteVersion] = []
             var missing: [UUID] = []
             for id in ids {
-                let text = id.uuidString
+                let text = id.uuidText
                 if let row = try Row.fetchOne(statement, arguments: [text]) {
                     found.append(try StoredContent.version(id: text, clock: row[0], content: row[1]))
                 } else {
@@ -204,16 +204,16 @@ public final class SQLiteCentralStore: CentralStore {
         return try await write { db in
             var transaction = try CentralTransaction(db, now: instant)
             guard let current = try transaction.current(invoiceID) else {
-                throw CentralStoreError(.invoiceNotFound, "the centre holds no invoice \(invoiceID.uuidString)")
+                throw CentralStoreError(.invoiceNotFound, "the centre holds no invoice \(invoiceID.uuidText)")
             }
             let operation = try edit.operation(on: current, node: node, policy: policy)
-            if let owner = try transaction.owner(of: operation.invoice.numberKey), owner != invoiceID.uuidString {
+            if let owner = try transaction.owner(of: operation.invoice.numberKey), owner != invoiceID.uuidText {
                 throw CentralStoreError(.invalidEdit, "number \(operation.invoice.number) belongs to another invoice")
             }
             if try transaction.appliedHash(of: operation.id) != nil {
                 throw CentralStoreError(
                     .invalidEdit,
-                    "operation \(edit.operationID.uuidString) was already applied; an operation id is never reused"
+                    "operation \(edit.operationID.uuidText) was already applied; an operation id is never reused"
                 )
             }
             try transaction.apply(operation, changedBy: node)

@@ -23,7 +23,7 @@ public enum NumberPresentation {
         }
         for duplicate in report.duplicates {
             let holders = duplicate.uses.map {
-                "\($0.invoiceID.uuidString.prefix(8))\($0.branch.isEmpty ? "" : "@\($0.branch)")"
+                "\($0.invoiceID.uuidText.prefix(8))\($0.branch.isEmpty ? "" : "@\($0.branch)")"
             }
             lines.append("  duplicate \(duplicate.number): " + holders.joined(separator: ", "))
         }
@@ -56,7 +56,7 @@ public enum NumberPresentation {
                         "number": .string(duplicate.number),
                         "invoices": .array(
                             duplicate.uses.map {
-                                .object(["id": .string($0.invoiceID.uuidString), "branch": .string($0.branch)])
+                                .object(["id": .string($0.invoiceID.uuidText), "branch": .string($0.branch)])
                             }
                         ),
                     ])

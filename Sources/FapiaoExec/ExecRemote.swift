@@ -85,7 +85,7 @@ public actor ExecRemote: RemoteAdapter {
 
     public func lookup(_ ids: [UUID]) async throws -> InvoiceLookup {
         guard !ids.isEmpty else { return InvoiceLookup(found: [], missing: []) }
-        let params = CanonicalJSON.object(["ids": .array(ids.map { .string($0.uuidString) })])
+        let params = CanonicalJSON.object(["ids": .array(ids.map { .string($0.uuidText) })])
         let json = try await exchange(method: "lookup", params: params, action: "answering a lookup")
         return try decode("the lookup") { () throws(WireError) in try InvoiceLookup(json: json) }
     }

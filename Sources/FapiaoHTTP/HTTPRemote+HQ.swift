@@ -18,7 +18,7 @@ extension HTTPRemote {
     public func invoice(_ id: UUID) async throws -> RemoteVersion? {
         let json = try await call(
             .GET,
-            "/v1/invoices/\(id.uuidString)",
+            "/v1/invoices/\(id.uuidText)",
             body: nil,
             action: "look up the invoice",
             absentOn404: true
@@ -42,7 +42,7 @@ extension HTTPRemote {
         if let actor { body["actor"] = .string(actor) }
         let json = try await call(
             .POST,
-            "/v1/invoices/\(id.uuidString)/amend",
+            "/v1/invoices/\(id.uuidText)/amend",
             body: .object(body),
             action: "amend the invoice"
         )
@@ -63,7 +63,7 @@ extension HTTPRemote {
         if let actor { body["actor"] = .string(actor) }
         let json = try await call(
             .POST,
-            "/v1/invoices/\(id.uuidString)/void",
+            "/v1/invoices/\(id.uuidText)/void",
             body: .object(body),
             action: "void the invoice"
         )

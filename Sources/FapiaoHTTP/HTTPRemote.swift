@@ -142,7 +142,7 @@ public final class HTTPRemote: RemoteAdapter {
 
     public func lookup(_ ids: [UUID]) async throws -> InvoiceLookup {
         guard !ids.isEmpty else { return InvoiceLookup(found: [], missing: []) }
-        let body = CanonicalJSON.object(["ids": .array(ids.map { .string($0.uuidString) })])
+        let body = CanonicalJSON.object(["ids": .array(ids.map { .string($0.uuidText) })])
         let json = try await call(.POST, "/v1/invoices/lookup", body: body, action: "answer the lookup")
         return try decode("the lookup") { () throws(WireError) in try InvoiceLookup(json: json) }
     }

@@ -96,8 +96,8 @@ enum LockKeys {
     static func keys(for operations: [InvoiceOperation]) -> [Int64] {
         var keys = Set<Int64>()
         for operation in operations {
-            keys.insert(hash("op:" + operation.id.uuidString))
-            keys.insert(hash("invoice:" + operation.invoiceID.uuidString))
+            keys.insert(hash("op:" + operation.id.uuidText))
+            keys.insert(hash("invoice:" + operation.invoiceID.uuidText))
             keys.insert(number(operation.invoice.numberKey))
             // Two batches reversing one original wait for each other, so neither misses the other's red.
             if let original = operation.invoice.originalKey { keys.insert(number(original)) }

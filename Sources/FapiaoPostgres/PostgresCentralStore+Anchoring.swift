@@ -200,8 +200,8 @@ extension PostgresCentralStore {
         let actors = entries.map(\.actor)
         let events = entries.map(\.event.rawValue)
         // '' for none: the arrays stay text[], and NULLIF stores NULL.
-        let invoices = entries.map { $0.invoiceID?.uuidString ?? "" }
-        let operations = entries.map { $0.operationID?.uuidString ?? "" }
+        let invoices = entries.map { $0.invoiceID?.uuidText ?? "" }
+        let operations = entries.map { $0.operationID?.uuidText ?? "" }
         let clocks = entries.map(\.clock.description)
         let details = entries.map(\.detailsText)
         let previous = entries.map(\.previousHash)

@@ -50,7 +50,7 @@ extension PostgresCentralStore {
         )
         var versions: [RemoteVersion] = []
         for try await (id, clock, content) in versionRows.decode((UUID, String, String).self) {
-            versions.append(try StoredContent.version(id: id.uuidString, clock: clock, content: content))
+            versions.append(try StoredContent.version(id: id.uuidText, clock: clock, content: content))
         }
         return BatchLedger(appliedHashes: hashes, versions: versions)
     }

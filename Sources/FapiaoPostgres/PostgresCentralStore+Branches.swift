@@ -90,8 +90,8 @@ extension PostgresCentralStore {
         var reasons: [String] = []
         for (operation, outcome) in zip(operations, outcomes) {
             guard case .rejected(let reason) = outcome.outcome else { continue }
-            rejectedIDs.append(operation.id.uuidString)
-            rejectedInvoices.append(operation.invoiceID.uuidString)
+            rejectedIDs.append(operation.id.uuidText)
+            rejectedInvoices.append(operation.invoiceID.uuidText)
             reasons.append(reason)
         }
         let last = reasons.last

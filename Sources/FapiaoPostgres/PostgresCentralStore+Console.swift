@@ -24,7 +24,7 @@ extension PostgresCentralStore {
             )
             var found: [RemoteVersion] = []
             for try await (id, clock, content) in rows.decode((UUID, String, String).self) {
-                found.append(try StoredContent.version(id: id.uuidString, clock: clock, content: content))
+                found.append(try StoredContent.version(id: id.uuidText, clock: clock, content: content))
             }
             return found
         }
@@ -32,7 +32,7 @@ extension PostgresCentralStore {
 
     public func invoiceHistory(_ id: UUID) async throws -> CentralInvoiceHistory {
         let current = try await lookup([id]).found.first
-        let text = id.uuidString
+        let text = id.uuidText
         return try await read("read an invoice's history") { connection, logger in
             var operations: [CentralOperationRecord] = []
             let rows = try await connection.run(
@@ -47,7 +47,7 @@ extension PostgresCentralStore {
             ) {
                 operations.append(
                     CentralOperationRecord(
-                        operationID: operation.uuidString,
+                        operationID: operation.uuidText,
                         kind: kind,
                         node: node,
                         clock: VectorClock(parsing: clock) ?? VectorClock(),

@@ -11,7 +11,7 @@ extension PostgresCentralStore {
             let rows = try await connection.run("SELECT id, content FROM central_invoice", logger: logger)
             var uses: [NumberReport.Use] = []
             for try await (id, content) in rows.decode((UUID, String).self) {
-                uses.append(try StoredContent.numberUse(id: id.uuidString, content: content))
+                uses.append(try StoredContent.numberUse(id: id.uuidText, content: content))
             }
             return uses
         }

@@ -207,7 +207,7 @@ public final class PostgresCentralStore: CentralStore {
             )
             var stored: [UUID: RemoteVersion] = [:]
             for try await (id, clock, content) in rows.decode((UUID, String, String).self) {
-                stored[id] = try StoredContent.version(id: id.uuidString, clock: clock, content: content)
+                stored[id] = try StoredContent.version(id: id.uuidText, clock: clock, content: content)
             }
             var found: [RemoteVersion] = []
             var missing: [UUID] = []
@@ -261,7 +261,7 @@ public final class PostgresCentralStore: CentralStore {
                     more = true
                     continue
                 }
-                let version = try StoredContent.version(id: id.uuidString, clock: clock, content: content)
+                let version = try StoredContent.version(id: id.uuidText, clock: clock, content: content)
                 changes.append(ChangePage.Change(sequence: sequence, version: version, changedBy: changedBy))
             }
             return ChangePage(changes: changes, cursor: changes.last?.sequence ?? cursor, hasMore: more)
@@ -277,7 +277,7 @@ public final class PostgresCentralStore: CentralStore {
         // that version is still the current one; otherwise it is computed again.
         for _ in 0..<5 {
             guard let current = try await lookup([invoiceID]).found.first else {
-                throw CentralStoreError(.invoiceNotFound, "the centre holds no invoice \(invoiceID.uuidString)")
+                throw CentralStoreError(.invoiceNotFound, "the centre holds no invoice \(invoiceID.uuidText)")
             }
             let operation = try edit.operation(on: current, node: node, policy: policy)
             let written = try await transaction("apply the edit") { connection, logger, rowByRow in
@@ -290,7 +290,7 @@ public final class PostgresCentralStore: CentralStore {
                 if situation.appliedHash != nil {
                     throw CentralStoreError(
                         .invalidEdit,
-                        "operation \(edit.operationID.uuidString) was already applied; an operation id is never reused"
+                        "operation \(edit.operationID.uuidText) was already applied; an operation id is never reused"
                     )
                 }
                 ledger.apply(operation, content: StoredContent(operation), changedBy: node, ordinal: 0)
@@ -301,7 +301,7 @@ public final class PostgresCentralStore: CentralStore {
         }
         throw CentralStoreError(
             .unavailable,
-            "invoice \(invoiceID.uuidString) kept changing while the edit was made; nothing was changed, try again."
+            "invoice \(invoiceID.uuidText) kept changing while the edit was made; nothing was changed, try again."
         )
     }
 

@@ -36,10 +36,10 @@ extension InMemoryCentralStore {
                 if case .rejected(let reason) = outcome.outcome {
                     ledger[branch].overview.rejected += 1
                     ledger[branch].overview.lastRejection = (reason, instant)
-                    let invoice = operations.first { $0.id == outcome.operationID }?.invoiceID.uuidString ?? ""
+                    let invoice = operations.first { $0.id == outcome.operationID }?.invoiceID.uuidText ?? ""
                     ledger[branch].rejections.append(
                         CentralRejection(
-                            operationID: outcome.operationID.uuidString,
+                            operationID: outcome.operationID.uuidText,
                             invoiceID: invoice,
                             reason: reason,
                             at: instant

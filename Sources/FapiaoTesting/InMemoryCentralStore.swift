@@ -93,7 +93,7 @@ public final class InMemoryCentralStore: CentralStore {
     public func edit(_ invoiceID: UUID, _ edit: CentralEdit) async throws -> RemoteVersion {
         try state.withLock { state throws(CentralStoreError) in
             guard let current = state.invoices[invoiceID] else {
-                throw CentralStoreError(.invoiceNotFound, "the centre holds no invoice \(invoiceID.uuidString)")
+                throw CentralStoreError(.invoiceNotFound, "the centre holds no invoice \(invoiceID.uuidText)")
             }
             let operation = try edit.operation(on: current.version, node: node, policy: policy)
             if let owner = state.numberOwners[operation.invoice.numberKey], owner != invoiceID {
@@ -151,7 +151,7 @@ public final class InMemoryCentralStore: CentralStore {
             (
                 operation.invoiceID,
                 CentralOperationRecord(
-                    operationID: operation.id.uuidString,
+                    operationID: operation.id.uuidText,
                     kind: operation.kind.rawValue,
                     node: changedBy,
                     clock: operation.clock,

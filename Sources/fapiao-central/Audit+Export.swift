@@ -57,7 +57,7 @@ extension CentralAudit {
 
         func validate() throws {
             try checkBranchName(branch, field: "BRANCH")
-            if let invoice, UUID(uuidString: invoice) == nil {
+            if let invoice, UUID(uuidText: invoice) == nil {
                 throw ValidationError("--invoice must be an invoice id (a UUID), not \(invoice).")
             }
             _ = try filterOptions.filter(invoiceID: nil)
@@ -65,7 +65,7 @@ extension CentralAudit {
 
         func run() async throws {
             try await reportingErrors {
-                let filter = try filterOptions.filter(invoiceID: invoice.flatMap(UUID.init(uuidString:)))
+                let filter = try filterOptions.filter(invoiceID: invoice.flatMap(UUID.init(uuidText:)))
                 try AuditExport.checkDestination(directory)
                 // HQ's key: beside an SQLite store by default; a PostgreSQL store has no such place.
                 var defaultKey = ""

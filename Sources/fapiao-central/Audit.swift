@@ -121,7 +121,7 @@ struct CentralAudit: AsyncParsableCommand {
                         entries.map { entry in
                             [
                                 String(entry.sequence), entry.wallTime.description, entry.actor, entry.event.rawValue,
-                                entry.invoiceID.map { String($0.uuidString.prefix(8)) } ?? "-",
+                                entry.invoiceID.map { String($0.uuidText.prefix(8)) } ?? "-",
                                 String(entry.hash.prefix(16)),
                             ]
                         }

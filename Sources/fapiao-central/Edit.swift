@@ -34,7 +34,7 @@ struct AmendInvoice: AsyncParsableCommand {
     var format: ReportFormat = .text
 
     func validate() throws {
-        guard UUID(uuidString: id) != nil else { throw ValidationError("ID must be an invoice id (a UUID).") }
+        guard UUID(uuidText: id) != nil else { throw ValidationError("ID must be an invoice id (a UUID).") }
         guard !assignments.isEmpty else { throw ValidationError("Give at least one FIELD=VALUE to change.") }
         _ = try fields()
     }
@@ -93,7 +93,7 @@ struct VoidInvoice: AsyncParsableCommand {
     var format: ReportFormat = .text
 
     func validate() throws {
-        guard UUID(uuidString: id) != nil else { throw ValidationError("ID must be an invoice id (a UUID).") }
+        guard UUID(uuidText: id) != nil else { throw ValidationError("ID must be an invoice id (a UUID).") }
         guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw ValidationError("--reason must say why the invoice is voided.")
         }
@@ -121,7 +121,7 @@ private func applyEdit(
     actor: String,
     format: ReportFormat
 ) async throws {
-    guard let invoiceID = UUID(uuidString: id) else { throw ValidationError("ID must be an invoice id (a UUID).") }
+    guard let invoiceID = UUID(uuidText: id) else { throw ValidationError("ID must be an invoice id (a UUID).") }
     let version: RemoteVersion
     do {
         version = try await store.edit(invoiceID, CentralEdit(change, actor: actor, at: CentralService.systemNow()))
@@ -135,6 +135,6 @@ private func applyEdit(
         emit(WireFormat.encode(version).text)
     case .text:
         let verb = if case .void = change { "voided" } else { "amended" }
-        emit("\(verb) \(invoiceID.uuidString) (number \(version.invoice.number), clock \(version.clock))")
+        emit("\(verb) \(invoiceID.uuidText) (number \(version.invoice.number), clock \(version.clock))")
     }
 }

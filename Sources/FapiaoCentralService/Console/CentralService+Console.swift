@@ -22,7 +22,7 @@ extension CentralService {
             return try await consolePage(request, console) { try await invoicesPage(query) }
         }
         router.get("/console/invoices/:id") { request, context in
-            let id = context.parameters.get("id").flatMap(UUID.init(uuidString:))
+            let id = context.parameters.get("id").flatMap(UUID.init(uuidText:))
             return try await consolePage(request, console) { try await invoicePage(id) }
         }
         router.get("/console/login") { request, _ in
@@ -163,7 +163,7 @@ extension CentralService {
         guard let id else { return ("invoices", ["title": "Not found", "hasInvoices": false], .notFound) }
         let history = try await storeCall("read an invoice's history") { try await store.invoiceHistory(id) }
         guard let current = history.current else {
-            return ("invoices", ["title": "Not found", "query": id.uuidString, "hasInvoices": false], .notFound)
+            return ("invoices", ["title": "Not found", "query": id.uuidText, "hasInvoices": false], .notFound)
         }
         var context = ConsoleText.invoiceRow(current)
         let invoice = current.invoice

@@ -37,7 +37,7 @@ enum ConsoleText {
     static func invoiceRow(_ version: RemoteVersion) -> [String: Any] {
         let invoice = version.invoice
         return [
-            "id": invoice.id.uuidString, "number": invoice.number, "type": invoice.type.rawValue,
+            "id": invoice.id.uuidText, "number": invoice.number, "type": invoice.type.rawValue,
             "issueDate": invoice.issueDate.description, "seller": invoice.seller.name, "buyer": invoice.buyer.name,
             "gross": invoice.gross.decimalText, "branch": invoice.branch,
             "state": invoice.void != nil ? "voided" : (invoice.red != nil ? "red" : "issued"),

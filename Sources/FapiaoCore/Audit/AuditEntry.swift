@@ -103,9 +103,9 @@ public struct AuditEntry: Hashable, Sendable {
         member("actor", .string(actor), first: true)
         member("clock", clock.canonicalJSON)
         member("event", .string(event.rawValue))
-        member("invoiceID", .optional(invoiceID?.uuidString))
+        member("invoiceID", .optional(invoiceID?.uuidText))
         member("node", .string(node))
-        member("operationID", .optional(operationID?.uuidString))
+        member("operationID", .optional(operationID?.uuidText))
         member("sequence", .integer(sequence))
         member("wallTime", .string(wallTime.description))
         bytes.append(UInt8(ascii: "}"))
@@ -123,8 +123,8 @@ public struct AuditEntry: Hashable, Sendable {
             "node": .string(node),
             "actor": .string(actor),
             "event": .string(event.rawValue),
-            "invoiceID": .optional(invoiceID?.uuidString),
-            "operationID": .optional(operationID?.uuidString),
+            "invoiceID": .optional(invoiceID?.uuidText),
+            "operationID": .optional(operationID?.uuidText),
             "clock": clock.canonicalJSON,
         ])
     }

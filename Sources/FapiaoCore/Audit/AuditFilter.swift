@@ -50,7 +50,7 @@ public struct AuditFilter: Hashable, Sendable {
         if let until { members["until"] = .string(until.description) }
         if let actor { members["actor"] = .string(actor) }
         if let event { members["event"] = .string(event.rawValue) }
-        if let invoiceID { members["invoiceID"] = .string(invoiceID.uuidString) }
+        if let invoiceID { members["invoiceID"] = .string(invoiceID.uuidText) }
         return .object(members)
     }
 
@@ -72,7 +72,7 @@ public struct AuditFilter: Hashable, Sendable {
                 guard let event = AuditEvent(rawValue: text) else { return nil }
                 self.event = event
             case "invoiceID":
-                guard let id = UUID(uuidString: text) else { return nil }
+                guard let id = UUID(uuidText: text) else { return nil }
                 invoiceID = id
             default: return nil
             }

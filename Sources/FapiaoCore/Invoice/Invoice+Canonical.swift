@@ -7,7 +7,7 @@ extension Invoice {
     /// change the hash of invoices that do not use it.
     public var canonicalJSON: CanonicalJSON {
         var members: [String: CanonicalJSON] = [
-            "id": .string(id.uuidString),
+            "id": .string(id.uuidText),
             "kind": .string(kind.rawValue),
             "type": .string(type.rawValue),
             "number": .string(number),
@@ -103,7 +103,7 @@ extension Invoice {
             return rate
         }
 
-        guard let id = UUID(uuidString: try string("id")) else { throw StoredFormError(field: "id") }
+        guard let id = UUID(uuidText: try string("id")) else { throw StoredFormError(field: "id") }
         guard let kind = InvoiceKind(rawValue: try string("kind")) else { throw StoredFormError(field: "kind") }
         guard let type = InvoiceType(rawValue: try string("type")) else { throw StoredFormError(field: "type") }
         guard let issueDate = CalendarDate(parsing: try string("issueDate")) else {

@@ -193,7 +193,7 @@ extension InvoiceInput {
     /// The input that would produce `invoice` again: the starting point of an amend.
     public init(invoice: Invoice) {
         var fields: [String: String] = [
-            "id": invoice.id.uuidString,
+            "id": invoice.id.uuidText,
             "kind": invoice.kind.rawValue,
             "type": invoice.type.rawValue,
             "number": invoice.number,

@@ -69,7 +69,7 @@ public struct InvoiceOperation: Hashable, Sendable {
         out.append(contentsOf: #"{"clock":"#.utf8)
         clock.canonicalJSON.write(into: &out)
         out.append(contentsOf: #","invoiceID":"#.utf8)
-        CanonicalJSON.string(invoiceID.uuidString).write(into: &out)
+        CanonicalJSON.string(invoiceID.uuidText).write(into: &out)
         out.append(contentsOf: #","kind":"#.utf8)
         CanonicalJSON.string(kind.rawValue).write(into: &out)
         out.append(contentsOf: #","payload":"#.utf8)
@@ -85,7 +85,7 @@ public struct InvoiceOperation: Hashable, Sendable {
     public static func hash(kind: Kind, invoiceID: UUID, clock: VectorClock, payload: CanonicalJSON) -> String {
         let envelope: CanonicalJSON = .object([
             "kind": .string(kind.rawValue),
-            "invoiceID": .string(invoiceID.uuidString),
+            "invoiceID": .string(invoiceID.uuidText),
             "clock": clock.canonicalJSON,
             "payload": payload,
         ])

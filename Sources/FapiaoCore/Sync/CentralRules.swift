@@ -87,7 +87,7 @@ public enum CentralRules {
                 : .answer(
                     .rejected(
                         reason:
-                            "operation \(operation.id.uuidString) was already applied with different content; an operation id is never reused"
+                            "operation \(operation.id.uuidText) was already applied with different content; an operation id is never reused"
                     )
                 )
         }
@@ -119,7 +119,7 @@ public enum CentralRules {
                 return .answer(
                     .rejected(
                         reason:
-                            "invoice \(operation.invoiceID.uuidString) is voided; a voided invoice cannot be changed"
+                            "invoice \(operation.invoiceID.uuidText) is voided; a voided invoice cannot be changed"
                     )
                 )
             }
@@ -135,10 +135,10 @@ public enum CentralRules {
     public static func invalidity(of operation: InvoiceOperation, policy: CentralPolicy = .standard) -> String? {
         let invoice = operation.invoice
         if operation.clock.counters.isEmpty {
-            return "operation \(operation.id.uuidString) has an empty vector clock"
+            return "operation \(operation.id.uuidText) has an empty vector clock"
         }
         if operation.kind == .void, invoice.void == nil {
-            return "void operation \(operation.id.uuidString) carries no void record"
+            return "void operation \(operation.id.uuidText) carries no void record"
         }
         let context = CaptureContext(
             id: invoice.id,

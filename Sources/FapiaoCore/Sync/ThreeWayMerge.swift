@@ -53,7 +53,7 @@ public enum ThreeWayMerge {
         guard local.id == remote.id else {
             return .needsPerson(
                 fields: ["id"],
-                reason: "the two versions are different invoices (\(local.id.uuidString), \(remote.id.uuidString))"
+                reason: "the two versions are different invoices (\(local.id.uuidText), \(remote.id.uuidText))"
             )
         }
         let comparisons = compare(local: local, remote: remote, ancestor: ancestor)

@@ -27,7 +27,7 @@ public enum InvoiceValidator {
 
         let id: UUID
         if let text = check.optional("id") {
-            if let parsed = UUID(uuidString: text) {
+            if let parsed = UUID(uuidText: text) {
                 id = parsed
             } else {
                 check.fail("id", "uuid", "must be a UUID such as 0B7C3A4E-2F1D-4C55-9E8A-1D2C3B4A5F60")

@@ -54,7 +54,7 @@ struct AuditAppender {
         )
         try statement.execute(arguments: [
             entry.sequence, entry.wallTime.description, entry.node, entry.actor, entry.event.rawValue,
-            entry.invoiceID?.uuidString, entry.operationID?.uuidString, entry.clock.description, entry.detailsText,
+            entry.invoiceID?.uuidText, entry.operationID?.uuidText, entry.clock.description, entry.detailsText,
             entry.previousHash, entry.hash,
         ])
         sequence = entry.sequence

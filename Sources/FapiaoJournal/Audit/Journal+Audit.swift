@@ -27,7 +27,7 @@ extension Journal {
         var arguments: StatementArguments = []
         if let invoiceID {
             sql += " WHERE invoice_id = ?"
-            arguments += [invoiceID.uuidString]
+            arguments += [invoiceID.uuidText]
         }
         sql += " ORDER BY seq"
         if let limit { sql += " LIMIT \(max(0, limit))" }
@@ -61,7 +61,7 @@ extension Journal {
         }
         if let invoiceID = filter.invoiceID {
             conditions.append("invoice_id = ?")
-            arguments += [invoiceID.uuidString]
+            arguments += [invoiceID.uuidText]
         }
         var sql = "SELECT * FROM audit_entry"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
@@ -93,8 +93,8 @@ extension Journal {
             node: row["node"],
             actor: row["actor"],
             event: event,
-            invoiceID: (row["invoice_id"] as String?).flatMap(UUID.init(uuidString:)),
-            operationID: (row["op_id"] as String?).flatMap(UUID.init(uuidString:)),
+            invoiceID: (row["invoice_id"] as String?).flatMap(UUID.init(uuidText:)),
+            operationID: (row["op_id"] as String?).flatMap(UUID.init(uuidText:)),
             clock: clock,
             detailsText: row["details"],
             previousHash: row["prev_hash"],

@@ -67,7 +67,7 @@ extension Journal {
                     return result
                 }
                 if let operationID = entry.operationID {
-                    trails[operationID.uuidString, default: OperationTrail(first: entry)].follow(entry)
+                    trails[operationID.uuidText, default: OperationTrail(first: entry)].follow(entry)
                 }
             }
             result.entriesChecked = verifier.checked
@@ -88,8 +88,8 @@ extension Journal {
     /// Whether an entry's stored text is exactly what its hash was computed over.
     private static func isStoredAsHashed(_ entry: AuditEntry, row: Row) -> Bool {
         (row["wall_time"] as String) == entry.wallTime.description
-            && (row["invoice_id"] as String?) == entry.invoiceID?.uuidString
-            && (row["op_id"] as String?) == entry.operationID?.uuidString
+            && (row["invoice_id"] as String?) == entry.invoiceID?.uuidText
+            && (row["op_id"] as String?) == entry.operationID?.uuidText
             && (row["clock"] as String) == entry.clock.description
     }
 
@@ -112,9 +112,9 @@ extension Journal {
             let payloadText: String = row["payload"]
             let hash: String = row["hash"]
             guard let kind = InvoiceOperation.Kind(rawValue: row["kind"]),
-                let invoiceID = UUID(uuidString: row["invoice_id"]),
-                invoiceID.uuidString == (row["invoice_id"] as String),
-                UUID(uuidString: id)?.uuidString == id,
+                let invoiceID = UUID(uuidText: row["invoice_id"]),
+                invoiceID.uuidText == (row["invoice_id"] as String),
+                UUID(uuidText: id)?.uuidText == id,
                 let clock = VectorClock(parsing: row["clock"]),
                 clock.description == (row["clock"] as String),
                 let payload = try? Invoice(stored: JSONValue.parse(payloadText)),
@@ -216,7 +216,7 @@ extension Journal {
 
     /// Whether an invoice row's columns are those of its content (as `updateInvoiceRow` writes them).
     private static func columnsMatch(_ row: Row, _ invoice: Invoice) -> Bool {
-        (row["id"] as String) == invoice.id.uuidString
+        (row["id"] as String) == invoice.id.uuidText
             && (row["voided"] as Int64) == (invoice.void == nil ? 0 : 1)
             && (row["kind"] as String) == invoice.kind.rawValue
             && (row["type"] as String) == invoice.type.rawValue

@@ -92,14 +92,14 @@ extension Journal {
         if ownID == nil,
             try Bool.fetchOne(
                 db.cachedStatement(sql: "SELECT 1 FROM invoice WHERE id = ?"),
-                arguments: [invoice.id.uuidString]
+                arguments: [invoice.id.uuidText]
             ) == true
         {
             return ValidationFailure(issues: [
                 ValidationIssue(
                     field: "id",
                     rule: "unique",
-                    message: "\(invoice.id.uuidString) is already in the journal; it was captured before"
+                    message: "\(invoice.id.uuidText) is already in the journal; it was captured before"
                 )
             ])
         }
@@ -108,7 +108,7 @@ extension Journal {
             sql: "SELECT id FROM invoice WHERE seller_tax_id = ? AND code = ? AND number = ?"
         )
         if let existing = try String.fetchOne(statement, arguments: [key.sellerTaxID, key.code, key.number]),
-            existing != ownID?.uuidString
+            existing != ownID?.uuidText
         {
             return ValidationFailure(issues: [Self.duplicateNumberIssue(key, existing: existing)])
         }
@@ -130,7 +130,7 @@ extension Journal {
                 db.cachedStatement(sql: sql + " LIMIT 2"),
                 arguments: StatementArguments(arguments)
             )
-            if let existing = rows.first(where: { $0 != ownID?.uuidString }) {
+            if let existing = rows.first(where: { $0 != ownID?.uuidText }) {
                 return ValidationFailure(issues: [
                     ValidationIssue(
                         field: "number",
@@ -184,7 +184,7 @@ extension Journal {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            invoice.id.uuidString, invoice.kind.rawValue, invoice.type.rawValue, invoice.code ?? "", invoice.number,
+            invoice.id.uuidText, invoice.kind.rawValue, invoice.type.rawValue, invoice.code ?? "", invoice.number,
             invoice.issueDate.description, invoice.seller.taxID, invoice.seller.name, invoice.buyer.taxID,
             invoice.buyer.name, invoice.currency, invoice.net.minorUnits, invoice.tax.minorUnits,
             invoice.gross.minorUnits, invoice.taxRate.basisPoints, clock.description, content,
@@ -241,7 +241,7 @@ extension Journal {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            operation.id.uuidString, operation.invoiceID.uuidString, operation.kind.rawValue,
+            operation.id.uuidText, operation.invoiceID.uuidText, operation.kind.rawValue,
             operation.clock.description, payload, operation.hash, now, now,
         ])
     }

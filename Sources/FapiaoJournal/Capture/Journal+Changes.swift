@@ -30,11 +30,11 @@ extension Journal {
             throw JournalError(
                 code: .invalidChange,
                 message:
-                    "Invoice \(current.invoice.id.uuidString.prefix(8)) is voided; a voided invoice cannot be amended."
+                    "Invoice \(current.invoice.id.uuidText.prefix(8)) is voided; a voided invoice cannot be amended."
             )
         }
         var input = InvoiceInput(invoice: current.invoice)
-        if let newID = changes.fields["id"], newID.uppercased() != current.invoice.id.uuidString {
+        if let newID = changes.fields["id"], newID.uppercased() != current.invoice.id.uuidText {
             throw ValidationFailure(issues: [
                 ValidationIssue(
                     field: "id",
@@ -58,7 +58,7 @@ extension Journal {
             throw JournalError(
                 code: .invalidChange,
                 message:
-                    "The amend changes nothing on invoice \(current.invoice.id.uuidString.prefix(8)); give the fields to change."
+                    "The amend changes nothing on invoice \(current.invoice.id.uuidText.prefix(8)); give the fields to change."
             )
         }
         if let failure = try read({ db in try uniquenessFailure(db, validated.invoice, ignoring: current.invoice.id) })
@@ -100,7 +100,7 @@ extension Journal {
         guard !current.isVoided else {
             throw JournalError(
                 code: .invalidChange,
-                message: "Invoice \(current.invoice.id.uuidString.prefix(8)) is already voided; nothing was changed."
+                message: "Invoice \(current.invoice.id.uuidText.prefix(8)) is already voided; nothing was changed."
             )
         }
         let instant = environment.now()
@@ -113,7 +113,7 @@ extension Journal {
             throw JournalError(
                 code: .invalidChange,
                 message:
-                    "Invoice \(current.invoice.id.uuidString.prefix(8)) (\(current.invoice.number)) cannot be voided: \(refusal)."
+                    "Invoice \(current.invoice.id.uuidText.prefix(8)) (\(current.invoice.number)) cannot be voided: \(refusal)."
             )
         }
         var voided = current.invoice
@@ -144,20 +144,20 @@ extension Journal {
             let row = try Row.fetchOne(
                 db,
                 sql: "SELECT clock, content FROM invoice WHERE id = ?",
-                arguments: [invoice.id.uuidString]
+                arguments: [invoice.id.uuidText]
             ),
             let previousClock = VectorClock(parsing: row["clock"])
         else {
             throw JournalError(
                 code: .invoiceNotFound,
-                message: "Invoice \(invoice.id.uuidString.prefix(8)) disappeared; try again."
+                message: "Invoice \(invoice.id.uuidText.prefix(8)) disappeared; try again."
             )
         }
         let previous = try Invoice(stored: try JSONValue.parse(row["content"] as String))
         guard previous.void == nil else {
             throw JournalError(
                 code: .invalidChange,
-                message: "Invoice \(invoice.id.uuidString.prefix(8)) is voided; it cannot change."
+                message: "Invoice \(invoice.id.uuidText.prefix(8)) is voided; it cannot change."
             )
         }
         let clock = previousClock.incremented(at: settings.node)
@@ -234,7 +234,7 @@ extension Journal {
                 invoice.buyer.taxID, invoice.buyer.name, invoice.currency, invoice.net.minorUnits,
                 invoice.tax.minorUnits, invoice.gross.minorUnits, invoice.taxRate.basisPoints, clock.description,
                 content, Digest.sha256Hex(Array(content.utf8)), now, invoice.originalKeyText,
-                try originalID(db, invoice), invoice.id.uuidString,
+                try originalID(db, invoice), invoice.id.uuidText,
             ]
         )
     }

@@ -20,7 +20,7 @@ extension Journal {
         ).map(Self.storedInvoice)
         let earlier = try String.fetchAll(
             db.cachedStatement(sql: "SELECT content FROM invoice WHERE original_key = ? AND id <> ?"),
-            arguments: [invoice.originalKeyText, invoice.id.uuidString]
+            arguments: [invoice.originalKeyText, invoice.id.uuidText]
         ).map(Self.storedInvoice)
         let issues = RedInvoiceRules.issues(
             invoice,

@@ -23,7 +23,7 @@ public struct ConflictResolution: Hashable, Sendable {
             "at": .string(at.description), "clock": clock.canonicalJSON, "contentHash": .string(contentHash),
         ]
         if let policy { members["policy"] = .string(policy.rawValue) }
-        if let operationID { members["operationID"] = .string(operationID.uuidString) }
+        if let operationID { members["operationID"] = .string(operationID.uuidText) }
         return .object(members)
     }
 
@@ -44,7 +44,7 @@ public struct ConflictResolution: Hashable, Sendable {
         self.policy = string("policy").flatMap(ResolverPolicy.init(rawValue:))
         self.reason = string("reason") ?? ""
         self.at = at
-        self.operationID = string("operationID").flatMap(UUID.init(uuidString:))
+        self.operationID = string("operationID").flatMap(UUID.init(uuidText:))
         self.clock = clock
         self.contentHash = string("contentHash") ?? ""
     }

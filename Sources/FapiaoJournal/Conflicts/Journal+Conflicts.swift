@@ -78,7 +78,7 @@ extension Journal {
             return RemoteVersion(invoice: try Invoice(stored: try JSONValue.parse(content)), clock: parsedClock)
         }
         do {
-            guard let conflictID = UUID(uuidString: id), let invoiceID = UUID(uuidString: row["invoice_id"]),
+            guard let conflictID = UUID(uuidText: id), let invoiceID = UUID(uuidText: row["invoice_id"]),
                 let kind = ConflictKind(rawValue: row["kind"]),
                 let local = try version(row["local_content"], row["local_clock"]),
                 let detectedAt = UTCTimestamp(parsing: row["detected_at"])
@@ -89,7 +89,7 @@ extension Journal {
                 invoiceID: invoiceID,
                 kind: kind,
                 source: ConflictRecord.Source(rawValue: row["source"]) ?? .push,
-                operationID: (row["operation_id"] as String?).flatMap(UUID.init(uuidString:)),
+                operationID: (row["operation_id"] as String?).flatMap(UUID.init(uuidText:)),
                 local: local,
                 remote: try version(row["remote_content"], row["remote_clock"]),
                 ancestor: try version(row["ancestor_content"], row["ancestor_clock"]),
@@ -128,7 +128,7 @@ extension Journal {
                 WHERE invoice_id = ? AND seq < ? AND status IN ('accepted', 'duplicate', 'stale')
                 ORDER BY seq DESC LIMIT 1
                 """,
-            arguments: [invoiceID.uuidString, operation?.sequence ?? Int64.max]
+            arguments: [invoiceID.uuidText, operation?.sequence ?? Int64.max]
         )
         let id = environment.newID()
         try db.execute(
@@ -138,7 +138,7 @@ extension Journal {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                id.uuidString, invoiceID.uuidString, kind.rawValue, source.rawValue, operation?.id.uuidString,
+                id.uuidText, invoiceID.uuidText, kind.rawValue, source.rawValue, operation?.id.uuidText,
                 local.content, local.clock.description, remote.invoice.canonicalJSON.text, remote.clock.description,
                 ancestor?["payload"] as String?, ancestor?["clock"] as String?, now,
             ]
@@ -150,7 +150,7 @@ extension Journal {
     func hasOpenConflict(_ db: Database, invoiceID: UUID) throws -> Bool {
         try Bool.fetchOne(
             db.cachedStatement(sql: "SELECT 1 FROM conflict WHERE invoice_id = ? AND resolved_at IS NULL LIMIT 1"),
-            arguments: [invoiceID.uuidString]
+            arguments: [invoiceID.uuidText]
         ) ?? false
     }
 }

@@ -10,7 +10,7 @@ extension Journal {
         choice: ConflictChoice,
         mergedInput: InvoiceInput?
     ) throws -> Invoice {
-        let short = record.id.uuidString.prefix(8)
+        let short = record.id.uuidText.prefix(8)
         switch choice {
         case .local:
             if record.kind == .duplicateNumber, let owner = record.remote,
@@ -19,7 +19,7 @@ extension Journal {
                 throw JournalError(
                     code: .invalidChange,
                     message:
-                        "Conflict \(short): \(current.invoice.numberKey) still belongs to invoice \(owner.invoice.id.uuidString.prefix(8)) at the remote; give this invoice its correct number with --take merged --json FILE."
+                        "Conflict \(short): \(current.invoice.numberKey) still belongs to invoice \(owner.invoice.id.uuidText.prefix(8)) at the remote; give this invoice its correct number with --take merged --json FILE."
                 )
             }
             return current.invoice
@@ -61,17 +61,17 @@ extension Journal {
 
     /// Validates a version a person wrote to settle a conflict, as an amend of `current` would be.
     func validatedResolution(_ input: InvoiceInput, current: Invoice) throws -> Invoice {
-        if let id = input.fields["id"], id.uppercased() != current.id.uuidString {
+        if let id = input.fields["id"], id.uppercased() != current.id.uuidText {
             throw ValidationFailure(issues: [
                 ValidationIssue(
                     field: "id",
                     rule: "immutable",
-                    message: "must be the conflicting invoice's id \(current.id.uuidString) (or left out)"
+                    message: "must be the conflicting invoice's id \(current.id.uuidText) (or left out)"
                 )
             ])
         }
         var complete = input
-        complete.fields["id"] = current.id.uuidString
+        complete.fields["id"] = current.id.uuidText
         let context = CaptureContext(
             id: current.id,
             capturedAt: current.capturedAt,

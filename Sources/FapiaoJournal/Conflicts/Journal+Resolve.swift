@@ -44,7 +44,7 @@ extension Journal {
             ])
         }
         let record = try conflict(reference)
-        let current = try invoice(record.invoiceID.uuidString)
+        let current = try invoice(record.invoiceID.uuidText)
         let result = try chosenVersion(record, current: current, choice: choice, mergedInput: mergedInput)
         return try write(.resolve) { db in
             try resolve(
@@ -69,7 +69,7 @@ extension Journal {
         var receipts: [ResolutionReceipt] = []
         for record in try conflicts(includeResolved: false) {
             guard let remote = record.remote else { continue }
-            let current = try invoice(record.invoiceID.uuidString)
+            let current = try invoice(record.invoiceID.uuidText)
             let policy = policies.policy(for: record.kind, local: current.invoice, remote: remote.invoice)
             let choice: ConflictChoice
             let result: Invoice
@@ -126,13 +126,13 @@ extension Journal {
         policy: ResolverPolicy?,
         reason: String
     ) throws -> ResolutionReceipt {
-        let short = stale.id.uuidString.prefix(8)
+        let short = stale.id.uuidText.prefix(8)
         // Read again inside the write transaction: another resolver may have been first.
         guard
             let row = try Row.fetchOne(
                 db,
                 sql: "SELECT \(Self.conflictColumns) FROM conflict WHERE id = ?",
-                arguments: [stale.id.uuidString]
+                arguments: [stale.id.uuidText]
             )
         else { throw JournalError(code: .conflictNotFound, message: "Conflict \(short) disappeared; try again.") }
         let record = try Self.conflictRecord(row)
@@ -147,7 +147,7 @@ extension Journal {
             let invoiceRow = try Row.fetchOne(
                 db,
                 sql: "SELECT clock FROM invoice WHERE id = ?",
-                arguments: [record.invoiceID.uuidString]
+                arguments: [record.invoiceID.uuidText]
             ),
             let localClock = VectorClock(parsing: invoiceRow["clock"])
         else {
@@ -176,7 +176,7 @@ extension Journal {
                 SELECT seq, id, clock FROM operation
                 WHERE invoice_id = ? AND status IN ('conflict', 'pending', 'inDoubt', 'quarantined') ORDER BY seq
                 """,
-            arguments: [record.invoiceID.uuidString]
+            arguments: [record.invoiceID.uuidText]
         )
         for old in superseded {
             try db.execute(
@@ -190,9 +190,9 @@ extension Journal {
                 actor: resolvedBy,
                 event: .superseded,
                 invoiceID: record.invoiceID,
-                operationID: UUID(uuidString: old["id"]),
+                operationID: UUID(uuidText: old["id"]),
                 clock: VectorClock(parsing: old["clock"]) ?? VectorClock(),
-                details: .object(["by": .string("resolution of conflict \(record.id.uuidString)")])
+                details: .object(["by": .string("resolution of conflict \(record.id.uuidText)")])
             )
         }
         try insertOperation(db, operation, payload: content, at: now)
@@ -208,11 +208,11 @@ extension Journal {
         )
         try db.execute(
             sql: "UPDATE conflict SET resolved_at = ?, resolution = ?, resolved_by = ? WHERE id = ?",
-            arguments: [now, resolution.canonicalJSON.text, resolvedBy, record.id.uuidString]
+            arguments: [now, resolution.canonicalJSON.text, resolvedBy, record.id.uuidText]
         )
         try refreshSyncState(db, invoiceID: record.invoiceID, at: now)
         var details: [String: CanonicalJSON] = [
-            "conflictID": .string(record.id.uuidString), "conflictKind": .string(record.kind.rawValue),
+            "conflictID": .string(record.id.uuidText), "conflictKind": .string(record.kind.rawValue),
             "take": .string(choice.rawValue), "reason": .string(reason), "localClock": localClock.canonicalJSON,
             "operationHash": .string(operation.hash),
             "changedFields": .array(

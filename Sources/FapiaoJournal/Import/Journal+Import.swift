@@ -51,7 +51,7 @@ extension Journal {
                     continue
                 }
                 if let earlier = seenIDs[invoice.id] {
-                    plan.invalid.append((row.line, Self.repeatedInFile("id", invoice.id.uuidString, earlier)))
+                    plan.invalid.append((row.line, Self.repeatedInFile("id", invoice.id.uuidText, earlier)))
                     continue
                 }
                 if let failure = try uniquenessFailure(db, invoice) {

@@ -77,7 +77,7 @@ extension Journal {
                     details: [
                         "rule": .string(reminder.rule),
                         "severity": .string(reminder.severity.rawValue),
-                        "invoices": .array(reminder.invoiceIDs.map { .string($0.uuidString) }),
+                        "invoices": .array(reminder.invoiceIDs.map { .string($0.uuidText) }),
                     ]
                 )
             )

@@ -169,7 +169,7 @@ extension Journal {
     func numberReports(_ db: Database, month: String?) throws -> [NumberReport] {
         let uses = try Row.fetchAll(db, sql: "SELECT id, type, code, number, issue_date, voided, kind FROM invoice")
             .compactMap { row -> NumberReport.Use? in
-                guard let id = UUID(uuidString: row["id"]), let type = InvoiceType(rawValue: row["type"]),
+                guard let id = UUID(uuidText: row["id"]), let type = InvoiceType(rawValue: row["type"]),
                     let date = CalendarDate(parsing: row["issue_date"])
                 else { return nil }
                 return NumberReport.Use(

@@ -31,7 +31,7 @@ extension Journal {
             )
             var unsynced: [OfflineRules.Unsynced] = []
             for row in rows {
-                guard let id = UUID(uuidString: row["id"]), let issued = CalendarDate(parsing: row["issue_date"]),
+                guard let id = UUID(uuidText: row["id"]), let issued = CalendarDate(parsing: row["issue_date"]),
                     let captured = UTCTimestamp(parsing: row["captured_at"])
                 else { continue }
                 unsynced.append(
@@ -87,7 +87,7 @@ extension Journal {
             let outageID = try Int64.fetchOne(
                 db,
                 sql: "SELECT outage_id FROM invoice WHERE id = ?",
-                arguments: [invoice.id.uuidString]
+                arguments: [invoice.id.uuidText]
             )
             let outage = try outageID.flatMap { id in
                 try Row.fetchOne(db, sql: "SELECT started_at, ended_at FROM outage WHERE id = ?", arguments: [id])

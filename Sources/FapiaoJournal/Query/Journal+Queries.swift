@@ -100,7 +100,7 @@ extension Journal {
             try Row.fetchAll(
                 db,
                 sql: "SELECT id, kind, status, clock FROM operation WHERE invoice_id = ? ORDER BY seq",
-                arguments: [invoiceID.uuidString]
+                arguments: [invoiceID.uuidText]
             ).map { ($0["id"], $0["kind"], $0["status"], $0["clock"]) }
         }
     }

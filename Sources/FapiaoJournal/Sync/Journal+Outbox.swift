@@ -104,7 +104,7 @@ extension Journal {
         do {
             let value = try JSONValue.parse(payloadText)
             let invoice = try Invoice(stored: value)
-            guard let operationID = UUID(uuidString: id),
+            guard let operationID = UUID(uuidText: id),
                 let kind = InvoiceOperation.Kind(rawValue: row["kind"]),
                 let clock = VectorClock(parsing: row["clock"])
             else { throw JournalError(code: .damaged, message: "") }
@@ -154,7 +154,7 @@ extension Journal {
                     UPDATE invoice SET sync_state = 'inFlight', updated_at = ?
                     WHERE id IN (SELECT value FROM json_each(?)) AND sync_state IN ('pending', 'inDoubt', 'accepted')
                     """
-            ).execute(arguments: [nowText, Self.jsonArray(items.map { "\"\($0.operation.invoiceID.uuidString)\"" })])
+            ).execute(arguments: [nowText, Self.jsonArray(items.map { "\"\($0.operation.invoiceID.uuidText)\"" })])
             for item in items {
                 try audit.append(
                     db,
@@ -237,7 +237,7 @@ extension Journal {
                         at: nowText
                     )
                     details = [
-                        "conflictKind": .string(kind.rawValue), "conflictID": .string(conflictID.uuidString),
+                        "conflictKind": .string(kind.rawValue), "conflictID": .string(conflictID.uuidText),
                         "remoteClock": remote.clock.canonicalJSON,
                     ]
                     tally.conflicts += 1
@@ -272,7 +272,7 @@ extension Journal {
     static func conflictReason(_ kind: ConflictKind, operation: InvoiceOperation, remote: RemoteVersion) -> String {
         switch kind {
         case .duplicateNumber:
-            "conflict: number \(operation.invoice.number) of seller \(operation.invoice.seller.taxID) belongs to invoice \(remote.invoice.id.uuidString) at the remote"
+            "conflict: number \(operation.invoice.number) of seller \(operation.invoice.seller.taxID) belongs to invoice \(remote.invoice.id.uuidText) at the remote"
         case .editOfVoided:
             "conflict: the remote voided this invoice (clock \(remote.clock)) while it was changed here"
         case .concurrentEdit, .contentDiffers:

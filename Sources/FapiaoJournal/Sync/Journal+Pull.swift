@@ -141,7 +141,7 @@ extension Journal {
             let row = try Row.fetchOne(
                 db,
                 sql: "SELECT clock, content, content_hash FROM invoice WHERE id = ?",
-                arguments: [remote.id.uuidString]
+                arguments: [remote.id.uuidText]
             ),
             let clock = VectorClock(parsing: row["clock"])
         else { return nil }
@@ -174,7 +174,7 @@ extension Journal {
                 SELECT id FROM conflict
                 WHERE invoice_id = ? AND resolved_at IS NULL AND kind != 'duplicateNumber' AND remote_clock IS NOT ?
                 """,
-            arguments: [invoiceID.uuidString, remote.clock.description]
+            arguments: [invoiceID.uuidText, remote.clock.description]
         )
         for conflictID in open {
             try db.execute(
@@ -222,7 +222,7 @@ extension Journal {
         )
         try refreshSyncState(db, invoiceID: invoiceID, at: instant.description)
         var details: [String: CanonicalJSON] = [
-            "conflictKind": .string(kind.rawValue), "conflictID": .string(conflictID.uuidString),
+            "conflictKind": .string(kind.rawValue), "conflictID": .string(conflictID.uuidText),
             "remoteClock": remote.clock.canonicalJSON, "source": .string(source.rawValue),
         ]
         if let changedBy { details["changedBy"] = .string(changedBy) }
@@ -248,7 +248,7 @@ extension Journal {
                     WHERE invoice_id = ? AND status IN ('pending', 'inFlight', 'inDoubt') LIMIT 1
                     """
             ),
-            arguments: [invoiceID.uuidString]
+            arguments: [invoiceID.uuidText]
         ) ?? false
     }
 }

@@ -38,11 +38,11 @@ extension Journal {
                     """
             ).map { row in
                 QuarantineEntry(
-                    invoiceID: UUID(uuidString: row["invoice_id"]) ?? UUID(),
+                    invoiceID: UUID(uuidText: row["invoice_id"]) ?? UUID(),
                     number: row["number"],
                     sellerName: row["seller_name"],
                     gross: Money(minorUnits: row["gross"], currency: row["currency"]).decimalText,
-                    operationID: UUID(uuidString: row["op_id"]) ?? UUID(),
+                    operationID: UUID(uuidText: row["op_id"]) ?? UUID(),
                     operationKind: row["op_kind"],
                     reason: row["last_error"] ?? "quarantined",
                     attempts: row["attempts"],
@@ -70,13 +70,13 @@ extension Journal {
                 db,
                 sql:
                     "SELECT seq, id, clock FROM operation WHERE invoice_id = ? AND status = 'quarantined' ORDER BY seq",
-                arguments: [invoiceID.uuidString]
+                arguments: [invoiceID.uuidText]
             )
             guard let lastQuarantined = quarantined.last else {
                 throw JournalError(
                     code: .invalidChange,
                     message:
-                        "Invoice \(invoiceID.uuidString.prefix(8)) is not quarantined (it is \(record.syncState.rawValue)); nothing to requeue."
+                        "Invoice \(invoiceID.uuidText.prefix(8)) is not quarantined (it is \(record.syncState.rawValue)); nothing to requeue."
                 )
             }
             let laterChanges =
@@ -86,13 +86,13 @@ extension Journal {
                         SELECT COUNT(*) FROM operation
                         WHERE invoice_id = ? AND seq > ? AND status IN ('pending', 'inFlight', 'inDoubt')
                         """,
-                    arguments: [invoiceID.uuidString, lastQuarantined["seq"] as Int64]
+                    arguments: [invoiceID.uuidText, lastQuarantined["seq"] as Int64]
                 ) ?? 0
             let supersede = laterChanges > 0
             var audit = try AuditAppender(db: db)
             var ids: [UUID] = []
             for row in quarantined {
-                let operationID = UUID(uuidString: row["id"]) ?? UUID()
+                let operationID = UUID(uuidText: row["id"]) ?? UUID()
                 ids.append(operationID)
                 try db.execute(
                     sql: supersede

@@ -120,7 +120,7 @@ extension Journal {
                     """
             )
             for row in believed {
-                guard let invoiceID = UUID(uuidString: row["id"]), !report.seen.contains(invoiceID) else { continue }
+                guard let invoiceID = UUID(uuidText: row["id"]), !report.seen.contains(invoiceID) else { continue }
                 let invoice = try Invoice(stored: try JSONValue.parse(row["content"] as String))
                 var found = finding(.missingAtRemote, invoice)
                 let local = BranchRules.LocalSituation(
@@ -178,7 +178,7 @@ extension Journal {
             let row = try Row.fetchOne(
                 db,
                 sql: "SELECT clock, content FROM invoice WHERE id = ?",
-                arguments: [invoiceID.uuidString]
+                arguments: [invoiceID.uuidText]
             ),
             let clock = VectorClock(parsing: row["clock"])?.incremented(at: settings.node)
         else { throw JournalError(code: .invoiceNotFound, message: "Invoice \(invoiceID) disappeared.") }
@@ -193,7 +193,7 @@ extension Journal {
         )
         try db.execute(
             sql: "UPDATE invoice SET clock = ?, updated_at = ? WHERE id = ?",
-            arguments: [clock.description, now, invoiceID.uuidString]
+            arguments: [clock.description, now, invoiceID.uuidText]
         )
         try insertOperation(db, operation, payload: content, at: now)
         try refreshSyncState(db, invoiceID: invoiceID, at: now)

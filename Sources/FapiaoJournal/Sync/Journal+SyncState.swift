@@ -19,7 +19,7 @@ extension Journal {
     /// end accepted (the usual case); only the others get an UPDATE each.
     func refreshSyncStates(_ db: Database, invoiceIDs: [UUID], at now: String) throws {
         guard !invoiceIDs.isEmpty else { return }
-        let ids = invoiceIDs.map(\.uuidString)
+        let ids = invoiceIDs.map(\.uuidText)
         let idArray = Self.jsonArray(ids.map { "\"\($0)\"" })
         var statuses: [String: [OperationStatus]] = [:]
         var operationReasons: [String: String] = [:]

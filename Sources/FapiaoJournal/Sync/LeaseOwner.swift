@@ -6,7 +6,7 @@ import GRDB
 public enum LeaseOwner {
     /// A fresh owner name for this process: `HOST/PID/NONCE`.
     public static func current() -> String {
-        let nonce = UUID().uuidString.prefix(8).lowercased()
+        let nonce = UUID().uuidText.prefix(8).lowercased()
         return "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(nonce)"
     }
 

@@ -114,8 +114,8 @@ extension AuditEntry {
             "node": .string(node),
             "actor": .string(actor),
             "event": .string(event.rawValue),
-            "invoiceID": .optional(invoiceID?.uuidString),
-            "operationID": .optional(operationID?.uuidString),
+            "invoiceID": .optional(invoiceID?.uuidText),
+            "operationID": .optional(operationID?.uuidText),
             "clock": clock.canonicalJSON,
             "details": .string(detailsText),
             "previousHash": .string(previousHash),
@@ -143,7 +143,7 @@ extension AuditEntry {
         func optionalID(_ key: String) throws(WireError) -> UUID? {
             _ = try object.value(key)
             guard let text = try object.optionalString(key) else { return nil }
-            guard let id = UUID(uuidString: text) else { throw WireError("\(context).\(key) must be a UUID or null") }
+            guard let id = UUID(uuidText: text) else { throw WireError("\(context).\(key) must be a UUID or null") }
             return id
         }
         let sequence = try object.integer("sequence")

@@ -14,7 +14,7 @@ public struct InvoiceLookup: Hashable, Sendable {
     public var canonicalJSON: CanonicalJSON {
         .object([
             "found": .array(found.map(WireFormat.encode)),
-            "missing": .array(missing.map { .string($0.uuidString) }),
+            "missing": .array(missing.map { .string($0.uuidText) }),
         ])
     }
 
@@ -26,7 +26,7 @@ public struct InvoiceLookup: Hashable, Sendable {
         }
         var missing: [UUID] = []
         for element in try object.array("missing") {
-            guard case .string(let text) = element, let id = UUID(uuidString: text) else {
+            guard case .string(let text) = element, let id = UUID(uuidText: text) else {
                 throw WireError("lookup.missing must hold UUIDs")
             }
             missing.append(id)

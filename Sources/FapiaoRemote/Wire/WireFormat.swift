@@ -32,8 +32,8 @@ public enum WireFormat {
 
     public static func encode(_ operation: InvoiceOperation) -> CanonicalJSON {
         .object([
-            "id": .string(operation.id.uuidString),
-            "invoiceID": .string(operation.invoiceID.uuidString),
+            "id": .string(operation.id.uuidText),
+            "invoiceID": .string(operation.invoiceID.uuidText),
             "kind": .string(operation.kind.rawValue),
             "clock": operation.clock.canonicalJSON,
             "hash": .string(operation.hash),
@@ -96,11 +96,11 @@ public enum WireFormat {
             out.append(contentsOf: #","hash":"#.utf8)
             CanonicalJSON.string(operation.hash).write(into: &out)
             out.append(contentsOf: #","id":"#.utf8)
-            CanonicalJSON.string(operation.id.uuidString).write(into: &out)
+            CanonicalJSON.string(operation.id.uuidText).write(into: &out)
             out.append(contentsOf: #","invoice":"#.utf8)
             out.append(contentsOf: operation.payloadBytes)
             out.append(contentsOf: #","invoiceID":"#.utf8)
-            CanonicalJSON.string(operation.invoiceID.uuidString).write(into: &out)
+            CanonicalJSON.string(operation.invoiceID.uuidText).write(into: &out)
             out.append(contentsOf: #","kind":"#.utf8)
             CanonicalJSON.string(operation.kind.rawValue).write(into: &out)
             out.append(UInt8(ascii: "}"))
@@ -127,7 +127,7 @@ public enum WireFormat {
 
     public static func encode(_ outcome: OperationOutcome) -> CanonicalJSON {
         var members: [String: CanonicalJSON] = [
-            "opID": .string(outcome.operationID.uuidString),
+            "opID": .string(outcome.operationID.uuidText),
             "outcome": .string(outcome.outcome.name),
         ]
         switch outcome.outcome {

@@ -31,7 +31,7 @@ public struct WireObject: Sendable {
     }
 
     public func uuid(_ key: String) throws(WireError) -> UUID {
-        guard let id = UUID(uuidString: try string(key)) else { throw WireError("\(context).\(key) must be a UUID") }
+        guard let id = UUID(uuidText: try string(key)) else { throw WireError("\(context).\(key) must be a UUID") }
         return id
     }
 

@@ -99,15 +99,15 @@ func printChange(_ verb: String, _ receipt: ChangeReceipt, format: ReportFormat)
     case .json:
         emit(
             CanonicalJSON.object([
-                "id": .string(receipt.invoice.id.uuidString),
-                "operationID": .string(receipt.operationID.uuidString),
+                "id": .string(receipt.invoice.id.uuidText),
+                "operationID": .string(receipt.operationID.uuidText),
                 "clock": receipt.clock.canonicalJSON,
                 "changedFields": .array(receipt.changedFields.map(CanonicalJSON.string)),
             ]).text
         )
     case .text:
         emit(
-            "\(verb) \(receipt.invoice.id.uuidString)  changed \(receipt.changedFields.joined(separator: ", "))  clock \(receipt.clock)  pending"
+            "\(verb) \(receipt.invoice.id.uuidText)  changed \(receipt.changedFields.joined(separator: ", "))  clock \(receipt.clock)  pending"
         )
     }
 }

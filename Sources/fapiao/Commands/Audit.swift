@@ -192,7 +192,7 @@ enum AuditPresentation {
     static func row(_ entry: AuditEntry) -> [String] {
         [
             String(entry.sequence), entry.wallTime.description, entry.node, entry.actor, entry.event.rawValue,
-            entry.invoiceID.map { String($0.uuidString.prefix(8)) } ?? "-", entry.clock.description,
+            entry.invoiceID.map { String($0.uuidText.prefix(8)) } ?? "-", entry.clock.description,
             truncated(entry.detailsText, width: 60),
         ]
     }
@@ -206,8 +206,8 @@ enum AuditPresentation {
             "node": .string(entry.node),
             "actor": .string(entry.actor),
             "event": .string(entry.event.rawValue),
-            "invoiceID": .optional(entry.invoiceID?.uuidString),
-            "operationID": .optional(entry.operationID?.uuidString),
+            "invoiceID": .optional(entry.invoiceID?.uuidText),
+            "operationID": .optional(entry.operationID?.uuidText),
             "clock": entry.clock.canonicalJSON,
             "details": details,
             "previousHash": .string(entry.previousHash),

@@ -34,9 +34,9 @@ struct DryRun {
                     first = false
                     text +=
                         CanonicalJSON.object([
-                            "opID": .string(item.operation.id.uuidString),
+                            "opID": .string(item.operation.id.uuidText),
                             "kind": .string(item.operation.kind.rawValue),
-                            "invoiceID": .string(item.operation.invoiceID.uuidString),
+                            "invoiceID": .string(item.operation.invoiceID.uuidText),
                             "number": .string(item.operation.invoice.number),
                             "status": .string(item.status.rawValue),
                             "prediction": .string(prediction),
@@ -44,7 +44,7 @@ struct DryRun {
                 case .text:
                     text +=
                         Self.row(
-                            String(item.operation.id.uuidString.prefix(8)),
+                            String(item.operation.id.uuidText.prefix(8)),
                             item.operation.kind.rawValue,
                             item.operation.invoice.number,
                             item.status.rawValue,

@@ -202,8 +202,8 @@ struct Enqueue: ParsableCommand {
             case .json:
                 emit(
                     CanonicalJSON.object([
-                        "id": .string(receipt.invoice.id.uuidString),
-                        "operationID": .string(receipt.operationID.uuidString),
+                        "id": .string(receipt.invoice.id.uuidText),
+                        "operationID": .string(receipt.operationID.uuidText),
                         "state": .string(SyncState.pending.rawValue),
                         "clock": receipt.clock.canonicalJSON,
                         "uploadDeadline": .optional(deadline?.description),
@@ -212,7 +212,7 @@ struct Enqueue: ParsableCommand {
                 )
             case .text:
                 emit(
-                    "captured \(receipt.invoice.id.uuidString)  number \(receipt.invoice.number)  "
+                    "captured \(receipt.invoice.id.uuidText)  number \(receipt.invoice.number)  "
                         + "gross \(receipt.invoice.gross)  pending  upload by "
                         + (deadline?.localText(in: journal.settings.profile.timeZone)
                             ?? "\(journal.settings.profile.uploadDeadline.description)")

@@ -55,7 +55,7 @@ struct QuarantineList: ParsableCommand {
                         ["INVOICE", "NUMBER", "SELLER", "GROSS", "OP", "SINCE", "REASON"],
                         entries.map {
                             [
-                                String($0.invoiceID.uuidString.prefix(8)), $0.number,
+                                String($0.invoiceID.uuidText.prefix(8)), $0.number,
                                 truncated($0.sellerName, width: 16),
                                 $0.gross, $0.operationKind, String($0.since.description.prefix(16)),
                                 truncated($0.reason, width: 60),
@@ -69,11 +69,11 @@ struct QuarantineList: ParsableCommand {
 
     static func json(_ entry: QuarantineEntry) -> CanonicalJSON {
         .object([
-            "invoiceID": .string(entry.invoiceID.uuidString),
+            "invoiceID": .string(entry.invoiceID.uuidText),
             "number": .string(entry.number),
             "seller": .string(entry.sellerName),
             "gross": .string(entry.gross),
-            "opID": .string(entry.operationID.uuidString),
+            "opID": .string(entry.operationID.uuidText),
             "opKind": .string(entry.operationKind),
             "reason": .string(entry.reason),
             "attempts": .integer(Int64(entry.attempts)),
@@ -109,7 +109,7 @@ struct QuarantineShow: ParsableCommand {
                 throw JournalError(
                     code: .invalidChange,
                     message:
-                        "Invoice \(record.invoice.id.uuidString.prefix(8)) is not quarantined (it is \(record.stateText))."
+                        "Invoice \(record.invoice.id.uuidText.prefix(8)) is not quarantined (it is \(record.stateText))."
                 )
             }
             switch format {
@@ -123,7 +123,7 @@ struct QuarantineShow: ParsableCommand {
             case .text:
                 for entry in entries {
                     emit(
-                        "operation \(entry.operationID.uuidString) (\(entry.operationKind)), quarantined \(entry.since)"
+                        "operation \(entry.operationID.uuidText) (\(entry.operationKind)), quarantined \(entry.since)"
                     )
                     emit("  reason   \(entry.reason)")
                     emit("  attempts \(entry.attempts)")
@@ -167,13 +167,13 @@ struct QuarantineRequeue: ParsableCommand {
             case .json:
                 emit(
                     CanonicalJSON.object([
-                        "invoiceID": .string(receipt.invoiceID.uuidString),
-                        "requeued": .array(receipt.requeued.map { .string($0.uuidString) }),
-                        "superseded": .array(receipt.superseded.map { .string($0.uuidString) }),
+                        "invoiceID": .string(receipt.invoiceID.uuidText),
+                        "requeued": .array(receipt.requeued.map { .string($0.uuidText) }),
+                        "superseded": .array(receipt.superseded.map { .string($0.uuidText) }),
                     ]).text
                 )
             case .text:
-                let id = receipt.invoiceID.uuidString.prefix(8)
+                let id = receipt.invoiceID.uuidText.prefix(8)
                 if receipt.superseded.isEmpty {
                     emit("requeued invoice \(id): the same operation is sent again on the next sync")
                 } else {

@@ -85,11 +85,11 @@ struct Reconcile: AsyncParsableCommand {
             guard !found.isEmpty else { continue }
             lines.append("\(heading): \(found.count.grouped) — \(action(kind, applied: report.applied))")
             for finding in found.prefix(50) {
-                var line = "  number \(finding.number)  invoice \(finding.invoiceID.uuidString)"
+                var line = "  number \(finding.number)  invoice \(finding.invoiceID.uuidText)"
                 if let operationID = finding.operationID {
-                    line += "  re-queued as \(operationID.uuidString.prefix(8))"
+                    line += "  re-queued as \(operationID.uuidText.prefix(8))"
                 }
-                if let conflictID = finding.conflictID { line += "  conflict \(conflictID.uuidString.prefix(8))" }
+                if let conflictID = finding.conflictID { line += "  conflict \(conflictID.uuidText.prefix(8))" }
                 lines.append(line)
             }
             if found.count > 50 { lines.append("  … and \((found.count - 50).grouped) more (--format json lists all)") }
@@ -126,10 +126,10 @@ struct Reconcile: AsyncParsableCommand {
                 report.findings.map { finding in
                     .object([
                         "kind": .string(finding.kind.rawValue),
-                        "invoiceID": .string(finding.invoiceID.uuidString),
+                        "invoiceID": .string(finding.invoiceID.uuidText),
                         "number": .string(finding.number),
-                        "opID": finding.operationID.map { .string($0.uuidString) } ?? .null,
-                        "conflictID": finding.conflictID.map { .string($0.uuidString) } ?? .null,
+                        "opID": finding.operationID.map { .string($0.uuidText) } ?? .null,
+                        "conflictID": finding.conflictID.map { .string($0.uuidText) } ?? .null,
                     ])
                 }
             ),

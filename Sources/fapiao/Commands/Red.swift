@@ -92,15 +92,15 @@ struct Red: ParsableCommand {
             case .json:
                 emit(
                     CanonicalJSON.object([
-                        "id": .string(receipt.invoice.id.uuidString),
-                        "operationID": .string(receipt.operationID.uuidString),
-                        "original": .string(record.invoice.id.uuidString),
+                        "id": .string(receipt.invoice.id.uuidText),
+                        "operationID": .string(receipt.operationID.uuidText),
+                        "original": .string(record.invoice.id.uuidText),
                         "gross": .string(receipt.invoice.gross.decimalText),
                     ]).text
                 )
             case .text:
                 emit(
-                    "captured red \(receipt.invoice.id.uuidString)  number \(receipt.invoice.number)  "
+                    "captured red \(receipt.invoice.id.uuidText)  number \(receipt.invoice.number)  "
                         + "gross \(receipt.invoice.gross)  reverses \(record.invoice.number) (\(reason))  pending"
                 )
             }

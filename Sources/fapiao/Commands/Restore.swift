@@ -125,7 +125,7 @@ struct Restore: AsyncParsableCommand {
                     "The centre holds \(missing.count.grouped) invoice(s) of this branch that the backup lacks "
                         + "(captured after it was taken; the centre keeps them):"
                 )
-                lines += missing.prefix(50).map { "  number \($0.number)  invoice \($0.invoiceID.uuidString)" }
+                lines += missing.prefix(50).map { "  number \($0.number)  invoice \($0.invoiceID.uuidText)" }
                 if missing.count > 50 {
                     lines.append("  … and \((missing.count - 50).grouped) more (--format json lists all)")
                 }
@@ -167,7 +167,7 @@ struct Restore: AsyncParsableCommand {
             "pending": comparison.pending.map(CanonicalJSON.string) ?? .null,
             "missingHere": .array(
                 comparison.missingHere.map {
-                    .object(["number": .string($0.number), "invoiceID": .string($0.invoiceID.uuidString)])
+                    .object(["number": .string($0.number), "invoiceID": .string($0.invoiceID.uuidText)])
                 }
             ),
         ]

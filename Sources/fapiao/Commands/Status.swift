@@ -112,7 +112,7 @@ struct Status: AsyncParsableCommand {
                     emit("error     \(reason)")
                 }
                 for reminder in reminders {
-                    let ids = reminder.invoiceIDs.prefix(5).map { String($0.uuidString.prefix(8)) }
+                    let ids = reminder.invoiceIDs.prefix(5).map { String($0.uuidText.prefix(8)) }
                     let more = reminder.invoiceIDs.count > 5 ? " …" : ""
                     emit(
                         "\(reminder.severity.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(reminder.message)"
@@ -136,7 +136,7 @@ extension Status {
             "severity": .string(reminder.severity.rawValue),
             "rule": .string(reminder.rule),
             "message": .string(reminder.message),
-            "invoices": .array(reminder.invoiceIDs.map { .string($0.uuidString) }),
+            "invoices": .array(reminder.invoiceIDs.map { .string($0.uuidText) }),
         ])
     }
 

@@ -21,7 +21,7 @@ enum ConflictPresentation {
     /// `buyer.name, note*` — `*` marks a field changed on both sides.
     static func fieldSummary(_ record: ConflictRecord) -> String {
         if record.kind == .duplicateNumber, let owner = record.remote {
-            return "number (held by \(owner.invoice.id.uuidString.prefix(8)))"
+            return "number (held by \(owner.invoice.id.uuidText.prefix(8)))"
         }
         let names = differences(record).map { $0.conflicts ? "\($0.path)*" : $0.path }
         return names.isEmpty ? "-" : names.joined(separator: ", ")
@@ -62,7 +62,7 @@ enum ConflictPresentation {
             header,
             records.map { record in
                 var row = [
-                    String(record.id.uuidString.prefix(8)), record.local.invoice.number, record.kind.rawValue,
+                    String(record.id.uuidText.prefix(8)), record.local.invoice.number, record.kind.rawValue,
                     record.source.rawValue, String(record.detectedAt.description.prefix(16)),
                     truncated(fieldSummary(record), width: 40),
                 ]
@@ -89,10 +89,10 @@ enum ConflictPresentation {
     static func details(_ record: ConflictRecord, policies: ResolverPolicies, allFields: Bool) -> String {
         var lines: [String] = []
         lines.append(
-            "Conflict \(record.id.uuidString)  \(record.kind.rawValue), found by \(record.source.rawValue) at \(record.detectedAt)"
+            "Conflict \(record.id.uuidText)  \(record.kind.rawValue), found by \(record.source.rawValue) at \(record.detectedAt)"
         )
-        lines.append("Invoice  \(record.invoiceID.uuidString)  number \(record.local.invoice.number)")
-        if let operationID = record.operationID { lines.append("Pushed operation  \(operationID.uuidString)") }
+        lines.append("Invoice  \(record.invoiceID.uuidText)  number \(record.local.invoice.number)")
+        if let operationID = record.operationID { lines.append("Pushed operation  \(operationID.uuidText)") }
         lines.append("Local clock     \(record.local.clock)")
         if let remote = record.remote {
             lines.append(
@@ -104,7 +104,7 @@ enum ConflictPresentation {
         )
         if record.kind == .duplicateNumber, let owner = record.remote {
             lines.append(
-                "The remote's invoice \(owner.invoice.id.uuidString) (branch \(owner.invoice.branch)) already holds \(owner.invoice.numberKey)."
+                "The remote's invoice \(owner.invoice.id.uuidText) (branch \(owner.invoice.branch)) already holds \(owner.invoice.numberKey)."
             )
         }
         lines.append("")
@@ -130,13 +130,13 @@ enum ConflictPresentation {
         if let resolution = record.resolution {
             var line =
                 "Resolved by \(resolution.resolvedBy) at \(resolution.at): kept the \(resolution.choice.rawValue) version, clock \(resolution.clock)"
-            if let operationID = resolution.operationID { line += ", operation \(operationID.uuidString.prefix(8))" }
+            if let operationID = resolution.operationID { line += ", operation \(operationID.uuidText.prefix(8))" }
             lines.append(line)
             lines.append("Reason: \(resolution.reason)")
         } else {
             lines.append("Open. Policy: \(policyText(record, policies: policies)). \(mergePreview(record))")
             lines.append(
-                "Resolve with `fapiao conflicts resolve \(record.id.uuidString.prefix(8)) --take local|remote|merged --reason TEXT`."
+                "Resolve with `fapiao conflicts resolve \(record.id.uuidText.prefix(8)) --take local|remote|merged --reason TEXT`."
             )
         }
         return lines.joined(separator: "\n")
@@ -185,12 +185,12 @@ enum ConflictPresentation {
             return .object(members)
         }
         var members: [String: CanonicalJSON] = [
-            "id": .string(record.id.uuidString),
-            "invoiceID": .string(record.invoiceID.uuidString),
+            "id": .string(record.id.uuidText),
+            "invoiceID": .string(record.invoiceID.uuidText),
             "number": .string(record.local.invoice.number),
             "kind": .string(record.kind.rawValue),
             "source": .string(record.source.rawValue),
-            "opID": record.operationID.map { .string($0.uuidString) } ?? .null,
+            "opID": record.operationID.map { .string($0.uuidText) } ?? .null,
             "detectedAt": .string(record.detectedAt.description),
             "local": version(record.local),
             "remote": version(record.remote),
@@ -214,7 +214,7 @@ enum ConflictPresentation {
                 "by": .string(resolution.resolvedBy), "take": .string(resolution.choice.rawValue),
                 "reason": .string(resolution.reason), "at": .string(resolution.at.description),
                 "clock": resolution.clock.canonicalJSON,
-                "opID": resolution.operationID.map { .string($0.uuidString) } ?? .null,
+                "opID": resolution.operationID.map { .string($0.uuidText) } ?? .null,
             ]
             if let policy = resolution.policy { resolved["policy"] = .string(policy.rawValue) }
             members["resolution"] = .object(resolved)

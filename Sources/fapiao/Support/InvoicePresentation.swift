@@ -10,7 +10,7 @@ enum InvoicePresentation {
     static func tableRow(_ record: InvoiceRecord) -> [String] {
         let invoice = record.invoice
         return [
-            String(invoice.id.uuidString.prefix(8)), invoice.number, invoice.issueDate.description,
+            String(invoice.id.uuidText.prefix(8)), invoice.number, invoice.issueDate.description,
             invoice.seller.taxID,
             truncated(invoice.buyer.name, width: 24), invoice.gross.decimalText, record.stateText,
         ]
@@ -38,7 +38,7 @@ enum InvoicePresentation {
     static func details(_ record: InvoiceRecord) -> String {
         let invoice = record.invoice
         var rows: [(String, String)] = [
-            ("id", invoice.id.uuidString),
+            ("id", invoice.id.uuidText),
             ("state", record.stateText + (record.stateReason.map { ": \($0)" } ?? "")),
         ]
         rows += fieldRows(invoice)

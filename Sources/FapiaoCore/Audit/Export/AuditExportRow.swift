@@ -26,7 +26,7 @@ public struct AuditExportRow: Hashable, Sendable {
     public var cells: [String] {
         [
             String(row), String(entry.sequence), entry.wallTime.description, entry.node, entry.actor,
-            entry.event.rawValue, entry.invoiceID?.uuidString ?? "", entry.operationID?.uuidString ?? "",
+            entry.event.rawValue, entry.invoiceID?.uuidText ?? "", entry.operationID?.uuidText ?? "",
             entry.clock.description, entry.detailsText, entry.previousHash, entry.hash,
         ]
     }
@@ -38,8 +38,8 @@ public struct AuditExportRow: Hashable, Sendable {
         for (column, cell) in zip(Self.columns, cells) { members[column] = .string(cell) }
         members["row"] = .integer(Int64(row))
         members["sequence"] = .integer(entry.sequence)
-        members["invoiceID"] = .optional(entry.invoiceID?.uuidString)
-        members["operationID"] = .optional(entry.operationID?.uuidString)
+        members["invoiceID"] = .optional(entry.invoiceID?.uuidText)
+        members["operationID"] = .optional(entry.operationID?.uuidText)
         return .object(members)
     }
 
@@ -71,7 +71,7 @@ public struct AuditExportRow: Hashable, Sendable {
         guard let event = AuditEvent(rawValue: cells[5]) else { throw refuse("event", "an audit event") }
         func id(_ index: Int) throws(AuditExportProblem) -> UUID? {
             if cells[index].isEmpty { return nil }
-            guard let id = UUID(uuidString: cells[index]) else { throw refuse(Self.columns[index], "an id") }
+            guard let id = UUID(uuidText: cells[index]) else { throw refuse(Self.columns[index], "an id") }
             return id
         }
         let invoiceID = try id(6)

@@ -186,19 +186,19 @@ struct ConflictsResolve: ParsableCommand {
             case .json:
                 emit(
                     CanonicalJSON.object([
-                        "conflictID": .string(receipt.conflictID.uuidString),
-                        "invoiceID": .string(receipt.invoiceID.uuidString),
+                        "conflictID": .string(receipt.conflictID.uuidText),
+                        "invoiceID": .string(receipt.invoiceID.uuidText),
                         "take": .string(resolution.choice.rawValue),
                         "by": .string(resolution.resolvedBy),
                         "reason": .string(resolution.reason),
-                        "opID": resolution.operationID.map { .string($0.uuidString) } ?? .null,
+                        "opID": resolution.operationID.map { .string($0.uuidText) } ?? .null,
                         "clock": resolution.clock.canonicalJSON,
                         "invoice": receipt.invoice.canonicalJSON,
                     ]).text
                 )
             case .text:
                 emit(
-                    "resolved conflict \(receipt.conflictID.uuidString.prefix(8)) of invoice \(receipt.invoice.number): kept the \(resolution.choice.rawValue) version (clock \(resolution.clock)); `fapiao sync` sends it"
+                    "resolved conflict \(receipt.conflictID.uuidText.prefix(8)) of invoice \(receipt.invoice.number): kept the \(resolution.choice.rawValue) version (clock \(resolution.clock)); `fapiao sync` sends it"
                 )
             }
         }

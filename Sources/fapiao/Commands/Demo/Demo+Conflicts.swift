@@ -13,7 +13,7 @@ extension Demo {
             "11. HQ corrects the buyer's name on the first invoice while, at the branch, the clerk adds a delivery note to it."
         )
         guard let first = try journal.invoices().first?.invoice else { throw ExitCode(ExitStatus.damaged) }
-        let short = first.id.uuidString.prefix(8)
+        let short = first.id.uuidText.prefix(8)
         let atHQ = try await centre.amend(first.id, ["buyer.name": "北京客户集团有限公司"], actor: "总部-李静")
         show(
             "fapiao-central amend \(short) buyer.name=北京客户集团有限公司 --as 总部-李静",
@@ -21,7 +21,7 @@ extension Demo {
         )
         let clerk = CaptureOptions(actor: "王芳", source: "demo")
         let local = try journal.amend(
-            first.id.uuidString,
+            first.id.uuidText,
             changes: InvoiceInput(fields: ["note": "送货上门，周五前"]),
             options: clerk
         )
@@ -68,14 +68,14 @@ extension Demo {
         var corrected = InvoiceInput(invoice: captured.invoice)
         corrected.fields["number"] = "26110000000000000003"
         let receipt = try xicheng.resolveConflict(
-            captured.invoice.id.uuidString,
+            captured.invoice.id.uuidText,
             choice: .merged,
             mergedInput: corrected,
             reason: "paper stub shows 26110000000000000003; typo at capture",
             actor: "赵磊"
         )
         show(
-            "fapiao conflicts resolve \(receipt.conflictID.uuidString.prefix(8)) --take merged --json fixed.json --reason \"paper stub shows …03\"",
+            "fapiao conflicts resolve \(receipt.conflictID.uuidText.prefix(8)) --take merged --json fixed.json --reason \"paper stub shows …03\"",
             "resolved: kept the merged version, clock \(receipt.resolution.clock)"
         )
         let resolved = try await sync(xicheng, centre: centre, node: "bj-xicheng-02")

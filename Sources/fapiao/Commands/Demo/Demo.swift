@@ -35,7 +35,7 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         try await reportingAsyncErrors {
             let directory = FileManager.default.temporaryDirectory
-                .appendingPathComponent("fapiao-demo-\(UUID().uuidString.prefix(8))").path
+                .appendingPathComponent("fapiao-demo-\(UUID().uuidText.prefix(8))").path
             let path = directory + "/journal.sqlite"
             defer { if !keep { try? FileManager.default.removeItem(atPath: directory) } }
 
@@ -103,13 +103,13 @@ struct Demo: AsyncParsableCommand {
         var ids: [String] = []
         for (index, sample) in DemoInvoices.samples(today: today).enumerated() {
             let receipt = try journal.capture(sample, options: clerk)
-            ids.append(String(receipt.invoice.id.uuidString.prefix(8)))
+            ids.append(String(receipt.invoice.id.uuidText.prefix(8)))
             let deadline =
                 try journal.uploadDeadline(of: receipt.invoice)?.localText(in: journal.settings.profile.timeZone)
                 ?? "when the outage ends"
             show(
                 "fapiao enqueue --json invoice-\(index + 1).json",
-                "captured \(receipt.invoice.id.uuidString)  number \(receipt.invoice.number)  gross \(receipt.invoice.gross)  "
+                "captured \(receipt.invoice.id.uuidText)  number \(receipt.invoice.number)  gross \(receipt.invoice.gross)  "
                     + "pending  upload by \(deadline)"
             )
         }
@@ -132,7 +132,7 @@ struct Demo: AsyncParsableCommand {
         )
         show(
             "fapiao amend \(ids[1]) --buyer-name 上海客户股份有限公司",
-            "amended \(amended.invoice.id.uuidString)  changed \(amended.changedFields.joined(separator: ", "))  clock \(amended.clock)"
+            "amended \(amended.invoice.id.uuidText)  changed \(amended.changedFields.joined(separator: ", "))  clock \(amended.clock)"
         )
 
         say(
@@ -160,14 +160,14 @@ struct Demo: AsyncParsableCommand {
         )
         show(
             "fapiao red \(ids[1]) --number 26110000000000000101 --reason 开票有误 --confirmation 11010026120000000001",
-            "captured red \(red.invoice.id.uuidString)  number \(red.invoice.number)  gross \(red.invoice.gross)  "
+            "captured red \(red.invoice.id.uuidText)  number \(red.invoice.number)  gross \(red.invoice.gross)  "
                 + "reverses \(original.number) (开票有误)  pending"
         )
         emit("  The paper special invoice was issued this month, so it may be voided, with a reason:")
         let voided = try journal.void(ids[2], reason: "issued twice", options: clerk)
         show(
             "fapiao void \(ids[2]) --reason \"issued twice\"",
-            "voided \(voided.invoice.id.uuidString)  clock \(voided.clock)"
+            "voided \(voided.invoice.id.uuidText)  clock \(voided.clock)"
         )
 
         say("6. Everything waits in the outbox for the central system to come back.")

@@ -15,7 +15,7 @@ final class DemoCentre: @unchecked Sendable {
     private let store: SQLiteCentralStore
     /// One bearer token per branch node.
     private let tokens = [
-        "bj-chaoyang-01": UUID().uuidString, "bj-xicheng-02": UUID().uuidString,
+        "bj-chaoyang-01": UUID().uuidText, "bj-xicheng-02": UUID().uuidText,
     ]
     private var running: RunningCentralService?
     private(set) var url: String = ""
