@@ -44,7 +44,7 @@ extension UUID {
                     guard character == UInt8(ascii: "-") else { return false }
                     continue
                 }
-                guard count < 36, let nibble = Self.nibble(character) else { return false }
+                guard count < 36, let nibble = HexText.value(character) else { return false }
                 if let first = high {
                     out[written] = first << 4 | nibble
                     written += 1
@@ -61,14 +61,5 @@ extension UUID {
             return
         }
         self.init(uuid: bytes)
-    }
-
-    private static func nibble(_ character: UInt8) -> UInt8? {
-        switch character {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
-        default: nil
-        }
     }
 }
