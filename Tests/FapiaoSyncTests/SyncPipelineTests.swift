@@ -67,6 +67,42 @@ import Testing
         #expect(lookup.found.first?.invoice.buyer.name == "北京新买方有限公司")
     }
 
+    @Test func anAmendReadAheadWhileItsCreateIsInFlightWaitsForTheRefusal() async throws {
+        // Batches of 2: [1, 2], then [refused create, 5] in flight while [its amend, 6] is read
+        // ahead. The refusal is answered before the amend would go: the amend must wait, unsent.
+        let first = try harness.capture(1)
+        let second = try harness.capture(2)
+        let refused = try harness.captureRefusedByTheCentre(3)
+        let fifth = try harness.capture(5)
+        let override = CaptureOptions(
+            actor: SyncHarness.actor,
+            source: "cli",
+            acceptBadCheckCharacters: true,
+            overrideReason: "纸质发票原件核对无误"
+        )
+        let amend = try journal.amend(
+            refused.invoice.id.uuidString,
+            changes: InvoiceInput(fields: ["buyer.name": "北京新客户有限公司"]),
+            options: override
+        )
+        let sixth = try harness.capture(6)
+
+        let summary = try await harness.engine(batchSize: 2).run()
+
+        #expect(summary.stop == nil)
+        #expect(summary.tally.accepted == 4)
+        #expect(summary.tally.quarantined == 1)
+        #expect(summary.blocked == 1)
+        #expect(
+            harness.remote.pushes.map(\.operationIDs) == [
+                [first.operationID, second.operationID], [refused.operationID, fifth.operationID],
+                [sixth.operationID],
+            ]
+        )
+        #expect(try harness.operationStatuses()[amend.operationID] == "pending")
+        try harness.expectJournalSound()
+    }
+
     @Test func pagesAnchoredAlongsideThePushesLeaveTheWholeChainAnchored() async throws {
         // A store that takes concurrent requests (SQLite), so the engine anchors alongside.
         let store = try SQLiteCentralStore(path: harness.directory.file("central.sqlite"))
