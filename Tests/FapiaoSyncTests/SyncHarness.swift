@@ -112,13 +112,26 @@ struct SyncHarness {
     func captureRefusedByTheCentre(_ sequence: Int) throws -> CaptureReceipt {
         var input = input(sequence)
         input.fields["seller.taxID"] = Self.badSellerTaxID
-        let options = CaptureOptions(
-            actor: Self.actor,
-            source: "cli",
-            acceptBadCheckCharacters: true,
-            overrideReason: "纸质发票原件核对无误"
+        return try journal.capture(input, options: Self.overrideOptions)
+    }
+
+    /// The clerk's override of the bad check character, with its reason.
+    static let overrideOptions = CaptureOptions(
+        actor: actor,
+        source: "cli",
+        acceptBadCheckCharacters: true,
+        overrideReason: "纸质发票原件核对无误"
+    )
+
+    /// Amends the buyer of an invoice captured by ``captureRefusedByTheCentre(_:)`` (the seller ID
+    /// still needs the override).
+    @discardableResult
+    func amendBuyerOfRefused(_ refused: CaptureReceipt) throws -> ChangeReceipt {
+        try journal.amend(
+            refused.invoice.id.uuidString,
+            changes: InvoiceInput(fields: ["buyer.name": "北京新客户有限公司"]),
+            options: Self.overrideOptions
         )
-        return try journal.capture(input, options: options)
     }
 
     /// Every operation's clock, by operation id.

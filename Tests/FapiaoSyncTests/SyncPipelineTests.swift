@@ -74,17 +74,7 @@ import Testing
         let second = try harness.capture(2)
         let refused = try harness.captureRefusedByTheCentre(3)
         let fifth = try harness.capture(5)
-        let override = CaptureOptions(
-            actor: SyncHarness.actor,
-            source: "cli",
-            acceptBadCheckCharacters: true,
-            overrideReason: "纸质发票原件核对无误"
-        )
-        let amend = try journal.amend(
-            refused.invoice.id.uuidString,
-            changes: InvoiceInput(fields: ["buyer.name": "北京新客户有限公司"]),
-            options: override
-        )
+        let amend = try harness.amendBuyerOfRefused(refused)
         let sixth = try harness.capture(6)
 
         let summary = try await harness.engine(batchSize: 2).run()

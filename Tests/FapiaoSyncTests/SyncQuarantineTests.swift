@@ -67,17 +67,7 @@ import Testing
 
     @Test func anAmendOfAQuarantinedInvoiceWaitsWhileOtherInvoicesGoThrough() async throws {
         let (refused, _, _) = try await syncWithOneRefusal()
-        let override = CaptureOptions(
-            actor: SyncHarness.actor,
-            source: "cli",
-            acceptBadCheckCharacters: true,
-            overrideReason: "纸质发票原件核对无误"
-        )
-        let amend = try journal.amend(
-            refused.invoice.id.uuidString,
-            changes: InvoiceInput(fields: ["buyer.name": "北京新客户有限公司"]),
-            options: override
-        )
+        let amend = try harness.amendBuyerOfRefused(refused)
         let other = try harness.capture(6)
         let pushesBefore = remote.pushCount
 
@@ -239,17 +229,7 @@ import Testing
     @Test func anAmendInTheSameBatchAsItsRefusedCreateWaitsForIt() async throws {
         try harness.capture(1)
         let refused = try harness.captureRefusedByTheCentre(2)
-        let override = CaptureOptions(
-            actor: SyncHarness.actor,
-            source: "cli",
-            acceptBadCheckCharacters: true,
-            overrideReason: "纸质发票原件核对无误"
-        )
-        let amend = try journal.amend(
-            refused.invoice.id.uuidString,
-            changes: InvoiceInput(fields: ["buyer.name": "北京新客户有限公司"]),
-            options: override
-        )
+        let amend = try harness.amendBuyerOfRefused(refused)
 
         let summary = try await harness.engine().run()
 
