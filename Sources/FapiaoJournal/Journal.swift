@@ -29,6 +29,12 @@ public final class Journal: Sendable {
     let environment: JournalEnvironment
     private let reader: DatabaseQueue?
     private let writer: Mutex<DatabasePool?>
+    /// The journal file as this process last left it, known sound.
+    ///
+    /// Known sound: checked, or sealed and only changed by this process's commits since. A commit
+    /// that starts from it renews the seal (``SQLiteFileSeal``); `nil` once something else has
+    /// written the file meanwhile.
+    private let knownSound = Mutex<SQLiteFileSeal.Identity?>(nil)
 
     private init(
         path: String,
@@ -42,6 +48,12 @@ public final class Journal: Sendable {
         self.writer = Mutex(writer)
         self.settings = settings
         self.environment = environment
+    }
+
+    deinit {
+        // The connections close with the journal, and the last one folds the WAL into the file:
+        // close them here, so the seal is renewed after that change of this process's own.
+        if isWriterOpen { try? close() }
     }
 
     /// Creates a new journal at `path`; refuses to overwrite any existing file.
@@ -108,6 +120,8 @@ public final class Journal: Sendable {
             // and schema version that `JournalFile.inspect` reads.
             try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
             try journal.close()
+            // The seal names the file under its building name; the first write at `path` checks it afresh.
+            SQLiteFileSeal.remove(forDatabase: building)
             try JournalFile.publish(building, as: path)
         } catch {
             JournalFile.remove(path: building)
@@ -124,7 +138,7 @@ public final class Journal: Sendable {
     public static func open(at path: String, environment: JournalEnvironment = .system()) throws -> Journal {
         let header = try JournalFile.inspect(path: path)
         do {
-            try refuseIfDamaged(path: path, thorough: false)
+            if !SQLiteFileSeal.holds(forDatabase: path) { try refuseIfDamaged(path: path, thorough: false) }
             var pool: DatabasePool?
             if header.userVersion < JournalFile.schemaVersion {
                 try refuseIfDamaged(path: path, thorough: true)
@@ -151,10 +165,11 @@ public final class Journal: Sendable {
         }
     }
 
-    /// Refuses a damaged journal before anything reads or writes it (see ``SQLiteFileCheck``):
-    /// every opening reads every page, and before the first write (`thorough`) every index is
+    /// Refuses a damaged journal before anything reads or writes it (see ``SQLiteFileCheck``).
+    ///
+    /// Every opening reads every page, and before the first write (`thorough`) every index is
     /// compared with its table too, since a unique index missing a row would let a duplicate
-    /// number in.
+    /// number in. The callers spare both while the journal's seal holds (``SQLiteFileSeal``).
     private static func refuseIfDamaged(path: String, thorough: Bool) throws {
         let finding = try SQLiteFileCheck.finding(
             path: path,
@@ -214,7 +229,10 @@ public final class Journal: Sendable {
     /// the journal (before it is moved aside by `fapiao restore`).
     func checkpointTruncating() throws {
         do {
-            try writerPool().writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            let pool = try writerPool()
+            let before = identityBeforeOwnChange()
+            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            renewSeal(after: before)
         } catch {
             throw Self.mapped(error, path: path)
         }
@@ -227,10 +245,34 @@ public final class Journal: Sendable {
     private func writerPool() throws -> DatabasePool {
         try writer.withLock { pool in
             if let pool { return pool }
-            try Self.refuseIfDamaged(path: path, thorough: true)
+            let sealed = SQLiteFileSeal.holds(forDatabase: path)
+            if !sealed { try Self.refuseIfDamaged(path: path, thorough: true) }
             let opened = try Self.openPool(path: path)
             pool = opened
+            // Opening the pool writes (GRDB's WAL setup): the identity to seal is the one after it.
+            let identity = SQLiteFileSeal.identity(ofDatabase: path)
+            knownSound.withLock { $0 = identity }
+            if !sealed, let identity { SQLiteFileSeal.record(identity, forDatabase: path) }
             return opened
+        }
+    }
+
+    /// The journal's identity when a commit or a close of this process starts.
+    private func identityBeforeOwnChange() -> SQLiteFileSeal.Identity? { SQLiteFileSeal.identity(ofDatabase: path) }
+
+    /// Renews the seal after a change of this process's own (a commit, a checkpoint, the close)
+    /// when the file was as this process had left it just before: only then is everything in
+    /// it known to be SQLite's own writing since the last check.
+    private func renewSeal(after before: SQLiteFileSeal.Identity?) {
+        knownSound.withLock { known in
+            guard let before, known == before, let after = SQLiteFileSeal.identity(ofDatabase: path) else {
+                known = nil
+                return
+            }
+            // Nothing changed (a transaction that wrote nothing): the seal is as it was.
+            guard after != before else { return }
+            known = after
+            SQLiteFileSeal.record(after, forDatabase: path)
         }
     }
 
@@ -240,12 +282,15 @@ public final class Journal: Sendable {
     /// reliability harness can kill the process at every durable step.
     func write<T>(_ step: DurableStep, _ body: (Database) throws -> T) throws -> T {
         do {
+            var before: SQLiteFileSeal.Identity?
             let result = try writerPool().write { db in
+                before = identityBeforeOwnChange()
                 let result = try body(db)
                 Failpoint.pass(step.failpoint(.beforeCommit))
                 return result
             }
             Failpoint.pass(step.failpoint(.afterCommit))
+            renewSeal(after: before)
             return result
         } catch {
             throw Self.mapped(error, path: path)
@@ -267,8 +312,11 @@ public final class Journal: Sendable {
 
     /// Closes the journal's connections.
     public func close() throws {
+        // The last connection to close folds the WAL into the file and removes it.
+        let before = isWriterOpen ? identityBeforeOwnChange() : nil
         try writer.withLock { pool in try pool?.close() }
         try reader?.close()
+        if before != nil { renewSeal(after: before) }
     }
 
     static func mapped(_ error: any Error, path: String) -> any Error {

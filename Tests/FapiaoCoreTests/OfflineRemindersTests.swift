@@ -52,4 +52,35 @@ import Testing
                 == ["warning offline.positiveAmount"]
         )
     }
+
+    @Test func aTallyWithoutIDsCountsWhatTheFullOneNames() throws {
+        let ukey = try Self.profile("cn-ukey")
+        // Two months, overdue and not: issue dates from late October to late November.
+        let invoices = try (0..<40).map { day in
+            let captured = try Self.instant("2026-10-20T02:00:00.000Z").millisecondsSinceEpoch + Int64(day) * 86_400_000
+            let at = UTCTimestamp(millisecondsSinceEpoch: captured)
+            return OfflineRules.Unsynced(
+                id: SequentialIDSource.id(UInt64(day)),
+                issueDate: CalendarDate(at: at, in: ukey.timeZone),
+                capturedAt: at
+            )
+        }
+        // October's invoices are overdue on 10 December, November's not yet.
+        let now = try Self.instant("2026-12-10T00:00:00.000Z")
+        var full = OfflineRules.UnsyncedTally(profile: ukey, now: now)
+        var counting = OfflineRules.UnsyncedTally(profile: ukey, now: now, keepingIDs: false)
+        for invoice in invoices {
+            full.add(invoice)
+            counting.add(invoice)
+        }
+        let named = full.reminders(openOutage: nil)
+        let counted = counting.reminders(openOutage: nil)
+        #expect(named == OfflineRules.reminders(unsynced: invoices, openOutage: nil, profile: ukey, now: now))
+        #expect(named.map(\.message) == counted.map(\.message))
+        #expect(counted.allSatisfy { $0.invoiceIDs.isEmpty })
+        let overdue = named.filter { $0.rule == "uploadDeadline" && $0.severity == .error }
+        #expect(overdue.count == 1)
+        #expect(counting.overdueCount == overdue[0].invoiceIDs.count)
+        #expect(counting.overdueCount > 0 && counting.overdueCount < invoices.count)
+    }
 }

@@ -56,86 +56,134 @@ extension OfflineRules {
         profile: Profile,
         now: UTCTimestamp
     ) -> [Reminder] {
-        var reminders: [Reminder] = []
-        let zone = profile.timeZone
-        let warningWindow = Int64(profile.warnings.deadlineHours) * 3_600_000
+        var tally = UnsyncedTally(profile: profile, now: now)
+        for invoice in unsynced { tally.add(invoice) }
+        return tally.reminders(openOutage: openOutage)
+    }
 
-        var overdue: [(UUID, UTCTimestamp)] = []
-        var dueSoon: [(UUID, UTCTimestamp)] = []
-        for invoice in unsynced {
+    /// The reminders' view of the unsynced invoices, fed one invoice at a time, so a journal
+    /// holding a million of them is judged without holding them in memory.
+    public struct UnsyncedTally: Sendable {
+        /// Invoices past (or near) their upload deadline: how many, the earliest deadline, and
+        /// their ids when they are kept.
+        private struct Group: Sendable {
+            var count = 0
+            var earliest: UTCTimestamp?
+            var ids: [UUID] = []
+        }
+
+        private let profile: Profile
+        private let now: UTCTimestamp
+        private let keepingIDs: Bool
+        private let warningWindow: Int64
+        private var overdue = Group()
+        private var dueSoon = Group()
+        /// Unsynced invoices by issue month ("2026-05"), with a date of that month.
+        private var byMonth: [String: (period: CalendarDate, group: Group)] = [:]
+
+        /// - Parameters:
+        ///   - profile: the branch's profile, with its own values applied.
+        ///   - now: the instant to judge at.
+        ///   - keepingIDs: false when only the counts matter (the branch report); the reminders
+        ///     then name no invoices.
+        public init(profile: Profile, now: UTCTimestamp, keepingIDs: Bool = true) {
+            self.profile = profile
+            self.now = now
+            self.keepingIDs = keepingIDs
+            self.warningWindow = Int64(profile.warnings.deadlineHours) * 3_600_000
+        }
+
+        /// How many of the invoices added are past their upload deadline.
+        public var overdueCount: Int { overdue.count }
+
+        public mutating func add(_ invoice: Unsynced) {
+            Self.note(
+                invoice.id,
+                deadline: nil,
+                in: &byMonth[invoice.issueDate.monthText, default: (invoice.issueDate, Group())].group,
+                keepingIDs: keepingIDs
+            )
             guard
-                let deadline = uploadDeadline(
+                let deadline = OfflineRules.uploadDeadline(
                     issueDate: invoice.issueDate,
                     capturedAt: invoice.capturedAt,
                     outage: invoice.outage,
                     profile: profile
                 )
-            else { continue }
+            else { return }
             if deadline <= now {
-                overdue.append((invoice.id, deadline))
+                Self.note(invoice.id, deadline: deadline, in: &overdue, keepingIDs: keepingIDs)
             } else if deadline.millisecondsSinceEpoch - now.millisecondsSinceEpoch <= warningWindow {
-                dueSoon.append((invoice.id, deadline))
+                Self.note(invoice.id, deadline: deadline, in: &dueSoon, keepingIDs: keepingIDs)
             }
         }
-        if let earliest = overdue.map(\.1).min() {
-            reminders.append(
-                Reminder(
-                    severity: .error,
-                    rule: "uploadDeadline",
-                    message:
-                        "\(overdue.count) invoice(s) are past their upload deadline (\(profile.uploadDeadline.description); "
-                        + "the earliest was \(earliest.localText(in: zone))): sync them now and tell the tax office",
-                    invoiceIDs: overdue.map(\.0)
-                )
-            )
-        }
-        if let earliest = dueSoon.map(\.1).min() {
-            reminders.append(
-                Reminder(
-                    severity: .warning,
-                    rule: "uploadDeadline",
-                    message: "\(dueSoon.count) invoice(s) reach their upload deadline within "
-                        + "\(profile.warnings.deadlineHours) hours (the first at \(earliest.localText(in: zone))): sync them",
-                    invoiceIDs: dueSoon.map(\.0)
-                )
-            )
+
+        private static func note(_ id: UUID, deadline: UTCTimestamp?, in group: inout Group, keepingIDs: Bool) {
+            group.count += 1
+            if let deadline, group.earliest.map({ deadline < $0 }) ?? true { group.earliest = deadline }
+            if keepingIDs { group.ids.append(id) }
         }
 
-        if let (outage, tally) = openOutage {
-            reminders += outageReminders(outage: outage, tally: tally, profile: profile, now: now)
-        }
-
-        let today = CalendarDate(at: now, in: zone)
-        var byMonth: [String: (period: CalendarDate, ids: [UUID])] = [:]
-        for invoice in unsynced {
-            byMonth[invoice.issueDate.monthText, default: (invoice.issueDate, [])].ids.append(invoice.id)
-        }
-        for (month, entry) in byMonth.sorted(by: { $0.key < $1.key }) {
-            let filing = filingDay(forPeriod: entry.period, profile: profile)
-            let reminderDay = entry.period.firstOfNextMonth.sameMonth(day: profile.warnings.unsyncedDay)
-            if today > filing {
+        /// Every reminder for the invoices added and the open outage, in the order to act on them.
+        public func reminders(openOutage: (outage: Outage, tally: Tally)?) -> [Reminder] {
+            var reminders: [Reminder] = []
+            let zone = profile.timeZone
+            if let earliest = overdue.earliest {
                 reminders.append(
                     Reminder(
                         severity: .error,
-                        rule: "filingDay",
+                        rule: "uploadDeadline",
                         message:
-                            "\(entry.ids.count) invoice(s) of period \(month) are still unsynced after its filing day \(filing)",
-                        invoiceIDs: entry.ids
-                    )
-                )
-            } else if today > reminderDay {
-                reminders.append(
-                    Reminder(
-                        severity: .warning,
-                        rule: "unsyncedMonth",
-                        message: "\(entry.ids.count) invoice(s) of period \(month) are still unsynced after the "
-                            + "\(profile.warnings.unsyncedDay)th; its filing day is \(filing)",
-                        invoiceIDs: entry.ids
+                            "\(overdue.count) invoice(s) are past their upload deadline (\(profile.uploadDeadline.description); "
+                            + "the earliest was \(earliest.localText(in: zone))): sync them now and tell the tax office",
+                        invoiceIDs: overdue.ids
                     )
                 )
             }
+            if let earliest = dueSoon.earliest {
+                reminders.append(
+                    Reminder(
+                        severity: .warning,
+                        rule: "uploadDeadline",
+                        message: "\(dueSoon.count) invoice(s) reach their upload deadline within "
+                            + "\(profile.warnings.deadlineHours) hours (the first at \(earliest.localText(in: zone))): sync them",
+                        invoiceIDs: dueSoon.ids
+                    )
+                )
+            }
+
+            if let (outage, tally) = openOutage {
+                reminders += OfflineRules.outageReminders(outage: outage, tally: tally, profile: profile, now: now)
+            }
+
+            let today = CalendarDate(at: now, in: zone)
+            for (month, entry) in byMonth.sorted(by: { $0.key < $1.key }) {
+                let filing = OfflineRules.filingDay(forPeriod: entry.period, profile: profile)
+                let reminderDay = entry.period.firstOfNextMonth.sameMonth(day: profile.warnings.unsyncedDay)
+                if today > filing {
+                    reminders.append(
+                        Reminder(
+                            severity: .error,
+                            rule: "filingDay",
+                            message:
+                                "\(entry.group.count) invoice(s) of period \(month) are still unsynced after its filing day \(filing)",
+                            invoiceIDs: entry.group.ids
+                        )
+                    )
+                } else if today > reminderDay {
+                    reminders.append(
+                        Reminder(
+                            severity: .warning,
+                            rule: "unsyncedMonth",
+                            message: "\(entry.group.count) invoice(s) of period \(month) are still unsynced after the "
+                                + "\(profile.warnings.unsyncedDay)th; its filing day is \(filing)",
+                            invoiceIDs: entry.group.ids
+                        )
+                    )
+                }
+            }
+            return reminders
         }
-        return reminders
     }
 
     private static func outageReminders(outage: Outage, tally: Tally, profile: Profile, now: UTCTimestamp) -> [Reminder]

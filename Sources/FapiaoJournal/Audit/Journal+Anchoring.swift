@@ -37,8 +37,7 @@ extension Journal {
     public func branchReport() throws -> BranchReport {
         let status = try status()
         // Only passed upload deadlines count here: the number series are not read.
-        let overdue = try obligations(numbers: false).filter { $0.rule == "uploadDeadline" && $0.severity == .error }
-            .reduce(0) { $0 + $1.invoiceIDs.count }
+        let overdue = try overdueCount()
         return BranchReport(
             outboxSize: status.pendingOperations,
             oldestPending: status.oldestPendingSince,

@@ -207,6 +207,8 @@ extension Journal {
                     + "the backup was not put in place."
             )
         }
+        // The seal describes the file moved aside, not the one put in place.
+        SQLiteFileSeal.remove(forDatabase: path)
         SQLiteBackup.syncDirectory(of: path)
         return aside
     }

@@ -167,22 +167,26 @@ extension Journal {
     }
 
     func numberReports(_ db: Database, month: String?) throws -> [NumberReport] {
-        let uses = try Row.fetchAll(db, sql: "SELECT id, type, code, number, issue_date, voided, kind FROM invoice")
-            .compactMap { row -> NumberReport.Use? in
-                guard let id = UUID(uuidText: row["id"]), let type = InvoiceType(rawValue: row["type"]),
-                    let date = CalendarDate(parsing: row["issue_date"])
-                else { return nil }
-                return NumberReport.Use(
-                    invoiceID: id,
-                    type: type,
-                    code: row["code"],
-                    number: row["number"],
-                    issueDate: date,
-                    voided: (row["voided"] as Int64) != 0,
-                    red: (row["kind"] as String) == InvoiceKind.red.rawValue,
-                    branch: settings.node
-                )
-            }
+        // A cursor, so only the uses are held, not every row besides them.
+        let branch = settings.node
+        let uses = try Array(
+            Row.fetchCursor(db, sql: "SELECT id, type, code, number, issue_date, voided, kind FROM invoice")
+                .compactMap { row -> NumberReport.Use? in
+                    guard let id = UUID(uuidText: row["id"]), let type = InvoiceType(rawValue: row["type"]),
+                        let date = CalendarDate(parsing: row["issue_date"])
+                    else { return nil }
+                    return NumberReport.Use(
+                        invoiceID: id,
+                        type: type,
+                        code: row["code"],
+                        number: row["number"],
+                        issueDate: date,
+                        voided: (row["voided"] as Int64) != 0,
+                        red: (row["kind"] as String) == InvoiceKind.red.rawValue,
+                        branch: branch
+                    )
+                }
+        )
         let explanations = try Row.fetchAll(db, sql: "SELECT code, first, last, reason FROM number_explanation").map {
             NumberExplanation(code: $0["code"], first: $0["first"], last: $0["last"], reason: $0["reason"])
         }

@@ -11,44 +11,9 @@ extension Journal {
     /// `numbers` is false) gaps and duplicates in the branch's number series, which reads every
     /// invoice of the journal.
     public func obligations(numbers: Bool = true) throws -> [OfflineRules.Reminder] {
-        let now = environment.now()
-        return try read { db in
-            var outages: [Int64: OfflineRules.Outage] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, started_at, ended_at FROM outage") {
-                guard let started = UTCTimestamp(parsing: row["started_at"]) else { continue }
-                outages[row["id"]] = OfflineRules.Outage(
-                    startedAt: started,
-                    endedAt: (row["ended_at"] as String?).flatMap(UTCTimestamp.init(parsing:))
-                )
-            }
-            // Accepted and duplicate invoices have reached the remote; everything else still owes an upload.
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, issue_date, captured_at, outage_id FROM invoice
-                    WHERE sync_state <> 'accepted' ORDER BY captured_at
-                    """
-            )
-            var unsynced: [OfflineRules.Unsynced] = []
-            for row in rows {
-                guard let id = UUID(uuidText: row["id"]), let issued = CalendarDate(parsing: row["issue_date"]),
-                    let captured = UTCTimestamp(parsing: row["captured_at"])
-                else { continue }
-                unsynced.append(
-                    OfflineRules.Unsynced(
-                        id: id,
-                        issueDate: issued,
-                        capturedAt: captured,
-                        outage: (row["outage_id"] as Int64?).flatMap { outages[$0] }
-                    )
-                )
-            }
-            let open = try openOutageRow(db).map { (outage: $0.window, tally: $0.tally) }
-            var reminders = OfflineRules.reminders(
-                unsynced: unsynced,
-                openOutage: open,
-                profile: settings.profile,
-                now: now
+        try read { db in
+            var reminders = try unsyncedTally(db, keepingIDs: true).reminders(
+                openOutage: try openOutageRow(db).map { (outage: $0.window, tally: $0.tally) }
             )
             // Gaps and duplicates in the branch's own series (numbers no series covers are
             // reported by `fapiao numbers`, not reminded of: nobody assigned them).
@@ -79,6 +44,52 @@ extension Journal {
             }
             return reminders
         }
+    }
+
+    /// How many unsynced invoices are past their upload deadline, for the branch report: the
+    /// invoices are read one at a time and not kept, so a journal of a million costs no more
+    /// memory than one of a hundred.
+    public func overdueCount() throws -> Int {
+        try read { db in try unsyncedTally(db, keepingIDs: false).overdueCount }
+    }
+
+    /// The unsynced invoices (every one the remote has not accepted: accepted and duplicate
+    /// invoices have reached it), judged by the profile at the journal's current instant.
+    private func unsyncedTally(_ db: Database, keepingIDs: Bool) throws -> OfflineRules.UnsyncedTally {
+        var outages: [Int64: OfflineRules.Outage] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, started_at, ended_at FROM outage") {
+            guard let started = UTCTimestamp(parsing: row[1]) else { continue }
+            outages[row[0]] = OfflineRules.Outage(
+                startedAt: started,
+                endedAt: (row[2] as String?).flatMap(UTCTimestamp.init(parsing:))
+            )
+        }
+        var tally = OfflineRules.UnsyncedTally(
+            profile: settings.profile,
+            now: environment.now(),
+            keepingIDs: keepingIDs
+        )
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT id, issue_date, captured_at, outage_id FROM invoice
+                WHERE sync_state <> 'accepted' ORDER BY captured_at
+                """
+        )
+        while let row = try rows.next() {
+            guard let id = UUID(uuidText: row[0]), let issued = CalendarDate(parsing: row[1]),
+                let captured = UTCTimestamp(parsing: row[2])
+            else { continue }
+            tally.add(
+                OfflineRules.Unsynced(
+                    id: id,
+                    issueDate: issued,
+                    capturedAt: captured,
+                    outage: (row[3] as Int64?).flatMap { outages[$0] }
+                )
+            )
+        }
+        return tally
     }
 
     /// The upload deadline of one invoice, or `nil` while its outage lasts.

@@ -117,8 +117,9 @@ enum JournalFile {
         _ = close(descriptor)
     }
 
-    /// Removes a journal that failed to initialise, with its `-wal` and `-shm` files.
+    /// Removes a journal that failed to initialise, with its `-wal`, `-shm` and seal files.
     static func remove(path: String) {
         for suffix in ["", "-wal", "-shm"] { _ = unlink(path + suffix) }
+        SQLiteFileSeal.remove(forDatabase: path)
     }
 }

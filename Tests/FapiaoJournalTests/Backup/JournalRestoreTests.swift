@@ -31,7 +31,9 @@ import Testing
     private func snapshot() -> [String: Data] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: harness.directory.path)) ?? []
         var files: [String: Data] = [:]
-        for name in names where name.hasPrefix("journal.sqlite") && !name.hasSuffix("-shm") {
+        // The -shm index and the seal (SQLiteFileSeal) are SQLite's and fapiao's caches, not the journal.
+        for name in names
+        where name.hasPrefix("journal.sqlite") && !name.hasSuffix("-shm") && !name.hasSuffix("-checked") {
             files[name] = harness.bytes(harness.directory.file(name))
         }
         return files

@@ -1,0 +1,95 @@
+import FapiaoCore
+import FapiaoJournal
+import FapiaoSQLiteFiles
+import FapiaoTesting
+import Foundation
+import GRDB
+import Testing
+
+/// The seal that spares a journal's every-page check while only fapiao's own commits have
+/// touched the file since the last check (``SQLiteFileSeal``).
+@Suite struct JournalSealTests {
+    /// A journal with a few captures, closed: sealed by its last commit and close.
+    private func sealedJournal() throws -> JournalHarness {
+        let harness = try JournalHarness()
+        let journal = try harness.create()
+        for sequence in 1...3 { _ = try journal.capture(harness.input(sequence), options: JournalHarness.options) }
+        try journal.close()
+        return harness
+    }
+
+    @Test func aJournalsOwnCommitsAndCloseKeepItSealed() throws {
+        let harness = try sealedJournal()
+        #expect(SQLiteFileSeal.holds(forDatabase: harness.path))
+        let journal = try harness.open()
+        _ = try journal.capture(harness.input(4), options: JournalHarness.options)
+        #expect(SQLiteFileSeal.holds(forDatabase: harness.path), "renewed after the commit")
+        try journal.close()
+        #expect(SQLiteFileSeal.holds(forDatabase: harness.path), "renewed after the close folded the WAL in")
+    }
+
+    @Test func aChangeByAnotherProgramBreaksTheSealAndTheDamageIsFound() throws {
+        let harness = try sealedJournal()
+        try harness.tamper(sql: "UPDATE invoice SET buyer_name = 'X' WHERE rowid = 1")
+        #expect(!SQLiteFileSeal.holds(forDatabase: harness.path))
+
+        // Damage one page of the file: the next opening reads every page again and refuses it.
+        try harness.tamper { db in _ = try db.checkpoint(.truncate) }
+        var bytes = try #require(harness.bytes())
+        let pageSize = Int(bytes[16]) << 8 | Int(bytes[17])
+        bytes.replaceSubrange(2 * pageSize..<3 * pageSize, with: Data(repeating: 0xA5, count: pageSize))
+        try bytes.write(to: URL(fileURLWithPath: harness.path))
+        #expect(journalError { try harness.open() }?.code == .damaged)
+    }
+
+    @Test func aSealThatMatchesSparesTheCheckWhichIsWhyOnlyFapiaoWritesOne() throws {
+        // The limit of the seal, shown: damage behind a seal that still matches (which only a
+        // forged seal or bit rot beneath the file system can give) is not read at opening. The
+        // seal's age bounds it, and `audit verify` reads every page whatever the seal says.
+        let harness = try sealedJournal()
+        var bytes = try #require(harness.bytes())
+        let pageSize = Int(bytes[16]) << 8 | Int(bytes[17])
+        bytes.replaceSubrange(2 * pageSize..<3 * pageSize, with: Data(repeating: 0xA5, count: pageSize))
+        try bytes.write(to: URL(fileURLWithPath: harness.path))
+        #expect(journalError { try harness.open() }?.code == .damaged)
+
+        let present = try #require(SQLiteFileSeal.identity(ofDatabase: harness.path))
+        SQLiteFileSeal.record(present, forDatabase: harness.path)
+        #expect(journalError { try harness.open() } == nil, "a matching seal spares the check")
+        #expect(!SQLiteFileSeal.holds(forDatabase: harness.path, now: Date() + SQLiteFileSeal.maximumAge))
+        let verdict = try harness.open().verifyAudit()
+        #expect(!verdict.isIntact)
+    }
+
+    @Test func aCommitAfterAnotherWritersCommitDoesNotRenewTheSeal() throws {
+        let harness = try sealedJournal()
+        let first = try harness.open()
+        let second = try harness.open()
+        _ = try first.capture(harness.input(4), options: JournalHarness.options)
+        _ = try second.capture(harness.input(5), options: JournalHarness.options)
+        #expect(SQLiteFileSeal.holds(forDatabase: harness.path), "the second saw the file as its check left it")
+        _ = try first.capture(harness.input(6), options: JournalHarness.options)
+        #expect(!SQLiteFileSeal.holds(forDatabase: harness.path), "the first did not write the second's commit")
+        try first.close()
+        try second.close()
+    }
+
+    @Test func anOldMalformedOrStrangeSealIsNoSeal() throws {
+        let harness = try sealedJournal()
+        let seal = SQLiteFileSeal.sealPath(forDatabase: harness.path)
+        let text = try String(contentsOfFile: seal, encoding: .utf8)
+        #expect(!SQLiteFileSeal.holds(forDatabase: harness.path, now: Date() + SQLiteFileSeal.maximumAge + 1))
+        #expect(!SQLiteFileSeal.holds(forDatabase: harness.path, now: Date() - 3_600), "sealed in the future")
+        for broken in ["", "fapiao-seal 1\n", text.replacingOccurrences(of: "\n", with: ""), text + text, "x" + text] {
+            try broken.write(toFile: seal, atomically: true, encoding: .utf8)
+            #expect(!SQLiteFileSeal.holds(forDatabase: harness.path), "\(broken.debugDescription)")
+        }
+        try FileManager.default.removeItem(atPath: seal)
+        #expect(mkfifo(seal, 0o600) == 0)
+        #expect(!SQLiteFileSeal.holds(forDatabase: harness.path), "a FIFO is not read (it would never answer)")
+        // Opening still works: it checks every page and its first write seals again.
+        let journal = try harness.open()
+        _ = try journal.capture(harness.input(4), options: JournalHarness.options)
+        try journal.close()
+    }
+}
