@@ -51,9 +51,14 @@ public final class Journal: Sendable {
     }
 
     deinit {
-        // The connections close with the journal, and the last one folds the WAL into the file:
-        // close them here, so the seal is renewed after that change of this process's own.
-        if isWriterOpen { try? close() }
+        // The connections close with the journal, the reader first and the writer last (the order
+        // of the stored properties), and the writer, as the last connection, folds the WAL into
+        // the file: close them here in that order, so the seal is renewed after that change.
+        guard isWriterOpen else { return }
+        let before = identityBeforeOwnChange()
+        try? reader?.close()
+        try? writer.withLock { pool in try pool?.close() }
+        renewSeal(after: before)
     }
 
     /// Creates a new journal at `path`; refuses to overwrite any existing file.
@@ -312,7 +317,6 @@ public final class Journal: Sendable {
 
     /// Closes the journal's connections.
     public func close() throws {
-        // The last connection to close folds the WAL into the file and removes it.
         let before = isWriterOpen ? identityBeforeOwnChange() : nil
         try writer.withLock { pool in try pool?.close() }
         try reader?.close()
