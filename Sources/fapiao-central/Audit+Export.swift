@@ -9,6 +9,7 @@ extension CentralAudit {
     /// `fapiao-central audit export BRANCH DIR`: a branch's anchored chain as an auditor takes it away.
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Export a branch's audit entries as the centre holds them, with a manifest HQ signs.",
             discussion: """
                 The same export as `fapiao audit export` at the branch (rows in audit.csv or audit.jsonl, \

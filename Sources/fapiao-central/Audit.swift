@@ -25,6 +25,7 @@ struct CentralAudit: AsyncParsableCommand {
     /// `fapiao-central audit verify [--branch B]`.
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Recompute every anchored chain the centre holds and list unacknowledged chain breaks.",
             discussion: """
                 Each branch's current chain is checked from its first entry: sequences without gaps, each \
@@ -80,6 +81,7 @@ struct CentralAudit: AsyncParsableCommand {
     /// `fapiao-central audit log BRANCH`.
     struct Log: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "log",
             abstract: "Print a branch's audit entries as the centre holds them.",
             discussion: """
                 Examples:
@@ -134,6 +136,7 @@ struct CentralAudit: AsyncParsableCommand {
     /// `fapiao-central audit acknowledge BRANCH --reason R`.
     struct Acknowledge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "acknowledge",
             abstract: "Acknowledge a branch's chain break, so its pushes are taken again.",
             discussion: """
                 Records who acknowledged the break, when and why, beside the break and both heads. The \

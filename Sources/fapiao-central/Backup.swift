@@ -7,6 +7,7 @@ import Foundation
 /// `fapiao-central backup PATH`.
 struct Backup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "backup",
         abstract: "Copy a SQLite central store into a checked backup file while the service runs.",
         discussion: """
             Made with SQLite's online backup API from one consistent snapshot, a few pages a step, so \

@@ -7,6 +7,7 @@ import Foundation
 /// `fapiao-central branches`: HQ's view of every branch.
 struct Branches: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "branches",
         abstract: "Show every branch: last seen, what it has not sent, outcomes, chain state, deadlines.",
         discussion: """
             Per branch: when the centre last heard from it (a push or an audit shipment), its outbox size \

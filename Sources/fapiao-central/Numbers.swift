@@ -6,6 +6,7 @@ import FapiaoCore
 /// `fapiao-central numbers`: the number report across every branch.
 struct Numbers: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "numbers",
         abstract: "Check invoice numbers across every branch: duplicates, gaps, dates out of order.",
         discussion: """
             Per type and code, over the invoices every branch pushed: numbers used, voided and red, \

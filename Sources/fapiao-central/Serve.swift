@@ -14,6 +14,7 @@ import UnixSignals
 /// `fapiao-central serve`: the HTTP API over a central store, over TLS with `--tls-cert` and `--tls-key`.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Serve the central HTTP API over a store until SIGTERM or SIGINT.",
         discussion: """
             Prints `listening on http://HOST:PORT` (`https://` with --tls-cert) on standard output once the \

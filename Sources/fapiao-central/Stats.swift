@@ -5,6 +5,7 @@ import FapiaoCore
 /// `fapiao-central stats`: what the store holds.
 struct Stats: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "stats",
         abstract: "Show how many invoices the central store holds.",
         discussion: """
             Examples:

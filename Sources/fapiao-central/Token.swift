@@ -8,6 +8,7 @@ import Foundation
 /// `fapiao-central token`: manage the bearer tokens.
 struct Token: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "token",
         abstract: "Manage the nodes' bearer tokens.",
         discussion: """
             Examples:
@@ -19,6 +20,7 @@ struct Token: AsyncParsableCommand {
     /// `fapiao-central token add NODE [--output FILE]`.
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Give a node a new random token; write it to --output FILE or print it, once.",
             discussion: """
                 Generates a random 256-bit token, appends `NODE SHA256HEX` to the tokens file (created \

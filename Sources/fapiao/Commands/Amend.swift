@@ -5,6 +5,7 @@ import Foundation
 
 struct Amend: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "amend",
         abstract: "Correct an invoice: a new version, queued and audited.",
         discussion: """
             The given fields replace the current ones (an empty value clears an optional field) and the \

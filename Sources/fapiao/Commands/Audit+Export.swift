@@ -7,6 +7,7 @@ import Foundation
 extension Audit {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write audit entries and a signed manifest into a directory an auditor can take away.",
             discussion: """
                 DIR is created (or must be empty) and receives the rows, audit.csv or audit.jsonl, with every \

@@ -7,6 +7,7 @@ import Foundation
 
 struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "audit",
         abstract: "Read and verify the journal's tamper-evident audit chain.",
         discussion: """
             Examples:
@@ -20,6 +21,7 @@ struct Audit: AsyncParsableCommand {
 
     struct Log: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "log",
             abstract: "Print audit entries in order.",
             discussion: """
                 CSV has a header and the columns of `fapiao audit export` (CRLF line ends, no byte-order \
@@ -61,6 +63,7 @@ struct Audit: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Recompute the hash chain and check every operation and invoice against it.",
             discussion: """
                 Exits 0 when intact; 70 naming the first broken entry when not. With --remote, also \

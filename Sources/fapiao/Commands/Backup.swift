@@ -7,6 +7,7 @@ import Foundation
 
 struct Backup: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "backup",
         abstract: "Copy the journal into a checked backup file, while captures and syncs go on.",
         discussion: """
             The copy is made with SQLite's online backup API from one consistent snapshot, a few pages \

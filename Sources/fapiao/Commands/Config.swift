@@ -6,6 +6,7 @@ import Foundation
 
 struct Config: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "config",
         abstract: "Show or change the journal's settings after init, each change audited.",
         discussion: """
             Keys: remote (http(s)://HOST:PORT, sqlite:PATH, postgres://USER@HOST/DB, exec:PROGRAM [ARGS]), \

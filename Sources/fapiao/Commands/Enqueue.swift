@@ -118,6 +118,7 @@ extension InputFileError {
 
 struct Enqueue: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "enqueue",
         abstract: "Capture one invoice into the journal and queue it for the central system.",
         discussion: """
             Give the invoice as flags or as JSON (DESIGN §3 wire form: amounts as decimal strings), \

@@ -6,6 +6,7 @@ import Foundation
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "import",
         abstract: "Capture many invoices from a CSV or JSONL file, all or nothing.",
         discussion: """
             Every record is validated first and every bad one reported with its line number and reason. \

@@ -6,6 +6,7 @@ import Foundation
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract: "Create a branch journal.",
         discussion: """
             Creates the journal file (mode 0600, directory 0700). Never overwrites an existing file.

@@ -7,6 +7,7 @@ import Foundation
 
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "list",
         abstract: "List the journal's invoices and where each stands.",
         discussion: """
             States: pending, inFlight, inDoubt, accepted, conflict, quarantined; --state voided lists voided ones.
@@ -76,6 +77,7 @@ struct List: ParsableCommand {
 
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "show",
         abstract: "Show one invoice in full, with its operations and audit entries.",
         discussion: """
             ID may be the full id, its first characters (as `list` shows them), or the invoice number.

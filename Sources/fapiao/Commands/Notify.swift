@@ -7,6 +7,7 @@ import Foundation
 
 struct Notify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "notify",
         abstract: "Tell the branch's people what needs attention: a program, a webhook or e-mail.",
         discussion: """
             `fapiao sync` (each run, so every --interval with --watch) and `fapiao status --check` look \

@@ -6,6 +6,7 @@ import Foundation
 
 struct Quarantine: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "quarantine",
         abstract: "Review and requeue invoices the remote refused.",
         discussion: """
             An invoice is quarantined when the remote rejects it (with the remote's reason), or when \

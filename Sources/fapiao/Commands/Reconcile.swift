@@ -8,6 +8,7 @@ import Foundation
 
 struct Reconcile: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "reconcile",
         abstract: "Compare the journal with the remote's record, invoice by invoice, and repair what can be repaired.",
         discussion: """
             Answers "my invoice is not in the system". Fetches every invoice of this branch the \

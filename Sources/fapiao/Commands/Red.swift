@@ -5,6 +5,7 @@ import Foundation
 
 struct Red: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "red",
         abstract: "Issue a red invoice (红字发票) reversing an invoice in this journal, in full or in part.",
         discussion: """
             The red invoice takes the original's type, seller, buyer and rate and names it. Without \

@@ -8,6 +8,7 @@ import Foundation
 
 struct Restore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "restore",
         abstract: "Put a backup in place as the journal, keep the replaced one aside, and compare with the centre.",
         discussion: """
             The backup is checked first (a Fapiao journal of this branch, SQLite's integrity check, the \

@@ -8,6 +8,7 @@ import Foundation
 
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Summarise the journal: invoices per state, pending work and its age.",
         discussion: """
             With --check, exits 1 when attention is needed, for cron and monitoring: quarantined \

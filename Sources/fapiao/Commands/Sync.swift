@@ -8,6 +8,7 @@ import Foundation
 
 struct Sync: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "sync",
         abstract: "Replay queued invoices to the central system, exactly once.",
         discussion: """
             Takes the journal's sync lease (so two sync jobs never push at once), checks the remote \

@@ -6,6 +6,7 @@ import Foundation
 
 struct Conflicts: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "conflicts",
         abstract: "Review and resolve conflicts between this branch's invoices and the remote's.",
         discussion: """
             A conflict is recorded when the remote holds a version of an invoice that neither \

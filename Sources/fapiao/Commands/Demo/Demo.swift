@@ -12,6 +12,7 @@ import Logging
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "demo",
         abstract: "Walk through an outage and the recovery, on a temporary journal and central service.",
         discussion: """
             Creates a throw-away branch journal and an in-process central service on 127.0.0.1. \
