@@ -32,8 +32,8 @@ public final class Journal: Sendable {
     /// The journal file as this process last left it, known sound.
     ///
     /// Known sound: checked, or sealed and only changed by this process's commits since. A commit
-    /// that starts from it renews the seal (``SQLiteFileSeal``); `nil` once something else has
-    /// written the file meanwhile.
+    /// that starts from it, or from the state the seal names, renews the seal (``SQLiteFileSeal``);
+    /// `nil` once something else has written the file meanwhile.
     private let knownSound = Mutex<SQLiteFileSeal.Identity?>(nil)
 
     private init(
@@ -266,11 +266,14 @@ public final class Journal: Sendable {
     private func identityBeforeOwnChange() -> SQLiteFileSeal.Identity? { SQLiteFileSeal.identity(ofDatabase: path) }
 
     /// Renews the seal after a change of this process's own (a commit, a checkpoint, the close)
-    /// when the file was as this process had left it just before: only then is everything in
-    /// it known to be SQLite's own writing since the last check.
+    /// when the file was, just before, as this process had left it or as the seal says another
+    /// fapiao process left it: only then is everything in it known to be SQLite's own writing
+    /// since the last check.
     private func renewSeal(after before: SQLiteFileSeal.Identity?) {
         knownSound.withLock { known in
-            guard let before, known == before, let after = SQLiteFileSeal.identity(ofDatabase: path) else {
+            guard let before, known == before || SQLiteFileSeal.holds(forDatabase: path, identity: before),
+                let after = SQLiteFileSeal.identity(ofDatabase: path)
+            else {
                 known = nil
                 return
             }

@@ -89,9 +89,21 @@ public enum SQLiteFileSeal {
     )
         -> Bool
     {
-        guard let sealed = stored(forDatabase: path), let present = identity(ofDatabase: path) else { return false }
+        guard let present = identity(ofDatabase: path) else { return false }
+        return holds(forDatabase: path, identity: present, now: now, maximumAge: maximumAge)
+    }
+
+    /// Whether the seal beside `path`, younger than `maximumAge`, names exactly `identity`: the
+    /// file was in that state when a fapiao process last found it sound.
+    public static func holds(
+        forDatabase path: String,
+        identity: Identity,
+        now: Date = Date(),
+        maximumAge: TimeInterval = maximumAge
+    ) -> Bool {
+        guard let sealed = stored(forDatabase: path) else { return false }
         let age = now.timeIntervalSince1970 - Double(sealed.sealedAtMilliseconds) / 1000
-        return age >= 0 && age < maximumAge && sealed.identity == present
+        return age >= 0 && age < maximumAge && sealed.identity == identity
     }
 
     /// Records `identity` as sound, and `sealedAt` as when it was found so.

@@ -61,17 +61,34 @@ import Testing
         #expect(!verdict.isIntact)
     }
 
-    @Test func aCommitAfterAnotherWritersCommitDoesNotRenewTheSeal() throws {
+    @Test func twoJournalsOnOneFileRenewTheSealInTurn() throws {
+        // As a `fapiao sync --watch` and a clerk's captures do: each commit starts from the
+        // state the other's seal names.
         let harness = try sealedJournal()
         let first = try harness.open()
         let second = try harness.open()
-        _ = try first.capture(harness.input(4), options: JournalHarness.options)
-        _ = try second.capture(harness.input(5), options: JournalHarness.options)
-        #expect(SQLiteFileSeal.holds(forDatabase: harness.path), "the second saw the file as its check left it")
-        _ = try first.capture(harness.input(6), options: JournalHarness.options)
-        #expect(!SQLiteFileSeal.holds(forDatabase: harness.path), "the first did not write the second's commit")
+        for sequence in stride(from: 4, to: 10, by: 2) {
+            _ = try first.capture(harness.input(sequence), options: JournalHarness.options)
+            #expect(SQLiteFileSeal.holds(forDatabase: harness.path))
+            _ = try second.capture(harness.input(sequence + 1), options: JournalHarness.options)
+            #expect(SQLiteFileSeal.holds(forDatabase: harness.path))
+        }
         try first.close()
         try second.close()
+    }
+
+    @Test func aCommitAfterAnotherProgramsWriteDoesNotRenewTheSeal() throws {
+        let harness = try sealedJournal()
+        let journal = try harness.open()
+        _ = try journal.capture(harness.input(4), options: JournalHarness.options)
+        #expect(SQLiteFileSeal.holds(forDatabase: harness.path))
+        // Another program writes while the journal is open: what it wrote was never checked.
+        try harness.tamper(sql: "UPDATE invoice SET buyer_name = 'X' WHERE rowid = 1")
+        _ = try journal.capture(harness.input(5), options: JournalHarness.options)
+        #expect(!SQLiteFileSeal.holds(forDatabase: harness.path))
+        try journal.close()
+        #expect(!SQLiteFileSeal.holds(forDatabase: harness.path))
+        #expect(journalError { try harness.open() } == nil, "the next opening checks every page, and it is sound")
     }
 
     @Test func anOldMalformedOrStrangeSealIsNoSeal() throws {
