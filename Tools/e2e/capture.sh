@@ -244,7 +244,9 @@ check "an invoice edited behind fapiao's back fails verify" test $? = 70
 for cmd in init enqueue import list show amend void red status "audit log" "audit verify" "outage start" "outage end" \
     "profile show" "profile set" "period close" demo; do
     # shellcheck disable=SC2086
-    "$fapiao" $cmd --help 2>&1 | grep -q "Examples:" && pass "--help of '$cmd' has examples" || fail "--help of '$cmd' has examples"
+    # The help is read whole first: under pipefail, `--help | grep -q` fails when grep stops
+    # reading before fapiao's last write (SIGPIPE).
+    grep -q "Examples:" <<<"$("$fapiao" $cmd --help 2>&1)" && pass "--help of '$cmd' has examples" || fail "--help of '$cmd' has examples"
 done
 "$fapiao" demo >"$work/demo.txt" 2>&1
 check "fapiao demo runs and ends with an intact audit chain" grep -q "audit chain intact" "$work/demo.txt"

@@ -152,7 +152,9 @@ check "audit log --format csv is not JSON" bash -c "! grep -q '^{' '$work/log.cs
 
 for cmd in "audit export" "audit verify-export"; do
     # shellcheck disable=SC2086
-    "$fapiao" $cmd --help 2>&1 | grep -q "Examples:" && pass "--help of '$cmd' has examples" || fail "--help of '$cmd' has examples"
+    # The help is read whole first: under pipefail, `--help | grep -q` fails when grep stops
+    # reading before fapiao's last write (SIGPIPE).
+    grep -q "Examples:" <<<"$("$fapiao" $cmd --help 2>&1)" && pass "--help of '$cmd' has examples" || fail "--help of '$cmd' has examples"
 done
 
 echo "$passed passed, $failed failed"

@@ -154,7 +154,7 @@ check "neither wrote anything" test "$(count_invoices)" = 1
 # --- not a terminal: as before ---------------------------------------------------------------
 "$fapiao" enqueue </dev/null >"$work/usage.out" 2>&1; code=$?
 check "without a terminal and without fields enqueue is a usage error (exit 64)" test "$code" = 64
-"$fapiao" enqueue --help 2>&1 | grep -q "asks field by field" && pass "--help shows the questions in its examples" ||
+grep -q "asks field by field" <<<"$("$fapiao" enqueue --help 2>&1)" && pass "--help shows the questions in its examples" ||
     fail "--help shows the questions in its examples"
 
 echo "$passed passed, $failed failed"
