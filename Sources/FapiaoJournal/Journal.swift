@@ -34,7 +34,7 @@ public final class Journal: Sendable {
     /// Known sound: checked, or sealed and only changed by this process's commits since. A commit
     /// that starts from it, or from the state the seal names, renews the seal (``SQLiteFileSeal``);
     /// `nil` once something else has written the file meanwhile.
-    private let knownSound = Mutex<SQLiteFileSeal.Identity?>(nil)
+    let knownSound = Mutex<SQLiteFileSeal.Identity?>(nil)
 
     private init(
         path: String,
@@ -262,28 +262,6 @@ public final class Journal: Sendable {
         }
     }
 
-    /// The journal's identity when a commit or a close of this process starts.
-    private func identityBeforeOwnChange() -> SQLiteFileSeal.Identity? { SQLiteFileSeal.identity(ofDatabase: path) }
-
-    /// Renews the seal after a change of this process's own (a commit, a checkpoint, the close)
-    /// when the file was, just before, as this process had left it or as the seal says another
-    /// fapiao process left it: only then is everything in it known to be SQLite's own writing
-    /// since the last check.
-    private func renewSeal(after before: SQLiteFileSeal.Identity?) {
-        knownSound.withLock { known in
-            guard let before, known == before || SQLiteFileSeal.holds(forDatabase: path, identity: before),
-                let after = SQLiteFileSeal.identity(ofDatabase: path)
-            else {
-                known = nil
-                return
-            }
-            // Nothing changed (a transaction that wrote nothing): the seal is as it was.
-            guard after != before else { return }
-            known = after
-            SQLiteFileSeal.record(after, forDatabase: path)
-        }
-    }
-
     /// Runs `body` in one write transaction, mapping storage errors to ``JournalError``.
     ///
     /// `step` names the failpoints on either side of the commit (``Failpoint``), so the
@@ -324,48 +302,5 @@ public final class Journal: Sendable {
         try writer.withLock { pool in try pool?.close() }
         try reader?.close()
         if before != nil { renewSeal(after: before) }
-    }
-
-    static func mapped(_ error: any Error, path: String) -> any Error {
-        guard let database = error as? DatabaseError else { return error }
-        // SQLite makes room for the WAL's shared-memory file (-shm) by writing into each of its
-        // pages; on a full disk that write fails as SQLITE_IOERR_SHMSIZE, not SQLITE_FULL.
-        let full = database.extendedResultCode == .SQLITE_IOERR_SHMSIZE
-        switch full ? .SQLITE_FULL : database.resultCode.primaryResultCode {
-        case .SQLITE_FULL:
-            return JournalError(
-                code: .storageFull,
-                message: "The disk holding \(path) is full; nothing was written. Free space and try again.",
-                cause: error
-            )
-        case .SQLITE_IOERR:
-            return JournalError(
-                code: .ioError,
-                message: "Reading or writing \(path) failed (I/O error); nothing was written. Check the disk.",
-                cause: error
-            )
-        case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return JournalError(
-                code: .busy,
-                message: "The journal \(path) is busy: another fapiao command holds its write lock; nothing was "
-                    + "written. Try again when it has finished.",
-                cause: error
-            )
-        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
-            return JournalError(
-                code: .damaged,
-                message:
-                    "The journal \(path) is damaged; it was left as it is: restore it with `fapiao restore BACKUP`.",
-                cause: error
-            )
-        case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
-            return JournalError(
-                code: .permissionDenied,
-                message: "Cannot write the journal \(path); check that this user owns it and its directory.",
-                cause: error
-            )
-        default:
-            return error
-        }
     }
 }
