@@ -4,21 +4,22 @@ import Foundation
 import Glibc
 #endif
 
-/// A note beside a database file saying that it was found sound, and that only this program's
-/// own commits have touched it since: while the note matches the file, opening it again need not
+/// A note beside a database file saying that it was found sound, and that only fapiao's own
+/// commits have touched it since: while the note matches the file, opening it again need not
 /// read every page.
 ///
-/// `PRAGMA integrity_check` reads the whole file: about 2.5 s for a journal of 100,000 invoices,
+/// `PRAGMA integrity_check` reads the whole file: about 1.3 s for a journal of 100,000 invoices,
 /// paid by every `fapiao enqueue` before its one-row write. The seal (a file `PATH-checked`)
 /// holds the identity of the database and of its WAL (device, inode, size, and the modification
-/// and change times to the nanosecond; the WAL's modification time only) as a Fapiao process left them: right after a thorough
-/// check passed, or right after a commit of a process that had seen the file unchanged since its
-/// own check or seal. Anything else that writes the file (another program, a copy put in its
-/// place, a restore, a crash between a commit and its seal) changes the change time, which no
-/// program can set back, so the seal no longer matches and the next opening reads every page
-/// again. Damage that changes no metadata (bit rot beneath the file system) is found by the
-/// thorough check that runs anyway once a seal is ``maximumAge`` old, and by `fapiao audit verify`
-/// and `fapiao backup`, which always read every page.
+/// and change times to the nanosecond; of the WAL, its modification time only) as a fapiao
+/// process left them: right after a thorough check passed, or right after a commit that started
+/// from a state that process had checked or that the seal named (so a `fapiao sync --watch` and a
+/// clerk's captures renew it in turn). Anything else that writes the file (another program, a
+/// copy put in its place, a restore, a crash between a commit and its seal) changes the change
+/// time, which no program can set back, so the seal no longer matches and the next opening reads
+/// every page again. Damage that changes no metadata (bit rot beneath the file system) is found
+/// by the thorough check that runs anyway once a seal is ``maximumAge`` old, and by
+/// `fapiao audit verify` and `fapiao backup`, which always read every page.
 public enum SQLiteFileSeal {
     /// How long a seal spares the thorough check: a day, so a journal is read whole at least
     /// once a day by the first command that writes to it.
