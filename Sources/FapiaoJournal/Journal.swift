@@ -27,8 +27,8 @@ public final class Journal: Sendable {
     /// The settings read when the journal was opened.
     public let settings: JournalSettings
     let environment: JournalEnvironment
-    private let reader: DatabaseQueue?
-    private let writer: Mutex<DatabasePool?>
+    let reader: DatabaseQueue?
+    let writer: Mutex<DatabasePool?>
     /// The journal file as this process last left it, known sound.
     ///
     /// Known sound: checked, or sealed and only changed by this process's commits since. A commit

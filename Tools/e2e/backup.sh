@@ -134,7 +134,8 @@ for _ in $(seq 1 50); do kill -0 "$watch_pid" 2>/dev/null || break; sleep 0.1; d
 wait "$watch_pid" 2>/dev/null; code=$?
 watch_pid=""
 check "a watching sync notices the journal was replaced and stops (exit 75) to be started on the new one" \
-    bash -c "test $code = 75 && grep -q 'was replaced while sync --watch ran' '$work/watch.err'"
+    bash -c "test $code = 75 && grep -q 'was replaced while sync --watch ran' '$work/watch.err'" ||
+    { echo "       exit $code; its last lines:"; grep -v 'attempt 1 failed' "$work/watch.err" | tail -3; }
 "$fapiao" audit verify --journal "$j" >/dev/null 2>&1
 check "… the journal in place is the backup, verified" test $? = 0
 "$fapiao" restore "$work/nothing.sqlite" --journal "$j" >/dev/null 2>&1

@@ -88,6 +88,26 @@ codes=$(printf '%s\n' "$code_a" "$code_b" | sort | tr '\n' ' ')
 check "two syncs together: one pushes (0), the other exits 75" test "$codes" = "0 75 "
 check "… and says the lease is held" grep -qi "lease" "$work/a.err" "$work/b.err"
 check "… the centre holds the 600 once" test "$(central_ops cd-wuhou-04)" = 600
+
+# A watcher that finds the lease held waits it out (said once) instead of exiting for its
+# service manager to restart it into the same wait, and sends what is captured afterwards.
+j4w=$(new_branch cd-wuhou-14 300 310001 24)
+"$fapiao" sync --journal "$j4w" --batch 20 >/dev/null 2>"$work/once.err" &
+once=$!
+for _ in $(seq 1 100); do [ -n "$(sqlite3 "$j4w" 'SELECT owner FROM sync_lease')" ] && break; sleep 0.05; done
+"$fapiao" sync --watch --interval 200ms --journal "$j4w" >/dev/null 2>"$work/watch4.err" &
+watch4=$!
+wait "$once"
+sleep 1
+check "a watching sync that found the lease held is still running after the other sync ends" kill -0 "$watch4"
+check "… it said once that it waits for the lease" test "$(grep -c '^Waiting: Another sync' "$work/watch4.err")" = 1 ||
+    cat "$work/watch4.err"
+python3 "$root/Tools/gen" --count 20 --start-number 320001 --seed 25 --out "$work/more4.jsonl"
+"$fapiao" import "$work/more4.jsonl" --journal "$j4w" >/dev/null
+for _ in $(seq 1 300); do [ "$(central_ops cd-wuhou-14)" = 320 ] && break; sleep 0.1; done
+check "… and sends what was captured after it (320 at the centre, once each)" test "$(central_ops cd-wuhou-14)" = 320
+kill -TERM "$watch4" 2>/dev/null
+wait "$watch4" 2>/dev/null
 stop_central
 
 # --- one invoice the centre rejects ----------------------------------------------------------

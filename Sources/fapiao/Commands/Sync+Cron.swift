@@ -72,16 +72,3 @@ extension Sync {
         }
     }
 }
-
-/// Which file is at a path (device and inode), to notice a journal replaced under a running watcher.
-struct JournalFileIdentity: Equatable {
-    let device: UInt64
-    let inode: UInt64
-
-    init?(path: String) {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        device = UInt64(info.st_dev)
-        inode = UInt64(info.st_ino)
-    }
-}

@@ -53,7 +53,7 @@ struct Sync: AsyncParsableCommand {
 
     @Flag(help: "Sync once and exit (the default).")
     var once = false
-    @Flag(help: "Keep syncing every --interval until stopped.")
+    @Flag(help: "Keep syncing every --interval until stopped; waits while another sync holds the lease.")
     var watch = false
     @Option(help: ArgumentHelp("Time between runs with --watch: 30s, 5m, 1h.", valueName: "duration"))
     var interval: String = "30s"
@@ -162,9 +162,24 @@ struct Sync: AsyncParsableCommand {
         let signals = StopSignals { Task { await engine.requestStop() } }
         defer { signals.cancel() }
         var code: Int32 = 0
-        let startedOn = JournalFileIdentity(path: journal.path)
+        var waitingForLease = false
         repeat {
-            let summary = try await runOnce(engine)
+            let summary: SyncSummary
+            do {
+                summary = try await runOnce(engine)
+                waitingForLease = false
+            } catch let error as JournalError where watch && error.code == .leaseHeld {
+                // Another sync, or a restore, holds the lease: a watcher waits it out (said once)
+                // rather than exit for its service manager to restart it into the same wait.
+                if try journalWasReplaced(journal) { return ExitStatus.code(for: .busy) }
+                if !waitingForLease {
+                    printNote("Waiting: \(error.message) (sync --watch tries again every \(interval))")
+                }
+                waitingForLease = true
+                code = ExitStatus.code(for: .busy)
+                try? await Task.sleep(for: SyncCommandSupport.parseDuration(interval) ?? .seconds(30))
+                continue
+            }
             code = SyncCommandSupport.exitCode(for: summary)
             let outageNote = followOutage(summary, journal: journal)
             let transition = recordTransition(summary, journal: journal)
@@ -190,17 +205,20 @@ struct Sync: AsyncParsableCommand {
                 break
             }
             try? await Task.sleep(for: SyncCommandSupport.parseDuration(interval) ?? .seconds(30))
-            // `fapiao restore` puts another file at the journal's path between runs; this process
-            // still has the old one open. Stop, so the service manager starts sync on the new one.
-            if !signals.received, JournalFileIdentity(path: journal.path) != startedOn {
-                printError(
-                    "The journal at \(journal.path) was replaced while sync --watch ran (fapiao restore?); "
-                        + "stopping so that sync starts again on the new one."
-                )
-                return ExitStatus.code(for: .busy)
-            }
+            if !signals.received, try journalWasReplaced(journal) { return ExitStatus.code(for: .busy) }
         } while !signals.received
         return code
+    }
+
+    /// Whether `fapiao restore` put another file at the journal's path while this process kept the
+    /// old one open; says so, for the service manager to start sync again on the new one.
+    private func journalWasReplaced(_ journal: Journal) throws -> Bool {
+        guard try journal.fileHasMoved() else { return false }
+        printError(
+            "The journal at \(journal.path) was replaced while sync --watch ran (fapiao restore?); "
+                + "stopping so that sync starts again on the new one."
+        )
+        return true
     }
 
     private func runOnce(_ engine: SyncEngine) async throws -> SyncSummary {

@@ -101,6 +101,31 @@ import Testing
         #expect(snapshot() == before)
     }
 
+    @Test func aJournalOpenWhileRestoreReplacesItKnowsItsFileMoved() throws {
+        let reading = try harness.open()
+        let writing = try harness.open()
+        _ = try writing.capture(harness.input(9), options: JournalHarness.options)
+        #expect(try !reading.fileHasMoved())
+        #expect(try !writing.fileHasMoved())
+        let receipt = try restore(backup)
+        #expect(try reading.fileHasMoved())
+        #expect(try writing.fileHasMoved())
+        // What a process that has not noticed yet writes goes to the journal kept aside, and
+        // its close leaves the restored journal's files alone.
+        _ = try writing.capture(harness.input(10), options: JournalHarness.options)
+        try writing.close()
+        try reading.close()
+        let restored = try harness.open()
+        defer { try? restored.close() }
+        #expect(try !restored.fileHasMoved())
+        #expect(try restored.auditHead().sequence == 6)
+        #expect(try restored.verifyAudit().isIntact)
+        let aside = try Journal.open(at: try #require(receipt.replacedKeptAt))
+        defer { try? aside.close() }
+        #expect(try aside.auditHead().sequence == 11)
+        #expect(try aside.verifyAudit().isIntact)
+    }
+
     @Test func aBackupOfAnotherBranchIsRefused() throws {
         let other = try JournalHarness()
         let journal = try other.create(settings: JournalSettings(node: "sh-02", operatorName: "x"))
