@@ -140,6 +140,13 @@ enum RawHTTP {
         }
     }
 
+    /// Whether the server has answered (or closed) a connection opened by
+    /// ``startPost(port:_:token:declaredLength:partialBody:)``, without waiting.
+    static func hasAnswered(_ socket: Int32) -> Bool {
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) == 1
+    }
+
     /// Closes a connection opened by ``startPost(port:_:token:declaredLength:partialBody:)``.
     static func finish(_ socket: Int32) {
         close(socket)
