@@ -37,6 +37,7 @@ extension SQLiteCentralStore {
         }
         guard expectingNode else { return }
         var configuration = Configuration()
+        SQLiteStatementProfile.install(on: &configuration)
         configuration.label = "fapiao.central.check"
         configuration.readonly = true
         configuration.busyMode = .timeout(10)
@@ -56,6 +57,7 @@ extension SQLiteCentralStore {
 
     static func openPool(path: String) throws -> DatabasePool {
         var configuration = Configuration()
+        SQLiteStatementProfile.install(on: &configuration)
         configuration.label = "fapiao.central"
         configuration.busyMode = .timeout(10)
         configuration.maximumReaderCount = 4

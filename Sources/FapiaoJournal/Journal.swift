@@ -153,6 +153,7 @@ public final class Journal: Sendable {
             }
             var configuration = Configuration()
             configuration.label = "fapiao.journal.reader"
+            SQLiteStatementProfile.install(on: &configuration)
             configuration.readonly = true
             configuration.busyMode = .timeout(30)
             let reader = try DatabaseQueue(path: path, configuration: configuration)
@@ -193,6 +194,7 @@ public final class Journal: Sendable {
     private static func openPool(path: String) throws -> DatabasePool {
         var configuration = Configuration()
         configuration.label = "fapiao.journal"
+        SQLiteStatementProfile.install(on: &configuration)
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(30)
         configuration.maximumReaderCount = 4

@@ -132,6 +132,16 @@ extension Journal {
         }
     }
 
+    /// Marks a batch's invoices in flight, their ids a JSON array.
+    ///
+    /// `+sync_state` keeps SQLite from searching the invoice_state index, which it would otherwise
+    /// prefer to the batch's ids: a walk over every unsettled invoice per batch, so a sync grew
+    /// slower with the journal (89 ms a batch at 100,000 queued, 14 ms at 20,000).
+    static let markInvoicesInFlightSQL = """
+        UPDATE invoice SET sync_state = 'inFlight', updated_at = ?
+        WHERE id IN (SELECT value FROM json_each(?)) AND +sync_state IN ('pending', 'inDoubt', 'accepted')
+        """
+
     /// Marks `items` as being sent (one audit entry `pushed` each), before the request leaves.
     ///
     /// A crash after this leaves them in flight; the next sync re-sends them with the same ids.
@@ -149,12 +159,8 @@ extension Journal {
                     WHERE seq IN (SELECT value FROM json_each(?))
                     """
             ).execute(arguments: [nowText, sequences])
-            try db.cachedStatement(
-                sql: """
-                    UPDATE invoice SET sync_state = 'inFlight', updated_at = ?
-                    WHERE id IN (SELECT value FROM json_each(?)) AND sync_state IN ('pending', 'inDoubt', 'accepted')
-                    """
-            ).execute(arguments: [nowText, Self.jsonArray(items.map { "\"\($0.operation.invoiceID.uuidText)\"" })])
+            let invoiceIDs = Self.jsonArray(items.map { "\"\($0.operation.invoiceID.uuidText)\"" })
+            try db.cachedStatement(sql: Self.markInvoicesInFlightSQL).execute(arguments: [nowText, invoiceIDs])
             for item in items {
                 try audit.append(
                     db,

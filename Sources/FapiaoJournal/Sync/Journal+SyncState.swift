@@ -8,6 +8,17 @@ extension Journal {
         try refreshSyncStates(db, invoiceIDs: [invoiceID], at: now)
     }
 
+    /// The unsettled operations of some invoices, their ids a JSON array, in order.
+    ///
+    /// `+status`: the invoices' ids pick the rows, not the operation_status index, which SQLite
+    /// would otherwise walk over every unsettled operation in the journal, once per sync batch.
+    static let unsettledOperationsOfInvoicesSQL = """
+        SELECT invoice_id, status, last_error FROM operation
+        WHERE invoice_id IN (SELECT value FROM json_each(?))
+        AND +status IN ('quarantined', 'conflict', 'inDoubt', 'inFlight', 'pending')
+        ORDER BY invoice_id, seq
+        """
+
     /// Stores the sync state of each invoice and the reason for it.
     ///
     /// The state is ``BranchRules/syncState(operations:hasOpenConflict:)`` of its operations and
@@ -24,14 +35,7 @@ extension Journal {
         var statuses: [String: [OperationStatus]] = [:]
         var operationReasons: [String: String] = [:]
         let operations = try Row.fetchCursor(
-            db.cachedStatement(
-                sql: """
-                    SELECT invoice_id, status, last_error FROM operation
-                    WHERE invoice_id IN (SELECT value FROM json_each(?))
-                    AND status IN ('quarantined', 'conflict', 'inDoubt', 'inFlight', 'pending')
-                    ORDER BY invoice_id, seq
-                    """
-            ),
+            db.cachedStatement(sql: Self.unsettledOperationsOfInvoicesSQL),
             arguments: [idArray]
         )
         while let row = try operations.next() {
