@@ -39,4 +39,16 @@ import Testing
         #expect(steps.contains { $0.contains("operation_invoice (invoice_id=?)") }, "\(steps)")
         #expect(!steps.contains { $0.contains("operation_status") }, "\(steps)")
     }
+
+    @Test func theBranchReportReadsOnlyTheUnsyncedInvoices() throws {
+        let journal = try harness.create()
+        for sequence in 1...3 { try journal.capture(harness.input(sequence), options: JournalHarness.options) }
+        let steps = try plan(of: Journal.unsyncedInvoicesSQL, arguments: [], in: journal)
+        #expect(steps.contains { $0.contains("invoice_state (sync_state=?)") }, "\(steps)")
+        #expect(!steps.contains { $0.hasPrefix("SCAN invoice") }, "\(steps)")
+        #expect(!Journal.unsyncedInvoicesSQL.contains("'accepted'"))
+        for state in SyncState.allCases where state != .accepted {
+            #expect(Journal.unsyncedInvoicesSQL.contains("'\(state.rawValue)'"))
+        }
+    }
 }

@@ -53,6 +53,18 @@ extension Journal {
         try read { db in try unsyncedTally(db, keepingIDs: false).overdueCount }
     }
 
+    /// The invoices the remote has not accepted, oldest capture first.
+    ///
+    /// The states are named, not `sync_state <> 'accepted'`, so that SQLite searches the
+    /// invoice_state index instead of reading the whole table: a branch report is sent twice a
+    /// sync, and a journal of years holds mostly accepted invoices.
+    static let unsyncedInvoicesSQL = """
+        SELECT id, issue_date, captured_at, outage_id FROM invoice
+        WHERE sync_state IN (\(unsyncedStates)) ORDER BY captured_at
+        """
+    private static let unsyncedStates = SyncState.allCases.filter { $0 != .accepted }
+        .map { "'\($0.rawValue)'" }.joined(separator: ", ")
+
     /// The unsynced invoices (every one the remote has not accepted: accepted and duplicate
     /// invoices have reached it), judged by the profile at the journal's current instant.
     private func unsyncedTally(_ db: Database, keepingIDs: Bool) throws -> OfflineRules.UnsyncedTally {
@@ -69,13 +81,7 @@ extension Journal {
             now: environment.now(),
             keepingIDs: keepingIDs
         )
-        let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT id, issue_date, captured_at, outage_id FROM invoice
-                WHERE sync_state <> 'accepted' ORDER BY captured_at
-                """
-        )
+        let rows = try Row.fetchCursor(db, sql: Self.unsyncedInvoicesSQL)
         while let row = try rows.next() {
             guard let id = UUID(uuidText: row[0]), let issued = CalendarDate(parsing: row[1]),
                 let captured = UTCTimestamp(parsing: row[2])
