@@ -54,7 +54,16 @@ public struct StoreRemote: RemoteAdapter {
     }
 
     public func anchor(_ shipment: AuditShipment, branch: String) async throws -> AnchorState {
-        try await forward(mayHaveApplied: true) { try await store.anchor(shipment, from: branch) }
+        // The same bound the central service's wire puts on a shipment, so that a branch
+        // syncing straight into a store keeps the contract it keeps over HTTP.
+        guard shipment.entries.count <= AuditAnchoring.maximumEntriesPerShipment else {
+            throw RemoteError(
+                .protocolViolation,
+                "The audit shipment holds \(shipment.entries.count) entries; at most "
+                    + "\(AuditAnchoring.maximumEntriesPerShipment) a request."
+            )
+        }
+        return try await forward(mayHaveApplied: true) { try await store.anchor(shipment, from: branch) }
     }
 
     /// The SQLite and PostgreSQL stores serve several requests at once, as in the central service.

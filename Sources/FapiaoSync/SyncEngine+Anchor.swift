@@ -17,12 +17,13 @@ public struct AnchorSummary: Hashable, Sendable {
 }
 
 extension SyncEngine {
-    /// Entries sent in one anchoring request.
+    /// Entries sent in one anchoring request: as many as the centre takes in one
+    /// (``AuditAnchoring/maximumEntriesPerShipment``).
     ///
-    /// Each request is a durable transaction at the centre, in turn with the pushes for its write
-    /// lock: at 500 a sync of 100,000 made 600 anchoring requests; at 2,000 (about 1.4 MB of
-    /// JSON, far inside the centre's body and array limits) a sync over HTTP ran 22 % faster.
-    static let anchorPage = 2_000
+    /// Each request is a durable transaction at the centre, in turn with the pushes for its
+    /// write lock, so fewer and larger requests leave more of it to the pushes; a larger page
+    /// is refused by every remote (the central service's wire and ``StoreRemote`` alike).
+    static let anchorPage = AuditAnchoring.maximumEntriesPerShipment
 
     /// Ships the audit entries the remote has not anchored yet, with the branch's report.
     ///

@@ -36,6 +36,20 @@ import Testing
         #expect(overview.invoices == 4)
     }
 
+    /// A journal longer than one shipment is anchored in pages the centre takes: ``StoreRemote``
+    /// refuses a shipment over ``AuditAnchoring/maximumEntriesPerShipment`` as the central
+    /// service's wire does, so a page larger than that leaves the chain unanchored here.
+    @Test func aChainLongerThanOneShipmentIsAnchoredInPagesTheCentreTakes() async throws {
+        // More captured entries than one shipment holds, before the first push.
+        try harness.importInvoices(1...(AuditAnchoring.maximumEntriesPerShipment + 100))
+        let report = try await harness.engine().run()
+        let head = try journal.auditHead()
+        #expect(head.sequence > Int64(AuditAnchoring.maximumEntriesPerShipment))
+        #expect(report.anchor.note == nil)
+        #expect(report.anchor.head == head)
+        #expect(try await harness.store.anchorState(branch: SyncHarness.node).head == head)
+    }
+
     @Test func aJournalThatDoesNotContinueTheAnchoredChainStopsBeforePushing() async throws {
         // The centre holds a longer chain of this branch than the journal: a replaced journal.
         var anchored = AuditChainBuilder(node: SyncHarness.node, clock: harness.clock)

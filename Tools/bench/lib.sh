@@ -21,6 +21,17 @@ verdict() { awk -v r="$1" -v g="$2" 'BEGIN { print (r + 0 >= g + 0) ? "meets goa
 verdict_at_most() { awk -v r="$1" -v g="$2" 'BEGIN { print (r + 0 <= g + 0) ? "meets goal" : "ABOVE GOAL" }'; }
 grouped() { sed -e ':a' -e 's/\B[0-9]\{3\}\>/,&/' -e 'ta' <<<"$1"; }
 fail() { echo "run: $*" >&2; exit 1; }
+# check_anchored SYNC_JSON JOURNAL: the sync's JSON says the whole audit chain was anchored (no
+# note, the anchored head is the journal's last entry). A figure of a sync whose anchoring the
+# centre refused would leave out part of the work, so it fails the run.
+check_anchored() {
+    local anchored head
+    anchored=$(python3 -c 'import json, sys; a = json.load(open(sys.argv[1]))["anchor"]
+print(a["head"]["sequence"] if a.get("head") and not a.get("note") else (a.get("note") or "nothing"))' "$1") ||
+        fail "cannot read the anchoring of $1"
+    head=$(sqlite3 "$2" 'SELECT COALESCE(MAX(seq), 0) FROM audit_entry;')
+    [[ $anchored == "$head" ]] || fail "the sync did not anchor the audit chain to its head ($head): $anchored"
+}
 
 # The lines that say where and on what a run took place.
 print_machine() {
