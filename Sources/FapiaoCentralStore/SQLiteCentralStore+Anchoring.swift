@@ -19,7 +19,22 @@ extension SQLiteCentralStore {
                 arguments: [instant.description, shipment.report.canonicalJSON.text, branch]
             )
             try Self.recordOutbox(db, branch: branch, size: shipment.report.outboxSize, at: instant)
-            switch AuditAnchoring.decide(shipment, from: branch, state: state, now: instant) {
+            var anchoredHashes: [Int64: String] = [:]
+            for sequence in AuditAnchoring.sequencesToCompare(shipment, state: state) {
+                anchoredHashes[sequence] = try String.fetchOne(
+                    db,
+                    sql: "SELECT hash FROM central_audit_entry WHERE branch = ? AND epoch = ? AND seq = ?",
+                    arguments: [branch, state.epoch, sequence]
+                )
+            }
+            let decision = AuditAnchoring.decide(
+                shipment,
+                from: branch,
+                state: state,
+                anchoredHashes: anchoredHashes,
+                now: instant
+            )
+            switch decision {
             case .append(let entries, let head):
                 let insert = try db.cachedStatement(
                     sql: """
@@ -49,7 +64,7 @@ extension SQLiteCentralStore {
                     ]
                 )
                 return AnchorState(head: state.head, epoch: state.epoch, unacknowledgedBreak: found)
-            case .refused:
+            case .refused, .alreadyAnchored:
                 return state
             }
         }

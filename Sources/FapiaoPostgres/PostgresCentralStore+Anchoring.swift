@@ -36,7 +36,25 @@ extension PostgresCentralStore {
                 on: connection,
                 logger: logger
             )
-            switch AuditAnchoring.decide(shipment, from: branch, state: state, now: instant) {
+            var anchoredHashes: [Int64: String] = [:]
+            for sequence in AuditAnchoring.sequencesToCompare(shipment, state: state) {
+                let rows = try await connection.run(
+                    """
+                    SELECT hash FROM central_audit_entry
+                    WHERE branch = \(branch) AND epoch = \(state.epoch) AND seq = \(sequence)
+                    """,
+                    logger: logger
+                )
+                for try await hash in rows.decode(String.self) { anchoredHashes[sequence] = hash }
+            }
+            let decision = AuditAnchoring.decide(
+                shipment,
+                from: branch,
+                state: state,
+                anchoredHashes: anchoredHashes,
+                now: instant
+            )
+            switch decision {
             case .append(let entries, let head):
                 try await Self.insert(entries, branch: branch, epoch: state.epoch, on: connection, logger: logger)
                 try await connection.run(
@@ -59,7 +77,7 @@ extension PostgresCentralStore {
                     logger: logger
                 )
                 return AnchorState(head: state.head, epoch: state.epoch, unacknowledgedBreak: found)
-            case .refused:
+            case .refused, .alreadyAnchored:
                 return state
             }
         }

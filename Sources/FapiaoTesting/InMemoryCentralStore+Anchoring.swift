@@ -66,14 +66,26 @@ extension InMemoryCentralStore {
             {
                 record.outboxHistory.append((instant, shipment.report.outboxSize))
             }
-            switch AuditAnchoring.decide(shipment, from: branch, state: record.chain, now: instant) {
+            let held = record.entries[record.chain.epoch] ?? []
+            var anchoredHashes: [Int64: String] = [:]
+            for sequence in AuditAnchoring.sequencesToCompare(shipment, state: record.chain) {
+                anchoredHashes[sequence] = held.first { $0.sequence == sequence }?.hash
+            }
+            let decision = AuditAnchoring.decide(
+                shipment,
+                from: branch,
+                state: record.chain,
+                anchoredHashes: anchoredHashes,
+                now: instant
+            )
+            switch decision {
             case .append(let entries, let head):
                 record.entries[record.chain.epoch, default: []] += entries
                 record.chain.head = head
             case .breakChain(let found):
                 record.breaks.append(found)
                 record.chain.unacknowledgedBreak = found
-            case .refused:
+            case .refused, .alreadyAnchored:
                 break
             }
             ledger[branch] = record

@@ -91,6 +91,66 @@ import Testing
         try await fixture.store.close()
     }
 
+    /// A shipment that starts behind the anchored head is taken again without a break.
+    ///
+    /// The centre took it before, or a later one: its reply was lost, or its sender was killed
+    /// and the request landed after the next sync's. What the centre holds already is taken
+    /// again, what goes beyond is appended, and only entries that differ from the anchored ones
+    /// are a break.
+    @Test(arguments: StoreFactory.all)
+    func aShipmentTheCentreTookBeforeIsTakenAgainWithoutABreak(factory: StoreFactory) async throws {
+        let fixture = try await CentralFixture(factory)
+        var chain = self.chain(fixture, 3)
+        let first = chain.shipment(after: AnchorState())
+        let afterFirst = try await fixture.store.anchor(first, from: branch)
+        chain.append(2)
+        let second = chain.shipment(after: afterFirst)
+        let afterSecond = try await fixture.store.anchor(second, from: branch)
+        #expect(afterSecond.head == chain.head)
+
+        #expect(try await fixture.store.anchor(first, from: branch) == afterSecond)
+        #expect(try await fixture.store.anchor(second, from: branch) == afterSecond)
+        #expect(try await fixture.store.anchoredEntries(branch: branch) == chain.entries)
+
+        // From entry 3, past the head at 5: only 6 and 7 are new.
+        chain.append(2)
+        let overlapping = AuditShipment(
+            after: ChainPosition(chain.entries[2]),
+            head: chain.head,
+            entries: Array(chain.entries[3...]),
+            report: BranchReport(outboxSize: 0, reportedAt: fixture.clock.now)
+        )
+        let extended = try await fixture.store.anchor(overlapping, from: branch)
+        #expect(extended == AnchorState(head: chain.head, epoch: afterSecond.epoch))
+        #expect(try await fixture.store.anchoredEntries(branch: branch) == chain.entries)
+
+        // Another chain of the same node from the origin, shorter or longer than the anchored
+        // one: its entries are not the anchored ones, so each is a break.
+        var other = AuditChainBuilder(node: CentralFixture.branch, clock: fixture.clock)
+        other.append(9)
+        let shorter = AuditShipment(
+            after: .origin,
+            head: ChainPosition(other.entries[1]),
+            entries: Array(other.entries[0...1]),
+            report: BranchReport(outboxSize: 0, reportedAt: fixture.clock.now)
+        )
+        let brokenShorter = try await fixture.store.anchor(shorter, from: branch)
+        #expect(brokenShorter.unacknowledgedBreak?.reason.contains("truncated or replaced") == true)
+        _ = try await fixture.store.acknowledgeBreak(branch: branch, actor: "总部", reason: "测试")
+        let renewed = try await fixture.store.anchor(chain.shipment(after: AnchorState()), from: branch)
+        #expect(renewed.head == chain.head)
+        let longer = AuditShipment(
+            after: .origin,
+            head: other.head,
+            entries: other.entries,
+            report: BranchReport(outboxSize: 0, reportedAt: fixture.clock.now)
+        )
+        let brokenLonger = try await fixture.store.anchor(longer, from: branch)
+        #expect(brokenLonger.unacknowledgedBreak?.reason.contains("rewritten") == true)
+        #expect(try await fixture.store.anchoredEntries(branch: branch) == chain.entries)
+        try await fixture.store.close()
+    }
+
     @Test(arguments: StoreFactory.all)
     func aRewrittenHistoryIsABreakEvenWithRecomputedHashes(factory: StoreFactory) async throws {
         let fixture = try await CentralFixture(factory)

@@ -780,6 +780,30 @@ class AnchorTests(RemoteTestCase):
                                capture_output=True, text=True, timeout=20)
         self.assertEqual(again.returncode, 66)
 
+    def test_a_shipment_the_program_took_before_is_taken_again_without_a_break(self):
+        remote = self.start2()
+        chain = audit_chain(3)
+        first = shipment(chain, self.state(remote))
+        remote.call("anchor", {"branch": BRANCH, "shipment": first})
+        chain = audit_chain(2, start=chain)
+        self.anchor(remote, chain)
+        # The first shipment again, as when its reply was lost or it landed after the next one.
+        answer = remote.call("anchor", {"branch": BRANCH, "shipment": first})["result"]
+        self.assertEqual((answer["head"]["sequence"], answer["state"]), (5, "intact"))
+        # From entry 3 past the head: only entries 6 and 7 are new.
+        chain = audit_chain(2, start=chain)
+        overlapping = dict(first, after={"sequence": 3, "hash": chain[2]["hash"]},
+                           head={"sequence": 7, "hash": chain[6]["hash"]}, entries=chain[3:])
+        answer = remote.call("anchor", {"branch": BRANCH, "shipment": overlapping})["result"]
+        self.assertEqual((answer["head"]["hash"], answer["state"]), (chain[6]["hash"], "intact"))
+        db = sqlite3.connect(self.store)
+        self.assertEqual(db.execute("SELECT count(*) FROM exec_audit_entry").fetchone()[0], 7)
+        # Another chain from the origin, longer than the one held, is a break.
+        other = audit_chain(9, actor="mallory")
+        longer = dict(first, head={"sequence": 9, "hash": other[-1]["hash"]}, entries=other)
+        answer = remote.call("anchor", {"branch": BRANCH, "shipment": longer})["result"]
+        self.assertIn("rewritten", answer["break"]["reason"])
+
     def test_a_rewritten_or_edited_chain_is_a_break(self):
         remote = self.start2()
         self.anchor(remote, audit_chain(3))

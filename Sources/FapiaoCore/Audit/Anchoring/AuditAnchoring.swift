@@ -1,7 +1,7 @@
 /// The centre's rule for a branch's audit shipment.
 ///
-/// Append what continues the anchored chain, record a break for anything else (DESIGN §6).
-/// Pure, so every store decides alike.
+/// Append what continues the anchored chain, take again what it already holds, record a break
+/// for anything else (DESIGN §6). Pure, so every store decides alike.
 public enum AuditAnchoring {
     /// What the store must do with a shipment.
     public enum Decision: Hashable, Sendable {
@@ -11,10 +11,29 @@ public enum AuditAnchoring {
         case breakChain(ChainBreak)
         /// A break is already recorded and not acknowledged: store nothing.
         case refused(ChainBreak)
+        /// The centre holds every entry of the shipment already: store nothing, the head stays.
+        case alreadyAnchored
     }
 
     /// The most entries one shipment may carry.
     public static let maximumEntriesPerShipment = 1_000
+
+    /// The sequences whose anchored hashes ``decide(_:from:state:anchoredHashes:now:)`` needs to
+    /// judge `shipment`: none unless it starts behind the anchored head.
+    ///
+    /// A shipment starts behind the head when the centre took it, or a later one, before: its
+    /// sender's reply was lost, or the sender was killed and its request reached the centre
+    /// after the next sync's. The centre tells that from a rewritten history by comparing the
+    /// entries it holds where the shipment starts and where it ends.
+    public static func sequencesToCompare(_ shipment: AuditShipment, state: AnchorState) -> [Int64] {
+        guard state.unacknowledgedBreak == nil, shipment.after.sequence < state.head.sequence else { return [] }
+        var sequences: [Int64] = []
+        if shipment.after.sequence > 0 { sequences.append(shipment.after.sequence) }
+        if let last = shipment.entries.last, last.sequence < state.head.sequence, last.sequence > 0 {
+            sequences.append(last.sequence)
+        }
+        return sequences
+    }
 
     /// Decides what becomes of `shipment` from `branch`, given the chain the centre holds.
     ///
@@ -22,15 +41,23 @@ public enum AuditAnchoring {
     ///   - shipment: what the branch sent.
     ///   - branch: the branch whose token sent it.
     ///   - state: the centre's record of the branch's chain.
+    ///   - anchoredHashes: the hashes the centre holds in the branch's current epoch at the
+    ///     sequences ``sequencesToCompare(_:state:)`` names (missing ones are not held).
     ///   - now: the centre's wall clock, recorded on a break.
     /// - Returns: what the store must do.
     public static func decide(
         _ shipment: AuditShipment,
         from branch: String,
         state: AnchorState,
+        anchoredHashes: [Int64: String] = [:],
         now: UTCTimestamp
     ) -> Decision {
         if let recorded = state.unacknowledgedBreak { return .refused(recorded) }
+        if shipment.after != state.head,
+            let taken = overlapping(shipment, from: branch, state: state, anchoredHashes: anchoredHashes)
+        {
+            return taken
+        }
         func broken(_ reason: String) -> Decision {
             .breakChain(
                 ChainBreak(detectedAt: now, anchored: state.head, branchHead: shipment.head, reason: reason)
@@ -66,5 +93,35 @@ public enum AuditAnchoring {
         }
         let head = shipment.entries.last.map(ChainPosition.init) ?? state.head
         return .append(entries: shipment.entries, head: head)
+    }
+
+    /// What becomes of a shipment that starts behind the anchored head inside the chain the
+    /// centre holds (see ``sequencesToCompare(_:state:)``), or `nil` when it does not: then it
+    /// is judged as a break.
+    ///
+    /// The entries are chained from where the shipment starts, so the hash of its last entry
+    /// (or of the one at the head) equal to the anchored one vouches for every entry before it.
+    private static func overlapping(
+        _ shipment: AuditShipment,
+        from branch: String,
+        state: AnchorState,
+        anchoredHashes: [Int64: String]
+    ) -> Decision? {
+        let after = shipment.after
+        guard after.sequence < state.head.sequence,
+            after == .origin || (after.sequence > 0 && anchoredHashes[after.sequence] == after.hash)
+        else { return nil }
+        var verifier = AuditChainVerifier(after: after)
+        for entry in shipment.entries {
+            guard (try? verifier.check(entry)) != nil, entry.node == branch else { return nil }
+        }
+        let last = shipment.entries.last.map(ChainPosition.init) ?? after
+        if last.sequence <= state.head.sequence {
+            let anchored = last.sequence == state.head.sequence ? state.head.hash : anchoredHashes[last.sequence]
+            return last == after || anchored == last.hash ? .alreadyAnchored : nil
+        }
+        guard shipment.entries.contains(where: { $0.sequence == state.head.sequence && $0.hash == state.head.hash })
+        else { return nil }
+        return .append(entries: shipment.entries.filter { $0.sequence > state.head.sequence }, head: last)
     }
 }
