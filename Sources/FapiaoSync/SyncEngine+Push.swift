@@ -6,7 +6,7 @@ import Logging
 
 extension SyncEngine {
     func pushAll(into summary: inout SyncSummary, progress: @Sendable (SyncProgress) -> Void) async throws {
-        let total = try journal.status().pendingOperations
+        let total = try journal.outboxFigures().pendingOperations
         var failures = 0
 
         // The remote must answer before anything is marked in flight: a branch retrying

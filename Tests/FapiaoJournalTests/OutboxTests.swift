@@ -65,6 +65,16 @@ import Testing
         #expect(try outbox().map(\.operation.id) == [second.operationID])
         #expect(try outbox().first?.status == .inDoubt)
         #expect(try outbox().first?.attempts == 1)
+
+        // Everything answered: the start is the last operation, so a run with nothing to send
+        // reads none of the history; what is captured after it is still found.
+        let resent = try send([all[1]])
+        try journal.record([(resent[0], .answered(.accepted))], lease: lease, actor: "s")
+        #expect(try journal.outboxStart() == all[1].sequence)
+        #expect(try journal.outboxBatch(after: journal.outboxStart(), limit: 10).isEmpty)
+        let third = try capture(3)
+        let waiting = try journal.outboxBatch(after: journal.outboxStart(), limit: 10)
+        #expect(waiting.map(\.operation.id) == [third.operationID])
     }
 
     // MARK: Waiting

@@ -35,14 +35,14 @@ extension Journal {
     /// What the branch tells the centre of itself at a sync: outbox, conflicts, quarantine and
     /// deadlines already passed.
     public func branchReport() throws -> BranchReport {
-        let status = try status()
+        let outbox = try outboxFigures()
         // Only passed upload deadlines count here: the number series are not read.
         let overdue = try overdueCount()
         return BranchReport(
-            outboxSize: status.pendingOperations,
-            oldestPending: status.oldestPendingSince,
-            openConflicts: status.openConflicts,
-            quarantined: status.byState[.quarantined] ?? 0,
+            outboxSize: outbox.pendingOperations,
+            oldestPending: outbox.oldestPendingSince,
+            openConflicts: outbox.openConflicts,
+            quarantined: outbox.quarantinedInvoices,
             overdue: overdue,
             reportedAt: environment.now()
         )

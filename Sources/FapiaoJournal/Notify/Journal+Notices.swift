@@ -14,10 +14,10 @@ extension Journal {
     /// after the re-send interval (``NoticeSchedule``).
     public func branchNotices(outboxAgeMilliseconds: Int64) throws -> [BranchNotice] {
         let now = environment.now()
-        let status = try status()
+        let outbox = try outboxFigures()
         let history = try syncHistory()
         var notices: [BranchNotice] = []
-        if let oldest = status.oldestPendingSince,
+        if let oldest = outbox.oldestPendingSince,
             now.millisecondsSinceEpoch - oldest.millisecondsSinceEpoch >= outboxAgeMilliseconds
         {
             let waited = (now.millisecondsSinceEpoch - oldest.millisecondsSinceEpoch) / 60_000
@@ -25,18 +25,18 @@ extension Journal {
                 BranchNotice(
                     kind: .outboxAge,
                     key: "outbox-age",
-                    message: "\(status.pendingOperations) operation(s) wait in the outbox, the oldest since \(oldest) "
+                    message: "\(outbox.pendingOperations) operation(s) wait in the outbox, the oldest since \(oldest) "
                         + "(\(waited / 60)h \(waited % 60)m, over the \(Self.hoursText(outboxAgeMilliseconds)) threshold): "
                         + "the centre has not received them.",
                     details: [
-                        "pendingOperations": .integer(Int64(status.pendingOperations)),
+                        "pendingOperations": .integer(Int64(outbox.pendingOperations)),
                         "oldestPendingSince": .string(oldest.description),
                         "lastSyncError": .optional(history.lastError),
                     ]
                 )
             )
         }
-        let quarantined = status.byState[.quarantined] ?? 0
+        let quarantined = outbox.quarantinedInvoices
         if quarantined > 0 {
             notices.append(
                 BranchNotice(
@@ -47,17 +47,17 @@ extension Journal {
                 )
             )
         }
-        if status.openConflicts > 0 {
+        if outbox.openConflicts > 0 {
             notices.append(
                 BranchNotice(
                     kind: .conflicts,
                     key: "conflicts",
-                    message: "\(status.openConflicts) open conflict(s) wait for a person: see `fapiao conflicts list`.",
-                    details: ["conflicts": .integer(Int64(status.openConflicts))]
+                    message: "\(outbox.openConflicts) open conflict(s) wait for a person: see `fapiao conflicts list`.",
+                    details: ["conflicts": .integer(Int64(outbox.openConflicts))]
                 )
             )
         }
-        let inDoubt = status.byState[.inDoubt] ?? 0
+        let inDoubt = outbox.inDoubtInvoices
         if inDoubt > 0, let error = history.lastError {
             notices.append(
                 BranchNotice(

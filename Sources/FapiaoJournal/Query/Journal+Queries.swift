@@ -71,24 +71,16 @@ extension Journal {
             for row in try Row.fetchAll(db, sql: "SELECT sync_state, COUNT(*) AS n FROM invoice GROUP BY sync_state") {
                 if let state = SyncState(rawValue: row["sync_state"]) { byState[state] = row["n"] }
             }
-            let oldest = try String.fetchOne(
-                db,
-                sql:
-                    "SELECT created_at FROM operation WHERE status IN ('pending', 'inFlight', 'inDoubt') ORDER BY seq LIMIT 1"
-            )
+            let outbox = try outboxFigures(db)
             return JournalStatus(
                 node: settings.node,
                 remote: settings.remote,
                 invoices: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice") ?? 0,
                 byState: byState,
                 voided: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice WHERE voided = 1") ?? 0,
-                pendingOperations: try Int.fetchOne(
-                    db,
-                    sql: "SELECT COUNT(*) FROM operation WHERE status IN ('pending', 'inFlight', 'inDoubt')"
-                ) ?? 0,
-                oldestPendingSince: oldest.flatMap(UTCTimestamp.init(parsing:)),
-                openConflicts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conflict WHERE resolved_at IS NULL")
-                    ?? 0,
+                pendingOperations: outbox.pendingOperations,
+                oldestPendingSince: outbox.oldestPendingSince,
+                openConflicts: outbox.openConflicts,
                 auditEntries: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_entry") ?? 0
             )
         }

@@ -3,14 +3,19 @@ import Foundation
 import GRDB
 
 extension Journal {
-    /// The cursor just before the oldest unanswered operation, where a sync run starts.
+    /// The cursor just before the oldest unanswered operation, where a sync run starts; the
+    /// last operation when the remote has answered every one, so that a run with nothing to
+    /// send does not walk the journal's whole history looking for it (``outboxBatch(after:limit:)``
+    /// reads the table in order from the cursor).
     public func outboxStart() throws -> Int64 {
         try read { db in
-            let first = try Int64.fetchOne(
+            if let first = try Int64.fetchOne(
                 db,
                 sql: "SELECT MIN(seq) FROM operation WHERE status IN ('pending', 'inFlight', 'inDoubt')"
-            )
-            return (first ?? 1) - 1
+            ) {
+                return first - 1
+            }
+            return try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM operation") ?? 0
         }
     }
 
