@@ -93,4 +93,18 @@ extension SyncEngine {
             return nil
         }
     }
+
+    /// Anchors what the journal wrote after a run's own final anchoring.
+    ///
+    /// `fapiao sync` records the end of the outage a run's answer ended after the run: without
+    /// this that entry would reach the centre only with the next sync. The remote's refusal is
+    /// a note and a chain break is for the next sync to report; no lease is taken, since the
+    /// centre takes a shipment it already holds again.
+    ///
+    /// - Returns: what was anchored.
+    public func anchorRemaining() async throws -> AnchorSummary {
+        var summary = SyncSummary()
+        _ = try await anchorAudit(into: &summary)
+        return summary.anchor
+    }
 }

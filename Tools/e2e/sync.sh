@@ -31,6 +31,9 @@ check "all 1,000 are accepted locally" test "$(state_count "$j1" accepted)" = 10
 check "the summary line counts them" grep -q "sent 1000, accepted 1000" "$work/out"
 check "… and the outage sync opened is ended" \
     test "$("$fapiao" outage status --journal "$j1" --format json)" = null
+check "… and the centre anchored the chain to that last entry" test \
+    "$(sqlite3 "$store" "SELECT head_seq FROM central_branch WHERE branch = 'bj-chaoyang-01'")" = \
+    "$(sqlite3 "$j1" "SELECT MAX(seq) FROM audit_entry WHERE event = 'outageEnded'")"
 "$fapiao" sync --journal "$j1" >"$work/out" 2>&1
 check "a second sync sends nothing" grep -q "sent 0," "$work/out"
 "$fapiao" audit verify --journal "$j1" >/dev/null 2>&1

@@ -5,10 +5,11 @@ import Foundation
 
 extension Sync {
     /// Opens an outage when the remote stayed unreachable through the run's retries, and ends
-    /// the one sync opened when the remote answers again; an outage a person opened, a person ends.
+    /// the one sync opened when the remote answers again, anchoring its end at once; an outage a
+    /// person opened, a person ends.
     ///
     /// - Returns: what changed, one sentence for standard error, or `nil`.
-    func followOutage(_ summary: SyncSummary, journal: Journal) -> String? {
+    func followOutage(_ summary: SyncSummary, journal: Journal, engine: SyncEngine) async -> String? {
         do {
             let open = try journal.openOutage()
             if summary.stop?.kind == .remoteUnavailable, open == nil {
@@ -17,6 +18,7 @@ extension Sync {
                     + "\(journal.settings.profile.name) profile's offline limits (`fapiao outage status`)"
             } else if summary.stop == nil, let open, open.openedBy == SyncCommandSupport.outageActor {
                 try journal.endOutage(actor: SyncCommandSupport.outageActor)
+                _ = try? await engine.anchorRemaining()
                 return "the remote answers again: outage \(open.id) ended; upload deadlines run from now"
             } else if summary.stop == nil, let open {
                 return "the remote answers again, but outage \(open.id) opened by \(open.openedBy) stays open: "

@@ -181,7 +181,7 @@ struct Sync: AsyncParsableCommand {
                 continue
             }
             code = SyncCommandSupport.exitCode(for: summary)
-            let outageNote = followOutage(summary, journal: journal)
+            let outageNote = await followOutage(summary, journal: journal, engine: engine)
             let transition = recordTransition(summary, journal: journal)
             if cron {
                 reportForCron(summary, transition: transition, outageNote: outageNote, journal: journal)
