@@ -4,7 +4,8 @@ every journal row in a documented state? Shared by the parts (crash-points, remo
 hostile-neighbour, …); keep its one entry point stable:
 
     check(journals, central_sqlite=PATH | postgres_url=URL, printed_ids=set(), branches=None)
-      -> {"lost": n, "duplicated": n, "unknown": n, "bad_states": n, "given_up": n, "details": [...]}
+      -> {"lost": n, "duplicated": n, "unknown": n, "bad_states": n, "given_up": n, "unanchored": n,
+          "details": [...]}
 
 "Captured" is every invoice in the journals, plus every id a capture command printed (an id
 printed but absent from every journal is lost too); an invoice the centre refused (quarantined
@@ -23,6 +24,9 @@ as given_up, not lost. The centre's tables (Schema/central): central_invoice
 - bad_states: a journal invoice or operation in a state that is not a settled, documented one
   (README "Every invoice's state is visible"; Sources/FapiaoCore/Branch/SyncState.swift and
   OperationStatus.swift): after a clean sync nothing is left pending, in flight or in doubt.
+- unanchored: a journal whose audit chain the centre does not hold to its last entry (DESIGN §6:
+  a clean sync anchors the whole chain), or holds with a chain break not acknowledged: a sync
+  whose anchoring was refused, or a break recorded for a journal that was never rewritten.
 
 `branches` limits the centre's rows checked to those nodes (default: every node a journal
 names, plus every branch of the centre's invoices). A PostgreSQL URL may carry its password; it
@@ -51,6 +55,13 @@ def _journal_rows(path):
         operations = db.execute(
             "SELECT upper(id), upper(invoice_id), status, hash, coalesce(last_error, '') FROM operation").fetchall()
     return (node[0] if node else None), invoices, operations
+
+
+def _journal_head(path):
+    """(sequence, hash) of the journal's last audit entry, (0, None) when it has none."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        row = db.execute("SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1").fetchone()
+    return (int(row[0]), row[1]) if row else (0, None)
 
 
 def gave_up(path):
@@ -83,6 +94,8 @@ def _centre_rows(central_sqlite=None, postgres_url=None):
         "operations": "SELECT upper(id::text), node, hash FROM central_operation",
         "invoice_copies": "SELECT upper(id::text), count(*) FROM central_invoice GROUP BY 1 HAVING count(*) > 1",
         "operation_copies": "SELECT upper(id::text), count(*) FROM central_operation GROUP BY 1 HAVING count(*) > 1",
+        "anchored": "SELECT branch, head_seq, head_hash FROM central_branch",
+        "open_breaks": "SELECT branch, reason FROM central_chain_break WHERE acknowledged_at IS NULL",
     }
     if central_sqlite:
         with sqlite3.connect(f"file:{central_sqlite}?mode=ro", uri=True) as db:
@@ -172,5 +185,25 @@ def check(journals, central_sqlite=None, postgres_url=None, printed_ids=(), bran
             duplicated += 1
             details.append(f"{branch} number {code}{number} held twice: {seen[key]} and {invoice_id}")
         seen[key] = invoice_id
+    unanchored = 0
+    anchored = {branch: (int(sequence), digest) for branch, sequence, digest in rows["anchored"]}
+    breaks = dict(rows["open_breaks"])
+    for path in journals:
+        node, _, _ = _journal_rows(path)
+        if not node or (checked is not None and node not in checked):
+            continue
+        head = _journal_head(path)
+        if node in breaks:
+            unanchored += 1
+            details.append(f"{path}: the centre holds a chain break of {node}: {breaks[node]}")
+        elif head[0] > 0 and anchored.get(node) != head:
+            unanchored += 1
+            held = anchored.get(node, (0, None))[0]
+            details.append(f"{path}: the centre anchored {node}'s chain to entry {held}, the journal ends at {head[0]}")
     return {"lost": lost, "duplicated": duplicated, "unknown": unknown, "bad_states": bad_states,
-            "given_up": given_up, "details": details}
+            "given_up": given_up, "unanchored": unanchored, "details": details}
+
+
+def anchoring_details(result):
+    """The first few of `result`'s details that are about the anchoring (see `unanchored`)."""
+    return [detail for detail in result["details"] if "anchored" in detail or "chain break" in detail][:3]
