@@ -115,9 +115,11 @@ def check(journals, central_sqlite=None, postgres_url=None, printed_ids=(), bran
     journal_operations = {}
     landed_operations = {}  # operation id → hash, for operations the branch was told landed
     nodes = set()
+    node_of = {}  # journal path → its node, for the anchoring check
     bad_states = 0
     for path in journals:
         node, invoices, operations = _journal_rows(path)
+        node_of[path] = node
         if node:
             nodes.add(node)
         for invoice_id, state in invoices:
@@ -189,7 +191,7 @@ def check(journals, central_sqlite=None, postgres_url=None, printed_ids=(), bran
     anchored = {branch: (int(sequence), digest) for branch, sequence, digest in rows["anchored"]}
     breaks = dict(rows["open_breaks"])
     for path in journals:
-        node, _, _ = _journal_rows(path)
+        node = node_of[path]
         if not node or (checked is not None and node not in checked):
             continue
         head = _journal_head(path)
