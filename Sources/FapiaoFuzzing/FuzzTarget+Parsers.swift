@@ -4,13 +4,15 @@ import FapiaoRemote
 import Foundation
 
 extension FuzzTarget {
-    /// The JSON reader: whatever it accepts has a canonical form that reads back to itself.
+    /// The JSON reader: whatever it accepts has a canonical form that reads back to itself, and
+    /// the direct canonical writer (``JSONValue/canonicalBytes``) gives the same bytes.
     static let json = FuzzTarget(
         name: "json",
-        summary: "JSONValue.parse; canonical form reads back unchanged"
+        summary: "JSONValue.parse; canonical form reads back unchanged, written directly the same"
     ) { input in
         guard let value = try? JSONValue.parse(input) else { return }
         let canonical = CanonicalJSON(json: value)
+        precondition(value.canonicalBytes == canonical.bytes, "json: the direct canonical writer differs")
         guard let again = try? JSONValue.parse(canonical.bytes) else {
             preconditionFailure("json: the canonical form of an accepted document does not parse")
         }

@@ -116,3 +116,37 @@ import Testing
         #expect(Digest.zeroHex == String(repeating: "0", count: 64))
     }
 }
+
+/// ``JSONValue/canonicalBytes`` writes what `CanonicalJSON(json:)` would, without building it.
+@Suite struct JSONValueCanonicalBytesTests {
+    func reference(_ value: JSONValue) -> [UInt8] { CanonicalJSON(json: value).bytes }
+
+    @Test func parsedDocumentsGiveTheReferenceBytes() throws {
+        for text in [
+            #"{"b":1,"a":[2,{"d":"x","c":null}],"aa":true,"A":false}"#,
+            #"{"amount":"12.50","n":-0,"big":123456789012345678901234,"f":1.5e3,"neg":-7}"#,
+            #"{"é":1,"e":2,"北":{"z":"\u0001\"\\"},"😀":[]}"#,
+            #"[{"y":1,"x":2},[],{},"s",null]"#,
+            #""just a string""#, "42", "null",
+        ] {
+            let value = try JSONValue.parse(text)
+            #expect(value.canonicalBytes == reference(value), "\(text)")
+        }
+        for invoice in [try InvoiceCanonicalTests.fixture(), InvoiceCanonicalTests.full()] {
+            let parsed = try JSONValue.parse(invoice.canonicalJSON.bytes)
+            #expect(parsed.canonicalBytes == invoice.canonicalJSON.bytes)
+        }
+    }
+
+    @Test func aRepeatedNameKeepsItsLastValueAsTheReferenceDoes() {
+        let built = JSONValue.object([
+            (key: "b", value: .number("1")), (key: "a", value: .number("2")), (key: "b", value: .number("3")),
+            (key: "a", value: .string("4")), (key: "c", value: .null),
+        ])
+        #expect(built.canonicalBytes == reference(built))
+        #expect(String(decoding: built.canonicalBytes, as: UTF8.self) == #"{"a":"4","b":3,"c":null}"#)
+        // Names String's equality calls equal although their bytes differ (é precomposed and not).
+        let equivalent = JSONValue.object([(key: "\u{E9}", value: .number("1")), (key: "e\u{301}", value: .number("2"))])
+        #expect(equivalent.canonicalBytes == reference(equivalent))
+    }
+}

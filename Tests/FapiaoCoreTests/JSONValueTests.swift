@@ -1,4 +1,4 @@
-import FapiaoCore
+@testable import FapiaoCore
 import Testing
 
 @Suite struct JSONValueTests {
@@ -180,8 +180,8 @@ import Testing
     }
 }
 
-/// Objects with very many members: every duplicate is still caught, wherever it is (the check
-/// is a set lookup per member; the time it takes is measured outside the tests).
+/// Objects with very many members: every duplicate is still caught, wherever it is (past a few
+/// members the check is a set lookup per member; the time it takes is measured outside the tests).
 @Suite struct JSONManyMembersTests {
     static func object(_ count: Int, duplicateAt position: Int? = nil) -> [UInt8] {
         var text = "{"
@@ -200,6 +200,34 @@ import Testing
         }
         #expect(members.count == 300_000)
         #expect(members.last?.key == "k299999")
+    }
+
+    /// Small objects are searched member by member and larger ones through a set of names: a
+    /// duplicate is caught on either side of the switch, whichever earlier member it repeats.
+    @Test func everyDuplicateAroundTheSwitchToASetIsCaught() throws {
+        let around = JSONParser.membersSearchedInOrder
+        for count in [2, around - 1, around, around + 1, around + 2, 2 * around + 3] {
+            var names = (0..<count).map { "k\($0)" }
+            let distinct = "{" + names.enumerated().map { "\"\($1)\":\($0)" }.joined(separator: ",") + "}"
+            guard case .object(let members) = try JSONValue.parse(distinct) else {
+                Issue.record("not an object")
+                continue
+            }
+            #expect(members.map(\.key) == names)
+            for repeated in 0..<count - 1 {
+                for position in repeated + 1..<count {
+                    names = (0..<count).map { "k\($0)" }
+                    names[position] = names[repeated]
+                    let text = "{" + names.enumerated().map { "\"\($1)\":\($0)" }.joined(separator: ",") + "}"
+                    do {
+                        _ = try JSONValue.parse(text)
+                        Issue.record("member \(position) repeating member \(repeated) of \(count) was accepted")
+                    } catch {
+                        #expect(error.expected == "no second member named \"k\(repeated)\"")
+                    }
+                }
+            }
+        }
     }
 
     @Test func aDuplicateAmongThreeHundredThousandIsFoundAtItsPlace() {

@@ -44,12 +44,13 @@ public enum CanonicalJSON: Hashable, Sendable {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            let keys = Self.sortedKeys(members)
-            for (index, key) in keys.enumerated() {
+            // The members themselves are sorted, not their keys: no key is hashed again to find
+            // its value.
+            for (index, member) in Self.sortedMembers(members).enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                Self.writeString(key, into: &out)
+                Self.writeString(member.key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                members[key, default: .null].write(into: &out)
+                member.value.write(into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
@@ -57,16 +58,16 @@ public enum CanonicalJSON: Hashable, Sendable {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    /// The keys of an object in ascending order of their UTF-8 bytes.
+    /// The members of an object in ascending order of their keys' UTF-8 bytes.
     ///
     /// For ASCII keys (every key Fapiao writes) String's own `<` gives that order and is much
     /// faster than comparing UTF-8 views; any other key set is compared byte by byte.
-    static func sortedKeys(_ members: [String: CanonicalJSON]) -> [String] {
-        if members.keys.allSatisfy(\.isPlainASCII) { return members.keys.sorted() }
-        return members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    static func sortedMembers(_ members: [String: CanonicalJSON]) -> [(key: String, value: CanonicalJSON)] {
+        if members.keys.allSatisfy(\.isPlainASCII) { return members.sorted { $0.key < $1.key } }
+        return members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
     }
 
-    private static func writeString(_ value: String, into out: inout [UInt8]) {
+    static func writeString(_ value: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         // Most strings need no escape at all: copy them whole.
         if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {

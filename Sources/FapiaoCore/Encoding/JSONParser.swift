@@ -202,14 +202,19 @@ struct JSONParser {
         }
     }
 
+    /// Up to this many members, a new member's name is compared with each earlier one.
+    static let membersSearchedInOrder = 16
+
     mutating func parseObject() throws(JSONValue.SyntaxError) -> JSONValue {
         depth += 1
         guard depth <= limits.maximumDepth else { throw fail("at most \(limits.maximumDepth) levels of nesting") }
         defer { depth -= 1 }
         index += 1
         var members: [(key: String, value: JSONValue)] = []
-        // Names seen so far: a duplicate is found in constant time, so an object with many
-        // members (a hostile body with 300,000 keys) costs linear time, not quadratic.
+        // Names seen so far, kept once the object has more than a few members: a duplicate is
+        // then found in constant time, so an object with many members (a hostile body with
+        // 300,000 keys) costs linear time, not quadratic. The small objects every document is
+        // made of are searched member by member instead, without hashing a name.
         var names = Set<String>()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
@@ -221,7 +226,14 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("a member name in quotes") }
             let keyOffset = index
             let key = try parseString()
-            guard names.insert(key).inserted else {
+            let isDuplicate: Bool
+            if members.count < Self.membersSearchedInOrder {
+                isDuplicate = members.contains { $0.key == key }
+            } else {
+                if names.isEmpty { names = Set(members.lazy.map(\.key)) }
+                isDuplicate = !names.insert(key).inserted
+            }
+            guard !isDuplicate else {
                 throw JSONValue.SyntaxError(offset: keyOffset, expected: "no second member named \(key.quotedExcerpt)")
             }
             skipWhitespace()

@@ -56,11 +56,19 @@ public enum WireFormat {
         guard invoice.id == invoiceID else {
             throw WireError("\(context).invoice.id differs from \(context).invoiceID")
         }
-        let payload = CanonicalJSON(json: payloadValue)
-        guard payload == invoice.canonicalJSON else {
+        // The bytes sent must be the invoice's own canonical encoding: compared as bytes, and
+        // hashed as they are.
+        let canonical = invoice.canonicalJSON.bytes
+        guard payloadValue.canonicalBytes == canonical else {
             throw WireError("\(context).invoice has fields or forms this centre does not know")
         }
-        let operation = InvoiceOperation(id: id, kind: kind, clock: clock, invoice: invoice, payload: payload)
+        let operation = InvoiceOperation(
+            id: id,
+            kind: kind,
+            clock: clock,
+            invoice: invoice,
+            canonicalPayload: canonical
+        )
         guard operation.hash == claimedHash else {
             throw WireError("\(context).hash does not match the operation's content")
         }
