@@ -146,7 +146,9 @@ import Testing
         #expect(built.canonicalBytes == reference(built))
         #expect(String(decoding: built.canonicalBytes, as: UTF8.self) == #"{"a":"4","b":3,"c":null}"#)
         // Names String's equality calls equal although their bytes differ (é precomposed and not).
-        let equivalent = JSONValue.object([(key: "\u{E9}", value: .number("1")), (key: "e\u{301}", value: .number("2"))])
+        let equivalent = JSONValue.object([
+            (key: "\u{E9}", value: .number("1")), (key: "e\u{301}", value: .number("2")),
+        ])
         #expect(equivalent.canonicalBytes == reference(equivalent))
     }
 }

@@ -1,5 +1,6 @@
-@testable import FapiaoCore
 import Testing
+
+@testable import FapiaoCore
 
 @Suite struct JSONValueTests {
     func syntaxError(_ text: String) -> JSONValue.SyntaxError? {
