@@ -10,8 +10,13 @@ public struct AnchorSummary: Hashable, Sendable {
     /// The centre's head of the branch's chain after the run.
     public var head: ChainPosition?
     /// Why the chain was not anchored in this run (a remote that does not anchor, a failure
-    /// that the next run retries), or `nil`.
+    /// that the next run retries, a refusal), or `nil`.
     public var note: String?
+    /// What the remote's refusal of the chain means, when retrying cannot cure it: a shipment
+    /// refused as malformed (a bug on one side), a token refused. `nil` for a remote that is away
+    /// or busy (the next run retries) and for one that does not anchor at all (exec protocol 1).
+    /// `fapiao sync` then exits with this category's code although the invoices went.
+    public var refusal: ErrorCategory?
 
     public init() {}
 }
@@ -90,6 +95,7 @@ extension SyncEngine {
             return SyncStop(.chainBreak, error.message)
         } catch let error as RemoteError {
             summary.anchor.note = "the audit chain was not anchored: \(error.message)"
+            if !error.isTransient, error.kind != .unsupported { summary.anchor.refusal = error.category }
             return nil
         }
     }

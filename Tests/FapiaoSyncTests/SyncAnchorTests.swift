@@ -79,15 +79,41 @@ import Testing
         #expect(summary.stop == nil)
         #expect(summary.tally.accepted == 2)
         #expect(summary.anchor.note?.contains("does not anchor") == true)
+        #expect(summary.anchor.refusal == nil)
         #expect(summary.anchor.shipped == 0)
+    }
+
+    /// A refusal retrying cannot cure is told apart from a remote that is away: the invoices go
+    /// either way, and `fapiao sync` exits with the refusal's code.
+    @Test(arguments: [
+        (RemoteError.Kind.protocolViolation, ErrorCategory?.some(.protocolViolation)),
+        (.forbidden, .permission), (.busy, nil), (.unreachable, nil),
+    ])
+    func aRefusedAnchoringIsToldApartFromARemoteAway(kind: RemoteError.Kind, refusal: ErrorCategory?) async throws {
+        try harness.importInvoices(1...2)
+        let engine = SyncEngine(
+            journal: journal,
+            remote: NotAnchoringRemote(base: harness.remote, kind: kind),
+            options: SyncOptions(batchSize: 500, owner: "test/engine", actor: SyncHarness.syncActor),
+            environment: harness.environment
+        )
+        let summary = try await engine.run()
+        #expect(summary.stop == nil)
+        #expect(summary.tally.accepted == 2)
+        #expect(summary.anchor.refusal == refusal)
+        #expect(summary.anchor.note?.contains("the shipment is refused") == true)
     }
 }
 
-/// A remote of an earlier kind (an `exec:` program of protocol 1): no audit anchoring.
+/// A remote of an earlier kind (an `exec:` program of protocol 1): no audit anchoring; or,
+/// with another `kind`, one that fails every anchoring request so.
 private struct NotAnchoringRemote: RemoteAdapter {
     let base: any RemoteAdapter
+    var kind = RemoteError.Kind.unsupported
     var endpoint: String { base.endpoint }
-    private var unsupported: RemoteError { RemoteError(.unsupported, "\(endpoint) does not anchor audit chains") }
+    private var unsupported: RemoteError {
+        RemoteError(kind, kind == .unsupported ? "\(endpoint) does not anchor audit chains" : "the shipment is refused")
+    }
     func health() async throws -> HealthReport { try await base.health() }
     func push(_ operations: [InvoiceOperation], branch: String) async throws -> [OperationOutcome] {
         try await base.push(operations, branch: branch)

@@ -136,6 +136,26 @@ check "HQ acknowledges the break with the program (exit 0)" test "$code" = 0
 check "… then the branch syncs again (exit 0) and its 3 invoices land" \
     test "$code/$(exec_count bj-exec-04)" = 0/13 || cat "$work/err"
 
+# --- a program that refuses the audit chain: the invoices go, the exit code says so -----------
+j5=$(exec_branch bj-exec-05 4 9601 36)
+FAPIAO_FILE_REMOTE_REFUSE_ANCHOR=1 "$fapiao" sync --once --journal "$j5" >"$work/out" 2>"$work/err"; code=$?
+check "a program that refuses every shipment of the audit chain: sync exits 76" test "$code" = 76 ||
+    cat "$work/err"
+check "… saying so in one sentence that the invoices were synced" \
+    grep -q "refused (FAPIAO_FILE_REMOTE_REFUSE_ANCHOR). The invoices were synced; report it" "$work/err"
+check "… and the 4 invoices landed once" test "$(exec_count bj-exec-05)/$(state_count "$j5" accepted)" = 4/4
+FAPIAO_FILE_REMOTE_REFUSE_ANCHOR=1 "$fapiao" sync --once --journal "$j5" --format json >"$work/out" 2>"$work/err"
+code=$?
+check "… --format json: exit 76 and anchor.refused true" \
+    test "$code/$(python3 "$root/Tools/e2e/py/json_field.py" --file "$work/out" anchor.refused)" = 76/True
+FAPIAO_FILE_REMOTE_REFUSE_ANCHOR=1 "$fapiao" sync --once --cron --journal "$j5" >"$work/out" 2>"$work/err"
+code=$?
+check "… --cron: exit 76 and the refusal on standard error" \
+    sh -c "test $code = 76 && grep -q 'The invoices were synced' '$work/err'"
+"$fapiao" sync --once --journal "$j5" >"$work/out" 2>"$work/err"; code=$?
+check "once the program takes the chain again: exit 0 and every entry anchored" \
+    test "$code/$(anchored bj-exec-05)" = "0/$(sqlite3 "$j5" 'SELECT count(*) FROM audit_entry')" || cat "$work/err"
+
 # --- a remote with credentials is refused before anything is written -------------------------
 for bad in "http://u:p@hq.example:8080" "https://clerk@hq.example" "postgres://bj:secret@db/fapiao"; do
     "$fapiao" init --node bj-cred --journal "$work/cred/journal.sqlite" --remote "$bad" >"$work/out" 2>"$work/err"

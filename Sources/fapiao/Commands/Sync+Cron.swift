@@ -53,6 +53,7 @@ extension Sync {
         if summary.sent > 0 || summary.pulled.applied > 0 || summary.pulled.conflicts > 0 {
             emit(summary.line)
         }
+        if let refusal = anchorRefusal(summary, journal: journal) { printError(refusal) }
         guard let stop = summary.stop, stop.kind != .interrupted else { return }
         if stop.kind == .remoteUnavailable {
             if let wentDown = transition?.wentDownAt {

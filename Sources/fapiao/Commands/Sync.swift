@@ -34,7 +34,8 @@ struct Sync: AsyncParsableCommand {
             Exit codes: 0 done; 1 done, but invoices quarantined in this run or open conflicts need attention; \
             64 the remote's URL names the wrong scheme (http:// to a TLS port or the reverse); \
             69 remote unreachable or unavailable (nothing lost, retry later); 75 another sync holds \
-            the lease; 76 the remote broke the protocol; 77 the token was refused, the token \
+            the lease; 76 the remote broke the protocol, or took the invoices but refused the audit chain \
+            as malformed; 77 the token was refused, the token \
             file is readable by others, or an https:// remote's certificate failed verification \
             (untrusted issuer, another name, expired: give HQ's CA with --ca-file or fix the certificate).
 
@@ -234,6 +235,15 @@ struct Sync: AsyncParsableCommand {
         }
     }
 
+    /// The error line for a remote's refusal of the audit chain that retrying cannot cure, or `nil`.
+    func anchorRefusal(_ summary: SyncSummary, journal: Journal) -> String? {
+        guard summary.anchor.refusal != nil, let note = summary.anchor.note else { return nil }
+        var sentence = note.prefix(1).uppercased() + note.dropFirst()
+        while sentence.hasSuffix(".") { sentence.removeLast() }
+        return "\(sentence). The invoices were synced; report it to whoever runs "
+            + "\(remoteOptions.remote ?? journal.settings.remote ?? "the remote")."
+    }
+
     func report(_ summary: SyncSummary, journal: Journal) {
         switch format {
         case .json:
@@ -251,7 +261,11 @@ struct Sync: AsyncParsableCommand {
             }
         }
         if let note = summary.anchor.note, format == .text {
-            printNote(note)
+            if let refusal = anchorRefusal(summary, journal: journal) {
+                printError(refusal)
+            } else {
+                printNote(note)
+            }
         }
         if let stop = summary.stop, stop.kind != .interrupted {
             printError(

@@ -20,6 +20,9 @@ enum SyncCommandSupport {
 
     static func exitCode(for summary: SyncSummary) -> Int32 {
         if let category = summary.stop?.category { return ExitStatus.code(for: category) }
+        // The invoices went, but the remote refused the audit chain in a way retrying cannot
+        // cure: a scheduled job must not read that as done.
+        if let category = summary.anchor.refusal { return ExitStatus.code(for: category) }
         return summary.tally.quarantined + summary.openConflicts > 0 ? ExitStatus.attention : 0
     }
 
@@ -62,6 +65,7 @@ enum SyncCommandSupport {
                 "shipped": .integer(Int64(summary.anchor.shipped)),
                 "head": summary.anchor.head?.canonicalJSON ?? .null,
                 "note": .optional(summary.anchor.note),
+                "refused": .bool(summary.anchor.refusal != nil),
             ]),
             "stopped": summary.stop.map {
                 .object(["kind": .string($0.kind.description), "message": .string($0.message)])
