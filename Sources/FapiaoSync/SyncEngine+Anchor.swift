@@ -12,8 +12,9 @@ public struct AnchorSummary: Hashable, Sendable {
     /// Why the chain was not anchored in this run (a remote that does not anchor, a failure
     /// that the next run retries, a refusal), or `nil`.
     public var note: String?
-    /// What the remote's refusal of the chain means, when retrying cannot cure it: a shipment
-    /// refused as malformed (a bug on one side), a token refused. `nil` for a remote that is away
+    /// What the remote's refusal of the chain means, when retrying cannot cure it.
+    ///
+    /// A shipment refused as malformed (a bug on one side), a token refused. `nil` for a remote that is away
     /// or busy (the next run retries) and for one that does not anchor at all (exec protocol 1).
     /// `fapiao sync` then exits with this category's code although the invoices went.
     public var refusal: ErrorCategory?
