@@ -25,6 +25,19 @@ import Testing
         #expect(date.description == text)
     }
 
+    /// Years 0…9999 are written digit by digit, others padded from their number: both agree
+    /// with zero-padding every part.
+    @Test(arguments: [
+        (0, 1, 1, "0000-01-01"), (5, 3, 9, "0005-03-09"), (999, 12, 31, "0999-12-31"),
+        (2026, 12, 5, "2026-12-05"), (9999, 12, 31, "9999-12-31"), (10_000, 1, 1, "10000-01-01"),
+    ])
+    func writesEveryPartZeroPadded(year: Int, month: Int, day: Int, text: String) throws {
+        // The parts are set one by one: the initialiser takes only years from 1900.
+        var date = try #require(CalendarDate(year: 2026, month: 1, day: 1))
+        (date.year, date.month, date.day) = (year, month, day)
+        #expect(date.description == text)
+    }
+
     @Test func parseAndFormatRoundTripOverEveryFewDaysOfTheRange() throws {
         var days = -25_567  // 1900-01-01
         var checked = 0

@@ -72,6 +72,24 @@ public struct CalendarDate: Hashable, Sendable, Comparable, CustomStringConverti
     public func adding(days: Int) -> CalendarDate { CalendarDate(daysSinceEpoch: daysSinceEpoch + days) }
 
     public var description: String {
+        // Every date of every invoice is written when it is validated and encoded: a date of the
+        // years 0…9999 is written straight into the string's storage.
+        if (0...9999).contains(year), (0...99).contains(month), (0...99).contains(day) {
+            return String(unsafeUninitializedCapacity: 10) { buffer in
+                func digit(_ value: Int) -> UInt8 { UInt8(ascii: "0") + UInt8(value) }
+                buffer[0] = digit(year / 1000)
+                buffer[1] = digit(year / 100 % 10)
+                buffer[2] = digit(year / 10 % 10)
+                buffer[3] = digit(year % 10)
+                buffer[4] = UInt8(ascii: "-")
+                buffer[5] = digit(month / 10)
+                buffer[6] = digit(month % 10)
+                buffer[7] = UInt8(ascii: "-")
+                buffer[8] = digit(day / 10)
+                buffer[9] = digit(day % 10)
+                return 10
+            }
+        }
         func pad(_ value: Int, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text

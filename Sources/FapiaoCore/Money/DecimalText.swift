@@ -69,15 +69,34 @@ public enum DecimalText {
         let magnitude = value.magnitude
         var divisor: UInt64 = 1
         for _ in 0..<scale { divisor *= 10 }
-        let whole = magnitude / divisor
-        let fraction = magnitude % divisor
-        var result = value < 0 ? "-" : ""
-        result += String(whole)
-        if scale > 0 {
-            let digits = String(fraction)
-            result += "." + String(repeating: "0", count: scale - digits.count) + digits
+        var whole = magnitude / divisor
+        var fraction = magnitude % divisor
+        // Written digit by digit from the end into the string's own storage: every amount of
+        // every invoice is formatted when it is validated and encoded, and building it from
+        // pieces cost several allocations each time.
+        let capacity = 21 + (scale > 0 ? scale + 1 : 0)
+        return String(unsafeUninitializedCapacity: capacity) { buffer in
+            var start = capacity
+            func put(_ byte: UInt8) {
+                start -= 1
+                buffer[start] = byte
+            }
+            if scale > 0 {
+                for _ in 0..<scale {
+                    put(UInt8(ascii: "0") + UInt8(fraction % 10))
+                    fraction /= 10
+                }
+                put(UInt8(ascii: "."))
+            }
+            repeat {
+                put(UInt8(ascii: "0") + UInt8(whole % 10))
+                whole /= 10
+            } while whole > 0
+            if value < 0 { put(UInt8(ascii: "-")) }
+            let count = capacity - start
+            for index in 0..<count { buffer[index] = buffer[start + index] }
+            return count
         }
-        return result
     }
 }
 
