@@ -171,7 +171,7 @@ public final class HTTPRemote: RemoteAdapter {
 
     public func anchor(_ shipment: AuditShipment, branch: String) async throws -> AnchorState {
         let path = "/v1/branches/\(Self.pathComponent(branch))/audit"
-        let json = try await call(.POST, path, body: shipment.canonicalJSON, action: "anchor the audit")
+        let json = try await call(.POST, path, bytes: shipment.canonicalBytes, action: "anchor the audit")
         return try decode("the anchored audit") { () throws(WireError) in try AnchorState(wire: json) }
     }
 

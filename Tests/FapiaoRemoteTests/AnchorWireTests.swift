@@ -25,6 +25,33 @@ import Testing
         #expect(read.after == sent.after && read.head == sent.head && read.report == sent.report)
     }
 
+    /// The bytes a sync sends are the reference encoding's, whatever the entry holds.
+    @Test func theShipmentWrittenDirectlyIsItsCanonicalEncoding() throws {
+        var sent = shipment()
+        #expect(sent.canonicalBytes == sent.canonicalJSON.bytes)
+        let clock = ManualClock()
+        sent.entries.append(
+            AuditEntry(
+                sequence: 4,
+                wallTime: clock.now,
+                node: "bj-01",
+                actor: "sync \"nightly\"\n",
+                event: .accepted,
+                invoiceID: SequentialIDSource.id(9),
+                operationID: SequentialIDSource.id(10),
+                clock: VectorClock(["bj-01": 3, "central": 12, "a": 1]),
+                details: .object(["reason": .string("\u{1}控制"), "attempt": .integer(2)]),
+                previousHash: sent.entries.last?.hash ?? Digest.zeroHex
+            )
+        )
+        sent.entries.append(
+            AuditEntry(sequence: 5, wallTime: clock.now, node: "bj-01", actor: "", event: .outageEnded, previousHash: "")
+        )
+        #expect(sent.canonicalBytes == sent.canonicalJSON.bytes)
+        let empty = AuditShipment(after: .origin, head: .origin, entries: [], report: sent.report)
+        #expect(empty.canonicalBytes == empty.canonicalJSON.bytes)
+    }
+
     @Test func anAnchorStateWithABreakReadsBack() throws {
         let found = ChainBreak(
             detectedAt: UTCTimestamp(millisecondsSinceEpoch: 1_764_000_000_000),

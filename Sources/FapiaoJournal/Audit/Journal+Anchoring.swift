@@ -26,7 +26,7 @@ extension Journal {
         try read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT * FROM audit_entry WHERE seq > ? ORDER BY seq LIMIT ?",
+                sql: "SELECT \(Self.auditColumns) FROM audit_entry WHERE seq > ? ORDER BY seq LIMIT ?",
                 arguments: [sequence, max(0, limit)]
             ).map(Self.auditEntry(row:))
         }

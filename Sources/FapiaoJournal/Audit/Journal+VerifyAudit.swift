@@ -42,7 +42,7 @@ extension Journal {
                 invoicesChecked: 0,
                 head: Digest.zeroHex
             )
-            let entries = try Row.fetchCursor(db, sql: "SELECT * FROM audit_entry ORDER BY seq")
+            let entries = try Row.fetchCursor(db, sql: "SELECT \(Self.auditColumns) FROM audit_entry ORDER BY seq")
             while let row = try entries.next() {
                 let entry: AuditEntry
                 do {

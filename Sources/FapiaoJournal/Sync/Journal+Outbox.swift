@@ -103,15 +103,17 @@ extension Journal {
         }
     }
 
+    /// An item from a row of `seq, id, invoice_id, kind, clock, payload, hash, status, attempts`
+    /// (``outboxBatch(after:limit:)``'s query), read by position.
     static func outboxItem(_ row: Row) throws -> OutboxItem {
-        let id: String = row["id"]
-        let payloadText: String = row["payload"]
+        let id: String = row[1]
+        let payloadText: String = row[5]
         do {
             let value = try JSONValue.parse(payloadText)
             let invoice = try Invoice(stored: value)
             guard let operationID = UUID(uuidText: id),
-                let kind = InvoiceOperation.Kind(rawValue: row["kind"]),
-                let clock = VectorClock(parsing: row["clock"])
+                let kind = InvoiceOperation.Kind(rawValue: row[3]),
+                let clock = VectorClock(parsing: row[4])
             else { throw JournalError(code: .damaged, message: "") }
             let operation = InvoiceOperation(
                 id: operationID,
@@ -120,12 +122,12 @@ extension Journal {
                 invoice: invoice,
                 canonicalPayload: Array(payloadText.utf8)
             )
-            guard operation.hash == row["hash"] as String else { throw JournalError(code: .damaged, message: "") }
+            guard operation.hash == row[6] as String else { throw JournalError(code: .damaged, message: "") }
             return OutboxItem(
-                sequence: row["seq"],
+                sequence: row[0],
                 operation: operation,
-                status: OperationStatus(rawValue: row["status"]) ?? .pending,
-                attempts: row["attempts"]
+                status: OperationStatus(rawValue: row[7]) ?? .pending,
+                attempts: row[8]
             )
         } catch {
             throw JournalError(

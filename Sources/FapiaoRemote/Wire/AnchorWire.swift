@@ -123,6 +123,42 @@ extension AuditEntry {
         ])
     }
 
+    /// The bytes of ``wireJSON``, written member by member in their canonical (byte) key order
+    /// rather than built as a dictionary and sorted: a sync sends every entry it writes.
+    public func writeWire(into out: inout [UInt8]) {
+        func member(_ key: StaticString, first: Bool = false) {
+            out.append(UInt8(ascii: first ? "{" : ","))
+            out.append(UInt8(ascii: "\""))
+            key.withUTF8Buffer { out.append(contentsOf: $0) }
+            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        }
+        func string(_ text: String) { CanonicalJSON.string(text).write(into: &out) }
+        func optional(_ id: UUID?) { CanonicalJSON.optional(id?.uuidText).write(into: &out) }
+        member("actor", first: true)
+        string(actor)
+        member("clock")
+        clock.canonicalJSON.write(into: &out)
+        member("details")
+        string(detailsText)
+        member("event")
+        string(event.rawValue)
+        member("hash")
+        string(hash)
+        member("invoiceID")
+        optional(invoiceID)
+        member("node")
+        string(node)
+        member("operationID")
+        optional(operationID)
+        member("previousHash")
+        string(previousHash)
+        member("sequence")
+        out.append(contentsOf: String(sequence).utf8)
+        member("wallTime")
+        string(wallTime.description)
+        out.append(UInt8(ascii: "}"))
+    }
+
     public init(wire value: JSONValue, context: String) throws(WireError) {
         let object = try WireObject(value, context: context)
         guard let wallTime = UTCTimestamp(parsing: try object.string("wallTime")) else {
@@ -184,6 +220,26 @@ extension AuditShipment {
             "entries": .array(entries.map(\.wireJSON)),
             "report": report.canonicalJSON,
         ])
+    }
+
+    /// The bytes of ``canonicalJSON``, each entry written by ``AuditEntry/writeWire(into:)``.
+    public var canonicalBytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(1_024 + entries.reduce(0) { $0 + $1.detailsText.utf8.count + 512 })
+        // Keys in byte order: after, entries, head, report.
+        out.append(contentsOf: #"{"after":"#.utf8)
+        after.canonicalJSON.write(into: &out)
+        out.append(contentsOf: #","entries":["#.utf8)
+        for (index, entry) in entries.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            entry.writeWire(into: &out)
+        }
+        out.append(contentsOf: #"],"head":"#.utf8)
+        head.canonicalJSON.write(into: &out)
+        out.append(contentsOf: #","report":"#.utf8)
+        report.canonicalJSON.write(into: &out)
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 
     public init(wire value: JSONValue) throws(WireError) {
