@@ -45,7 +45,14 @@ import Testing
             )
         )
         sent.entries.append(
-            AuditEntry(sequence: 5, wallTime: clock.now, node: "bj-01", actor: "", event: .outageEnded, previousHash: "")
+            AuditEntry(
+                sequence: 5,
+                wallTime: clock.now,
+                node: "bj-01",
+                actor: "",
+                event: .outageEnded,
+                previousHash: ""
+            )
         )
         #expect(sent.canonicalBytes == sent.canonicalJSON.bytes)
         let empty = AuditShipment(after: .origin, head: .origin, entries: [], report: sent.report)
