@@ -18,10 +18,10 @@ enum ExecMessage {
     /// The program's answer to the hello: the version it chose, or why it refused.
     static func helloReply(_ line: [UInt8]) throws(ExecProtocolError) -> (version: Int64, node: String) {
         let object = try document(line, "its handshake")
-        guard case .string("exec")? = object.members["fapiao"] else {
+        guard case .string("exec")? = object["fapiao"] else {
             throw ExecProtocolError("its handshake does not start with {\"fapiao\":\"exec\"}")
         }
-        if let error = object.members["error"] {
+        if let error = object["error"] {
             let reason = (try? WireObject(error, context: "error").string("message")) ?? "no reason given"
             throw ExecProtocolError("it refused the handshake: \(reason)")
         }
@@ -54,13 +54,13 @@ enum ExecMessage {
     /// Reads the reply to request `id`.
     static func reply(_ line: [UInt8], id: Int64, endpoint: String) throws(ExecProtocolError) -> Reply {
         let object = try document(line, "its reply")
-        guard case .number(let text)? = object.members["id"], Int64(text) == id else {
+        guard case .number(let text)? = object["id"], Int64(text) == id else {
             throw ExecProtocolError("its reply does not carry the request's id \(id)")
         }
-        if let result = object.members["result"] {
+        if let result = object["result"] {
             return .result(result)
         }
-        guard let error = object.members["error"], let failure = try? WireObject(error, context: "error") else {
+        guard let error = object["error"], let failure = try? WireObject(error, context: "error") else {
             throw ExecProtocolError("its reply has neither a result nor an error")
         }
         let message = (try? failure.string("message")) ?? "no reason given"

@@ -241,3 +241,28 @@ import Testing
         }
     }
 }
+
+/// Members are found by name whether the object is searched in order or indexed.
+@Suite struct JSONMembersTests {
+    @Test func everyMemberIsFoundEitherSideOfTheIndex() throws {
+        for count in [0, 1, JSONMembers.searchedInOrder, JSONMembers.searchedInOrder + 1, 100] {
+            let list = (0..<count).map { (key: "k\($0)", value: JSONValue.number(String($0))) }
+            let members = JSONMembers(list)
+            for index in 0..<count { #expect(members["k\(index)"] == .number(String(index))) }
+            #expect(members["k\(count)"] == nil)
+            #expect(members.dictionary.count == count)
+        }
+    }
+
+    @Test func aRepeatedNameGivesItsLastValueEitherSideOfTheIndex() {
+        for count in [3, JSONMembers.searchedInOrder + 5] {
+            var list = (0..<count).map { (key: "k\($0)", value: JSONValue.number(String($0))) }
+            list.append((key: "k1", value: .string("last")))
+            let members = JSONMembers(list)
+            #expect(members["k1"] == .string("last"))
+            #expect(members.dictionary["k1"] == .string("last"))
+        }
+        #expect(JSONMembers(JSONValue.array([])) == nil)
+        #expect(JSONMembers(nil) == nil)
+    }
+}

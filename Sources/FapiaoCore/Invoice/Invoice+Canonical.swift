@@ -74,23 +74,19 @@ extension Invoice {
     /// Stored versions were validated when they were written, so only their shape is
     /// checked here, not the business rules (a date that was valid then may be old now).
     public init(stored value: JSONValue) throws(StoredFormError) {
-        guard case .object(let memberList) = value else { throw StoredFormError(field: "document") }
-        var members: [String: JSONValue] = [:]
-        for member in memberList { members[member.key] = member.value }
+        guard let members = JSONMembers(value) else { throw StoredFormError(field: "document") }
 
-        func string(_ key: String, in object: [String: JSONValue]? = nil) throws(StoredFormError) -> String {
+        func string(_ key: String, in object: JSONMembers? = nil) throws(StoredFormError) -> String {
             guard case .string(let text)? = (object ?? members)[key] else { throw StoredFormError(field: key) }
             return text
         }
-        func optionalString(_ key: String, in object: [String: JSONValue]? = nil) -> String? {
+        func optionalString(_ key: String, in object: JSONMembers? = nil) -> String? {
             guard case .string(let text)? = (object ?? members)[key] else { return nil }
             return text
         }
-        func object(_ json: JSONValue?, _ key: String) throws(StoredFormError) -> [String: JSONValue] {
-            guard case .object(let list)? = json else { throw StoredFormError(field: key) }
-            var result: [String: JSONValue] = [:]
-            for member in list { result[member.key] = member.value }
-            return result
+        func object(_ json: JSONValue?, _ key: String) throws(StoredFormError) -> JSONMembers {
+            guard let members = JSONMembers(json) else { throw StoredFormError(field: key) }
+            return members
         }
         func money(_ text: String, _ key: String, _ currency: String) throws(StoredFormError) -> Money {
             guard let money = try? Money(parsing: text, currency: currency, allowNegative: true) else {

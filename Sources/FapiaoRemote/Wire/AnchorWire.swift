@@ -58,7 +58,7 @@ extension AnchorState {
         let epoch = try object.integer("epoch")
         guard epoch >= 1 else { throw WireError("anchor.epoch must be 1 or more") }
         var found: ChainBreak?
-        if let recorded = object.members["break"], recorded != .null {
+        if let recorded = object["break"], recorded != .null {
             found = try ChainBreak(wire: recorded, context: "anchor.break")
         }
         self.init(

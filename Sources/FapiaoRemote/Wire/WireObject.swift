@@ -3,19 +3,23 @@ import Foundation
 
 /// Reading helpers over a parsed JSON object, each failure naming the field.
 public struct WireObject: Sendable {
-    public let members: [String: JSONValue]
+    let object: JSONMembers
     let context: String
 
     public init(_ value: JSONValue, context: String) throws(WireError) {
-        guard case .object(let list) = value else { throw WireError("\(context) must be a JSON object") }
-        var members: [String: JSONValue] = [:]
-        for member in list { members[member.key] = member.value }
-        self.members = members
+        guard let object = JSONMembers(value) else { throw WireError("\(context) must be a JSON object") }
+        self.object = object
         self.context = context
     }
 
+    /// The members by name; a repeated name (never in a parsed document) keeps its last value.
+    public var members: [String: JSONValue] { object.dictionary }
+
+    /// The member named `key`, or `nil`.
+    public subscript(key: String) -> JSONValue? { object[key] }
+
     public func value(_ key: String) throws(WireError) -> JSONValue {
-        guard let value = members[key] else { throw WireError("\(context).\(key) is missing") }
+        guard let value = self[key] else { throw WireError("\(context).\(key) is missing") }
         return value
     }
 
@@ -25,7 +29,7 @@ public struct WireObject: Sendable {
     }
 
     public func optionalString(_ key: String) throws(WireError) -> String? {
-        guard let value = members[key], value != .null else { return nil }
+        guard let value = self[key], value != .null else { return nil }
         guard case .string(let text) = value else { throw WireError("\(context).\(key) must be a string") }
         return text
     }
