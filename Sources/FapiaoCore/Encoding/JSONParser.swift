@@ -91,20 +91,28 @@ struct JSONParser {
     mutating func parseString() throws(JSONValue.SyntaxError) -> String {
         index += 1  // opening quote
         let start = index
-        // Fast path: no escapes.
-        while index < bytes.count {
+        // Fast path: no escapes. The bytes are scanned through the buffer, without a bounds
+        // check per byte, up to the first byte that needs a decision.
+        let maximum = limits.maximumStringBytes
+        index = bytes.withUnsafeBufferPointer { buffer in
+            var position = start
+            while position < buffer.count {
+                let byte = buffer[position]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                position += 1
+                if position - start > maximum { break }
+            }
+            return position
+        }
+        guard index - start <= maximum else { throw overLimit("a string of at most \(maximum) bytes") }
+        if index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let text = String(decoding: bytes[start..<index], as: UTF8.self)
                 index += 1
                 return text
             }
-            if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw fail("no raw control character inside a string") }
-            index += 1
-            guard index - start <= limits.maximumStringBytes else {
-                throw overLimit("a string of at most \(limits.maximumStringBytes) bytes")
-            }
         }
         var out = Array(bytes[start..<index])
         while index < bytes.count {
