@@ -83,4 +83,52 @@ import Testing
         #expect(counting.overdueCount == overdue[0].invoiceIDs.count)
         #expect(counting.overdueCount > 0 && counting.overdueCount < invoices.count)
     }
+
+    /// The tally remembers deadlines by issue date where the profile's rule depends on nothing
+    /// else: under every built-in profile, and each kind of rule, it counts what computing each
+    /// invoice's deadline on its own counts.
+    @Test func theTallyCountsAsEachDeadlineComputedAlone() throws {
+        let start = try Self.instant("2026-10-01T02:00:00.000Z").millisecondsSinceEpoch
+        let outage = OfflineRules.Outage(
+            startedAt: try Self.instant("2026-10-10T00:00:00.000Z"),
+            endedAt: try Self.instant("2026-10-12T03:00:00.000Z")
+        )
+        var profiles = try Profile.builtInNames.map(Profile.builtIn)
+        for rule in [
+            Profile.UploadDeadline.hoursAfterOutageEnd(72), .businessDaysAfterOutageEnd(3),
+            .businessDaysAfterIssue(5), .filingDay,
+        ] {
+            var profile = try Self.profile("cn-ukey")
+            profile.uploadDeadline = rule
+            profiles.append(profile)
+        }
+        for profile in profiles {
+            // Three invoices a day for 50 days, captured at different hours, some in an outage.
+            let invoices = (0..<150).map { index in
+                let at = UTCTimestamp(
+                    millisecondsSinceEpoch: start + Int64(index / 3) * 86_400_000 + Int64(index % 3) * 7_200_000
+                )
+                return OfflineRules.Unsynced(
+                    id: SequentialIDSource.id(UInt64(index)),
+                    issueDate: CalendarDate(at: at, in: profile.timeZone),
+                    capturedAt: at,
+                    outage: index % 5 == 0 ? outage : nil
+                )
+            }
+            for now in ["2026-10-20T00:00:00.000Z", "2026-11-16T00:00:00.000Z", "2026-12-31T00:00:00.000Z"] {
+                let instant = try Self.instant(now)
+                var tally = OfflineRules.UnsyncedTally(profile: profile, now: instant, keepingIDs: false)
+                for invoice in invoices { tally.add(invoice) }
+                let alone = invoices.count { invoice in
+                    OfflineRules.uploadDeadline(
+                        issueDate: invoice.issueDate,
+                        capturedAt: invoice.capturedAt,
+                        outage: invoice.outage,
+                        profile: profile
+                    ).map { $0 <= instant } ?? false
+                }
+                #expect(tally.overdueCount == alone, "\(profile.uploadDeadline) at \(now)")
+            }
+        }
+    }
 }
