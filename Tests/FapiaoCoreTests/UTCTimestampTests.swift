@@ -17,6 +17,11 @@ import Testing
         #expect(UTCTimestamp(parsing: text) == timestamp)
     }
 
+    /// Past the year 9999 the time is written by the padded path: the same form, a longer year.
+    @Test func anInstantPastTheYear9999IsWrittenAllTheSame() {
+        #expect(UTCTimestamp(millisecondsSinceEpoch: 253_402_300_800_000).description == "10000-01-01T00:00:00.000Z")
+    }
+
     @Test func roundTripsOverManyInstants() throws {
         var random = SeededGenerator(seed: 8_601)
         for _ in 0..<5_000 {

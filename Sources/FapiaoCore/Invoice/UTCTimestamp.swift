@@ -35,6 +35,35 @@ public struct UTCTimestamp: Hashable, Sendable, Comparable, CustomStringConverti
         let days = Int(millisecondsSinceEpoch.floorDivided(by: 86_400_000))
         let inDay = millisecondsSinceEpoch - Int64(days) * 86_400_000
         let date = CalendarDate(daysSinceEpoch: days)
+        // Every audit entry's time is written when it is hashed, stored and sent: a time of the
+        // years 0…9999 is written straight into the string's storage.
+        if (0...9999).contains(date.year) {
+            let parts = (inDay / 3_600_000, inDay / 60_000 % 60, inDay / 1_000 % 60, inDay % 1_000)
+            return String(unsafeUninitializedCapacity: 24) { buffer in
+                func put(_ value: Int, at position: Int, width: Int) {
+                    var rest = value
+                    for offset in stride(from: width - 1, through: 0, by: -1) {
+                        buffer[position + offset] = UInt8(ascii: "0") + UInt8(rest % 10)
+                        rest /= 10
+                    }
+                }
+                put(date.year, at: 0, width: 4)
+                buffer[4] = UInt8(ascii: "-")
+                put(date.month, at: 5, width: 2)
+                buffer[7] = UInt8(ascii: "-")
+                put(date.day, at: 8, width: 2)
+                buffer[10] = UInt8(ascii: "T")
+                put(Int(parts.0), at: 11, width: 2)
+                buffer[13] = UInt8(ascii: ":")
+                put(Int(parts.1), at: 14, width: 2)
+                buffer[16] = UInt8(ascii: ":")
+                put(Int(parts.2), at: 17, width: 2)
+                buffer[19] = UInt8(ascii: ".")
+                put(Int(parts.3), at: 20, width: 3)
+                buffer[23] = UInt8(ascii: "Z")
+                return 24
+            }
+        }
         func pad(_ value: Int64, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
