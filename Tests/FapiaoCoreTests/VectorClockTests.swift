@@ -109,6 +109,20 @@ import Testing
         #expect(VectorClock(parsing: #"{"a":18446744073709551615}"#) == nil)
     }
 
+    /// The clock written directly is its canonical JSON's bytes, whatever its nodes.
+    @Test func theDirectWriterGivesTheCanonicalBytes() {
+        for clock in [
+            VectorClock(), VectorClock(["bj-01": 3]), VectorClock(["central": 12, "bj-01": 2, "a": 1, "B": 7]),
+            VectorClock(["é": 1, "e": 2, "北京": 3, "\u{E000}": 4, "😀": 5, "q\"uote": 6]),
+            VectorClock(["far": UInt64.max]),
+        ] {
+            var written: [UInt8] = []
+            clock.writeCanonical(into: &written)
+            #expect(written == clock.canonicalJSON.bytes)
+            #expect(clock.description == clock.canonicalJSON.text)
+        }
+    }
+
     @Test(arguments: [#"{"a":-1}"#, #"{"a":1.5}"#, #"{"a":"1"}"#, "[1]", #"{"a":1e3}"#, "", #"{"a":1"#, "null"])
     func parsingRefusesAnythingButCounters(text: String) {
         #expect(VectorClock(parsing: text) == nil)

@@ -67,8 +67,29 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
         .object(counters.mapValues { .integer(Int64(exactly: $0) ?? .max) })
     }
 
+    /// Appends the bytes of ``canonicalJSON``, written without building its dictionary: a sync
+    /// writes a clock into every operation's hash, every audit entry and every request.
+    public func writeCanonical(into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        let nodes =
+            counters.keys.allSatisfy(\.isPlainASCII)
+            ? counters.sorted { $0.key < $1.key } : counters.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        for (index, counter) in nodes.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            CanonicalJSON.writeString(counter.key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            out.append(contentsOf: String(Int64(exactly: counter.value) ?? .max).utf8)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
     /// `{"bj-01":2,"central":1}`.
-    public var description: String { canonicalJSON.text }
+    public var description: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16 + counters.count * 24)
+        writeCanonical(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
 
     /// The largest counter read from outside (2^53, the largest integer every JSON reader
     /// holds exactly): far beyond any branch's changes, and far enough below `Int64.max` that

@@ -67,7 +67,7 @@ public struct InvoiceOperation: Hashable, Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(payloadBytes.count + 128)
         out.append(contentsOf: #"{"clock":"#.utf8)
-        clock.canonicalJSON.write(into: &out)
+        clock.writeCanonical(into: &out)
         out.append(contentsOf: #","invoiceID":"#.utf8)
         CanonicalJSON.string(invoiceID.uuidText).write(into: &out)
         out.append(contentsOf: #","kind":"#.utf8)

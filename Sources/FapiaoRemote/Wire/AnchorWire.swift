@@ -137,7 +137,7 @@ extension AuditEntry {
         member("actor", first: true)
         string(actor)
         member("clock")
-        clock.canonicalJSON.write(into: &out)
+        clock.writeCanonical(into: &out)
         member("details")
         string(detailsText)
         member("event")

@@ -100,7 +100,7 @@ public enum WireFormat {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             // Keys in byte order: clock, hash, id, invoice, invoiceID, kind.
             out.append(contentsOf: #"{"clock":"#.utf8)
-            operation.clock.canonicalJSON.write(into: &out)
+            operation.clock.writeCanonical(into: &out)
             out.append(contentsOf: #","hash":"#.utf8)
             CanonicalJSON.string(operation.hash).write(into: &out)
             out.append(contentsOf: #","id":"#.utf8)
