@@ -73,7 +73,8 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
         out.append(UInt8(ascii: "{"))
         let nodes =
             counters.keys.allSatisfy(\.isPlainASCII)
-            ? counters.sorted { $0.key < $1.key } : counters.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            ? counters.sorted { $0.key < $1.key }
+            : counters.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
         for (index, counter) in nodes.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             CanonicalJSON.writeString(counter.key, into: &out)
