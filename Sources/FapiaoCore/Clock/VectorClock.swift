@@ -71,11 +71,7 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
     /// writes a clock into every operation's hash, every audit entry and every request.
     public func writeCanonical(into out: inout [UInt8]) {
         out.append(UInt8(ascii: "{"))
-        let nodes =
-            counters.keys.allSatisfy(\.isPlainASCII)
-            ? counters.sorted { $0.key < $1.key }
-            : counters.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-        for (index, counter) in nodes.enumerated() {
+        for (index, counter) in CanonicalJSON.sortedMembers(counters).enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             CanonicalJSON.writeString(counter.key, into: &out)
             out.append(UInt8(ascii: ":"))

@@ -62,7 +62,7 @@ public enum CanonicalJSON: Hashable, Sendable {
     ///
     /// For ASCII keys (every key Fapiao writes) String's own `<` gives that order and is much
     /// faster than comparing UTF-8 views; any other key set is compared byte by byte.
-    static func sortedMembers(_ members: [String: CanonicalJSON]) -> [(key: String, value: CanonicalJSON)] {
+    static func sortedMembers<Value>(_ members: [String: Value]) -> [(key: String, value: Value)] {
         if members.keys.allSatisfy(\.isPlainASCII) { return members.sorted { $0.key < $1.key } }
         return members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
     }
