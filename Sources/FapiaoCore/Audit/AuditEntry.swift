@@ -92,19 +92,12 @@ public struct AuditEntry: Hashable, Sendable {
         bytes.reserveCapacity(previousHash.utf8.count + detailsText.utf8.count + 320)
         bytes.append(contentsOf: previousHash.utf8)
         bytes.append(0x0A)
-        func name(_ key: StaticString, first: Bool = false) {
-            if !first { bytes.append(UInt8(ascii: ",")) }
-            bytes.append(UInt8(ascii: "\""))
-            key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-            bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
-        }
         func member(_ key: StaticString, _ value: CanonicalJSON, first: Bool = false) {
-            name(key, first: first)
+            CanonicalJSON.writeName(key, first: first, into: &bytes)
             value.write(into: &bytes)
         }
-        bytes.append(UInt8(ascii: "{"))
         member("actor", .string(actor), first: true)
-        name("clock")
+        CanonicalJSON.writeName("clock", into: &bytes)
         clock.writeCanonical(into: &bytes)
         member("event", .string(event.rawValue))
         member("invoiceID", .optional(invoiceID?.uuidText))

@@ -67,7 +67,18 @@ public enum CanonicalJSON: Hashable, Sendable {
         return members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
     }
 
-    static func writeString(_ value: String, into out: inout [UInt8]) {
+    /// Appends `"key":`, after a comma unless it is the object's first member, which opens the
+    /// object: for writers that emit a fixed set of members in their canonical (byte) order
+    /// instead of building a dictionary and sorting it.
+    public static func writeName(_ key: StaticString, first: Bool = false, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: first ? "{" : ","))
+        out.append(UInt8(ascii: "\""))
+        key.withUTF8Buffer { out.append(contentsOf: $0) }
+        out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+    }
+
+    /// Appends `value` as a canonical JSON string (quoted, escaping only what JSON requires).
+    public static func writeString(_ value: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         // Most strings need no escape at all: copy them whole, scanned and copied through their
         // contiguous storage rather than byte by byte through the UTF-8 view.

@@ -126,13 +126,8 @@ extension AuditEntry {
     /// The bytes of ``wireJSON``, written member by member in their canonical (byte) key order
     /// rather than built as a dictionary and sorted: a sync sends every entry it writes.
     public func writeWire(into out: inout [UInt8]) {
-        func member(_ key: StaticString, first: Bool = false) {
-            out.append(UInt8(ascii: first ? "{" : ","))
-            out.append(UInt8(ascii: "\""))
-            key.withUTF8Buffer { out.append(contentsOf: $0) }
-            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
-        }
-        func string(_ text: String) { CanonicalJSON.string(text).write(into: &out) }
+        func member(_ key: StaticString, first: Bool = false) { CanonicalJSON.writeName(key, first: first, into: &out) }
+        func string(_ text: String) { CanonicalJSON.writeString(text, into: &out) }
         func optional(_ id: UUID?) { CanonicalJSON.optional(id?.uuidText).write(into: &out) }
         member("actor", first: true)
         string(actor)
