@@ -164,6 +164,10 @@ extension FuzzTarget {
     private static func validate(_ input: InvoiceInput) {
         guard let valid = try? InvoiceValidator.validate(input, context: context) else { return }
         let stored = valid.invoice.canonicalJSON
+        precondition(
+            valid.invoice.canonicalBytes == stored.bytes,
+            "invoice: the direct writer differs from the reference"
+        )
         guard let value = try? JSONValue.parse(stored.bytes), let again = try? Invoice(stored: value) else {
             preconditionFailure("invoice: a valid invoice's stored form does not read back")
         }

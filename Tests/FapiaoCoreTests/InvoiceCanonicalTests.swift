@@ -85,6 +85,46 @@ import Testing
         #expect(invoice.contentHash == Digest.sha256Hex(Array(expected.utf8)))
     }
 
+    /// Every optional member of the invoice removed in every combination, and every optional
+    /// member of its red reference too (with the invoice's all present, then all absent): the
+    /// direct writer must give the bytes of the dictionary it replaces.
+    @Test func theDirectWriterGivesTheCanonicalBytesWhateverMembersArePresent() {
+        let invoiceRemovals: [(inout Invoice) -> Void] = [
+            { $0.code = nil }, { $0.originalNumber = nil }, { $0.checkCode = nil }, { $0.note = nil },
+            { $0.operatorName = nil }, { $0.lines = [] }, { if !$0.lines.isEmpty { $0.lines[0].quantity = nil } },
+            { if !$0.lines.isEmpty { $0.lines[0].unitPrice = nil } }, { $0.void = nil },
+        ]
+        let redRemovals: [(inout Invoice) -> Void] = [
+            { $0.red?.confirmation = nil }, { $0.red?.originalCode = nil }, { $0.red?.originalIssueDate = nil },
+            { $0.red?.originalGross = nil }, { $0.red?.originalNet = nil }, { $0.red?.originalTax = nil },
+            { $0.red = nil },
+        ]
+        var full = Self.full()
+        full.red = RedReference(
+            reason: "销货退回 \"整单\"",
+            confirmation: "12345678901234567890",
+            originalCode: "110026213011",
+            originalIssueDate: CalendarDate(daysSinceEpoch: 20_700),
+            originalNet: Money(minorUnits: 52_075),
+            originalTax: Money(minorUnits: 3_125),
+            originalGross: Money(minorUnits: 55_200)
+        )
+        let allInvoice = (1 << invoiceRemovals.count) - 1
+        let allRed = (1 << redRemovals.count) - 1
+        let combinations =
+            (0...allInvoice).flatMap { [($0, 0), ($0, allRed)] } + (0...allRed).flatMap { [(0, $0), (allInvoice, $0)] }
+        var mismatches: [String] = []
+        for (invoiceMask, redMask) in combinations {
+            var invoice = full
+            for (bit, remove) in invoiceRemovals.enumerated() where invoiceMask & (1 << bit) != 0 { remove(&invoice) }
+            for (bit, remove) in redRemovals.enumerated() where redMask & (1 << bit) != 0 { remove(&invoice) }
+            if invoice.canonicalBytes != invoice.canonicalJSON.bytes { mismatches.append("\(invoiceMask)/\(redMask)") }
+        }
+        #expect(mismatches.count == 0, "first differing combination: \(mismatches.first ?? "none")")
+        #expect(full.canonicalText == full.canonicalJSON.text)
+        #expect(full.canonicalText.contains(#""red":{"confirmation":"#))
+    }
+
     @Test func absentOptionalFieldsAreLeftOut() throws {
         let text = try Self.fixture().canonicalJSON.text
         for key in ["code", "originalNumber", "checkCode", "note", "operator", "void"] {

@@ -61,7 +61,7 @@ extension Invoice {
     }
 
     /// The SHA-256 of the canonical form: equal hashes mean equal versions.
-    public var contentHash: String { Digest.sha256Hex(canonicalJSON.bytes) }
+    public var contentHash: String { Digest.sha256Hex(canonicalBytes) }
 
     /// Why a stored invoice could not be read back.
     public struct StoredFormError: Error, Hashable, Sendable, CustomStringConvertible {

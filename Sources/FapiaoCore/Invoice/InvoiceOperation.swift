@@ -43,7 +43,7 @@ public struct InvoiceOperation: Hashable, Sendable {
             kind: kind,
             clock: clock,
             invoice: invoice,
-            canonicalPayload: (payload ?? invoice.canonicalJSON).bytes
+            canonicalPayload: payload?.bytes ?? invoice.canonicalBytes
         )
     }
 

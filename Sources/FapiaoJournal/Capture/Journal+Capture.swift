@@ -165,17 +165,17 @@ extension Journal {
         let invoice = validated.invoice
         let warnings = try ledger.admit(invoice, at: environment.now())
         let clock = VectorClock().incremented(at: settings.node)
-        let canonical = invoice.canonicalJSON
+        let canonical = invoice.canonicalBytes
         let operation = InvoiceOperation(
             id: environment.newID(),
             kind: .create,
             clock: clock,
             invoice: invoice,
-            payload: canonical
+            canonicalPayload: canonical
         )
         let instant = environment.now()
         let now = instant.description
-        let content = canonical.text
+        let content = String(decoding: canonical, as: UTF8.self)
         try db.cachedStatement(
             sql: """
                 INSERT INTO invoice (id, kind, type, code, number, issue_date, seller_tax_id, seller_name,
@@ -188,7 +188,7 @@ extension Journal {
             invoice.issueDate.description, invoice.seller.taxID, invoice.seller.name, invoice.buyer.taxID,
             invoice.buyer.name, invoice.currency, invoice.net.minorUnits, invoice.tax.minorUnits,
             invoice.gross.minorUnits, invoice.taxRate.basisPoints, clock.description, content,
-            Digest.sha256Hex(Array(content.utf8)), invoice.capturedAt.description, now, ledger.outageID,
+            Digest.sha256Hex(canonical), invoice.capturedAt.description, now, ledger.outageID,
             invoice.originalKeyText, try originalID(db, invoice),
         ])
         try insertOperation(db, operation, payload: content, at: now)

@@ -161,17 +161,17 @@ extension Journal {
             )
         }
         let clock = previousClock.incremented(at: settings.node)
-        let canonical = invoice.canonicalJSON
+        let canonical = invoice.canonicalBytes
         let operation = InvoiceOperation(
             id: environment.newID(),
             kind: kind,
             clock: clock,
             invoice: invoice,
-            payload: canonical
+            canonicalPayload: canonical
         )
         let instant = environment.now()
         let now = instant.description
-        let content = canonical.text
+        let content = String(decoding: canonical, as: UTF8.self)
         try updateInvoiceRow(db, invoice, clock: clock, content: content, at: now)
         try insertOperation(db, operation, payload: content, at: now)
         // A change of a quarantined or conflicting invoice stays held behind that operation

@@ -139,7 +139,7 @@ extension Journal {
                 """,
             arguments: [
                 id.uuidText, invoiceID.uuidText, kind.rawValue, source.rawValue, operation?.id.uuidText,
-                local.content, local.clock.description, remote.invoice.canonicalJSON.text, remote.clock.description,
+                local.content, local.clock.description, remote.invoice.canonicalText, remote.clock.description,
                 ancestor?["payload"] as String?, ancestor?["clock"] as String?, now,
             ]
         )

@@ -159,14 +159,14 @@ extension Journal {
         let clock = base.incremented(at: settings.node)
         let instant = environment.now()
         let now = instant.description
-        let canonical = result.canonicalJSON
-        let content = canonical.text
+        let canonical = result.canonicalBytes
+        let content = String(decoding: canonical, as: UTF8.self)
         let operation = InvoiceOperation(
             id: environment.newID(),
             kind: .resolve,
             clock: clock,
             invoice: result,
-            payload: canonical
+            canonicalPayload: canonical
         )
         try updateInvoiceRow(db, result, clock: clock, content: content, at: now)
         var audit = try AuditAppender(db: db)
@@ -204,7 +204,7 @@ extension Journal {
             at: instant,
             operationID: operation.id,
             clock: clock,
-            contentHash: Digest.sha256Hex(canonical.bytes)
+            contentHash: Digest.sha256Hex(canonical)
         )
         try db.execute(
             sql: "UPDATE conflict SET resolved_at = ?, resolution = ?, resolved_by = ? WHERE id = ?",

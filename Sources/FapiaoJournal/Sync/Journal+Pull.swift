@@ -93,7 +93,7 @@ extension Journal {
         case .apply?:
             let localContent = local?.content ?? ""
             let previous = try Invoice(stored: try JSONValue.parse(localContent))
-            let content = remote.invoice.canonicalJSON.text
+            let content = remote.invoice.canonicalText
             try updateInvoiceRow(db, remote.invoice, clock: remote.clock, content: content, at: now)
             try refreshSyncState(db, invoiceID: invoiceID, at: now)
             try audit.append(
@@ -179,7 +179,7 @@ extension Journal {
         for conflictID in open {
             try db.execute(
                 sql: "UPDATE conflict SET remote_content = ?, remote_clock = ? WHERE id = ?",
-                arguments: [remote.invoice.canonicalJSON.text, remote.clock.description, conflictID]
+                arguments: [remote.invoice.canonicalText, remote.clock.description, conflictID]
             )
             try audit.append(
                 db,

@@ -58,7 +58,7 @@ public enum WireFormat {
         }
         // The bytes sent must be the invoice's own canonical encoding: compared as bytes, and
         // hashed as they are.
-        let canonical = invoice.canonicalJSON.bytes
+        let canonical = invoice.canonicalBytes
         guard payloadValue.canonicalBytes == canonical else {
             throw WireError("\(context).invoice has fields or forms this centre does not know")
         }
