@@ -8,27 +8,23 @@ extension Checker {
         var lines: [InvoiceLine] = []
         var ok = true
         for (index, raw) in rawLines.enumerated() {
-            let prefix = "lines[\(index + 1)]"
-            var line = Checker(
-                fields: Dictionary(uniqueKeysWithValues: raw.map { ("\(prefix).\($0.key)", $0.value) }),
-                issues: []
-            )
-            let description = line.text("\(prefix).description", required: true)
-            let quantity = line.optional("\(prefix).quantity")
-            let quantityValue = line.quantity("\(prefix).quantity")
-            let unitPrice = line.optional("\(prefix).unitPrice")
-            let unitPriceValue = unitPrice.flatMap { line.decimal("\(prefix).unitPrice", $0) }
-            let net = line.money("\(prefix).net", currency: currency, negative: negative)
+            var line = Checker(fields: raw, issues: [], prefix: "lines[\(index + 1)]")
+            let description = line.text("description", required: true)
+            let quantity = line.optional("quantity")
+            let quantityValue = line.quantity("quantity")
+            let unitPrice = line.optional("unitPrice")
+            let unitPriceValue = unitPrice.flatMap { line.decimal("unitPrice", $0) }
+            let net = line.money("net", currency: currency, negative: negative)
             if let quantityValue, quantityValue > 0, let unitPriceValue, let net {
-                line.lineAmount(prefix, quantityValue, unitPriceValue, net: net, tolerance: policy.lineTaxTolerance)
+                line.lineAmount(quantityValue, unitPriceValue, net: net, tolerance: policy.lineTaxTolerance)
             }
-            let tax = line.money("\(prefix).tax", currency: currency, negative: negative)
-            let rate = line.rate("\(prefix).taxRate", table: policy.rateTable)
+            let tax = line.money("tax", currency: currency, negative: negative)
+            let rate = line.rate("taxRate", table: policy.rateTable)
             if let net, let tax, let rate {
                 let expected = rate.tax(on: net.minorUnits)
                 if (tax.minorUnits - expected).magnitude > policy.lineTaxTolerance.magnitude {
                     line.fail(
-                        "\(prefix).tax",
+                        "tax",
                         "taxMismatch",
                         "must be net × rate = \(DecimalText.format(expected, scale: 2)) within "
                             + "\(DecimalText.format(policy.lineTaxTolerance, scale: 2)), not \(tax.decimalText)"
@@ -90,13 +86,13 @@ extension Checker {
 
     /// 金额 = 数量 × 单价: a line's net is its quantity times its unit price rounded half-up to the
     /// fen, within the line tolerance (on a red invoice the net is negative and the two positive).
-    mutating func lineAmount(_ prefix: String, _ quantity: Int64, _ unitPrice: Int64, net: Money, tolerance: Int64) {
+    mutating func lineAmount(_ quantity: Int64, _ unitPrice: Int64, net: Money, tolerance: Int64) {
         let expected = Self.lineNet(quantity: quantity, unitPrice: unitPrice)
         let off = (expected - Int128(net.minorUnits.magnitude)).magnitude
         if off <= UInt128(tolerance.magnitude) { return }
         let expectedText = expected <= Int128(Int64.max) ? DecimalText.format(Int64(expected), scale: 2) : "too large"
         fail(
-            "\(prefix).net",
+            "net",
             "quantityTimesPrice",
             "must be quantity × unit price = \(expectedText) within \(DecimalText.format(tolerance, scale: 2)), "
                 + "not \(net.decimalText)"

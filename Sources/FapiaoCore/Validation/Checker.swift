@@ -5,9 +5,19 @@ struct Checker {
     let fields: [String: String]
     var issues: [ValidationIssue]
     var overrides: [ValidationIssue] = []
+    /// The path of the line being checked (`lines[N]`), or `nil` for the header.
+    ///
+    /// A line's `fields` are keyed by its own field names and its issues name the full path,
+    /// which is only written when an issue needs it.
+    var prefix: String? = nil
+
+    /// The path issues name `field` by.
+    func path(_ field: String) -> String {
+        prefix.map { "\($0).\(field)" } ?? field
+    }
 
     mutating func fail(_ field: String, _ rule: String, _ message: String) {
-        issues.append(ValidationIssue(field: field, rule: rule, message: message))
+        issues.append(ValidationIssue(field: path(field), rule: rule, message: message))
     }
 
     /// A present, non-blank value, trimmed of surrounding spaces; `nil` when absent or blank.
@@ -20,7 +30,8 @@ struct Checker {
     mutating func required(_ field: String) -> String? {
         guard let value = optional(field) else {
             // A value the reader refused (a JSON number, an array) was given: it is not also empty.
-            if !issues.contains(where: { $0.field == field }) { fail(field, "required", "must not be empty") }
+            let path = path(field)
+            if !issues.contains(where: { $0.field == path }) { fail(field, "required", "must not be empty") }
             return nil
         }
         return value
@@ -39,12 +50,12 @@ struct Checker {
             fail(field, "maxLength", "must be at most \(limit) characters, not \(value.utf8.count) bytes")
             return nil
         }
-        if value.count > limit {
+        // A character is at least one byte: only a value over the limit in bytes needs counting.
+        if value.utf8.count > limit, value.count > limit {
             fail(field, "maxLength", "must be at most \(limit) characters, not \(value.count)")
             return nil
         }
-        // C0, DEL and the C1 controls (U+0080–U+009F, NEL among them): none is text a person typed.
-        if value.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+        if value.containsControlCharacter {
             fail(field, "controlCharacter", "must not contain control characters such as line breaks or tabs")
             return nil
         }
@@ -284,6 +295,23 @@ extension TaxpayerID.Problem {
 }
 
 extension String {
+    /// Whether the text has a C0 control, DEL or a C1 control (U+0080–U+009F, NEL among them):
+    /// none is text a person typed.
+    ///
+    /// Read on the UTF-8 bytes: C0 and DEL are single bytes, and a C1 control is the only scalar
+    /// encoded as 0xC2 followed by 0x80–0x9F.
+    var containsControlCharacter: Bool {
+        var text = self
+        return text.withUTF8 { bytes in
+            var previous: UInt8 = 0
+            for byte in bytes {
+                if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && byte <= 0x9F && byte >= 0x80) { return true }
+                previous = byte
+            }
+            return false
+        }
+    }
+
     func trimmingSpaces() -> String {
         // Fast path: printable ASCII at both ends cannot be whitespace.
         if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {

@@ -40,17 +40,20 @@ public enum HalfWidth {
     /// - Returns: the raw text of each field that changed, by field path (`lines[2].net`).
     static func normalise(_ input: inout InvoiceInput) -> [String: String] {
         var raw: [String: String] = [:]
-        for (field, upperCase) in headerFields {
-            guard let value = input.fields[field] else { continue }
+        // Walk the fields given, not the fields normalised: most values are plain ASCII with nothing
+        // to change, which a scan of their bytes shows without looking the field up.
+        var changed: [(field: String, value: String)] = []
+        for (field, value) in input.fields where mightChange(value) {
+            guard let upperCase = headerFields[field] else { continue }
             let normalised = normalise(value, upperCase: upperCase)
             if normalised != value {
                 raw[field] = value
-                input.fields[field] = normalised
+                changed.append((field, normalised))
             }
         }
+        for (field, normalised) in changed { input.fields[field] = normalised }
         for index in input.lines.indices {
-            for field in lineFields {
-                guard let value = input.lines[index][field] else { continue }
+            for (field, value) in input.lines[index] where mightChange(value) && lineFields.contains(field) {
                 let normalised = normalise(value, upperCase: false)
                 if normalised != value {
                     raw["lines[\(index + 1)].\(field)"] = value
@@ -59,5 +62,14 @@ public enum HalfWidth {
             }
         }
         return raw
+    }
+
+    /// Whether ``normalise(_:upperCase:)`` could change `text`: it has a byte outside ASCII or a
+    /// lowercase ASCII letter.
+    static func mightChange(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            bytes.contains { $0 >= 0x80 || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) }
+        }
     }
 }

@@ -42,6 +42,78 @@ public enum TaxpayerID {
     ///   - allowResidentID: whether an individual's resident ID is acceptable (buyers only).
     /// - Returns: the identifier's form, or the problem that refused it.
     public static func check(_ text: String, allowResidentID: Bool) -> Result<Form, ProblemBox> {
+        if let form = validASCIIForm(text, allowResidentID: allowResidentID) { return .success(form) }
+        return checkCharacters(text, allowResidentID: allowResidentID)
+    }
+
+    /// The form of `text` when it is a valid identifier, checked on its bytes; `nil` otherwise.
+    ///
+    /// Every valid identifier is ASCII, and nearly every one checked is valid: this path decides
+    /// those without building an array of `Character`s (a tenth of the work). Anything it does not
+    /// accept goes to ``checkCharacters(_:allowResidentID:)``, which names the problem; a test
+    /// holds the two to the same answers.
+    static func validASCIIForm(_ text: String, allowResidentID: Bool) -> Form? {
+        var text = text
+        return text.withUTF8 { bytes -> Form? in
+            switch bytes.count {
+            case 18:
+                if isValidCreditCode(bytes) { return .unifiedSocialCreditCode }
+                return allowResidentID && isValidResidentID(bytes) ? .residentID : nil
+            case 15:
+                return isValidLegacyTaxID(bytes) ? .legacyTaxID : nil
+            default:
+                return nil
+            }
+        }
+    }
+
+    /// Each byte's value in the credit-code alphabet, or -1.
+    private static let creditCodeValues: [Int8] = {
+        var values = [Int8](repeating: -1, count: 256)
+        for (value, character) in creditCodeAlphabet.enumerated() {
+            if let ascii = character.asciiValue { values[Int(ascii)] = Int8(value) }
+        }
+        return values
+    }()
+
+    private static func isValidCreditCode(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var sum = 0
+        for index in 0..<17 {
+            let value = creditCodeValues[Int(bytes[index])]
+            guard value >= 0 else { return false }
+            sum += Int(value) * creditCodeWeights[index]
+        }
+        return Int(creditCodeValues[Int(bytes[17])]) == (31 - sum % 31) % 31
+    }
+
+    private static func isValidResidentID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var sum = 0
+        for index in 0..<17 {
+            let digit = Int(bytes[index]) - Int(UInt8(ascii: "0"))
+            guard (0...9).contains(digit) else { return false }
+            sum += digit * residentWeights[index]
+        }
+        return residentCheckCharacters[sum % 11].asciiValue == bytes[17]
+    }
+
+    private static func isValidLegacyTaxID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes[0..<6].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return false }
+        var sum = 0
+        for index in 6..<14 {
+            guard let value = organisationValue(byte: bytes[index]) else { return false }
+            sum += value * organisationWeights[index - 6]
+        }
+        let expected: UInt8
+        switch 11 - sum % 11 {
+        case 10: expected = UInt8(ascii: "X")
+        case 11: expected = UInt8(ascii: "0")
+        case let digit: expected = UInt8(ascii: "0") + UInt8(digit)
+        }
+        return bytes[14] == expected
+    }
+
+    /// The character-by-character check: the reference, and the one that names a problem.
+    static func checkCharacters(_ text: String, allowResidentID: Bool) -> Result<Form, ProblemBox> {
         let characters = Array(text)
         switch characters.count {
         case 0:
@@ -106,7 +178,10 @@ public enum TaxpayerID {
     }
 
     private static func organisationValue(_ character: Character) -> Int? {
-        guard let ascii = character.asciiValue else { return nil }
+        character.asciiValue.flatMap { organisationValue(byte: $0) }
+    }
+
+    private static func organisationValue(byte ascii: UInt8) -> Int? {
         switch ascii {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): return Int(ascii - UInt8(ascii: "0"))
         case UInt8(ascii: "A")...UInt8(ascii: "Z"): return Int(ascii - UInt8(ascii: "A")) + 10

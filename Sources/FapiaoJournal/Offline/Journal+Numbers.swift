@@ -75,7 +75,11 @@ extension Journal {
     }
 
     func seriesRows(_ db: Database) throws -> [NumberSeries] {
-        try Row.fetchAll(db, sql: "SELECT * FROM number_series ORDER BY id").compactMap { row in
+        // Cached: preparing the statement (GRDB authorises every column it reads) cost a fifth of
+        // a capture, where reading the few rows costs next to nothing.
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT id, type, code, first, last FROM number_series ORDER BY id")
+        ).compactMap { row in
             InvoiceType(rawValue: row["type"]).map {
                 NumberSeries(id: row["id"], type: $0, code: row["code"], first: row["first"], last: row["last"])
             }
