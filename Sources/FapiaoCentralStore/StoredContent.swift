@@ -69,7 +69,7 @@ package struct StoredContent: Sendable {
         }
         let invoice: Invoice
         do {
-            invoice = try Invoice(stored: try JSONValue.parse(content))
+            invoice = try Invoice(storedText: content)
         } catch {
             throw CentralStoreError(.damaged, "The central store's version of invoice \(id) is unreadable.")
         }

@@ -8,8 +8,13 @@ extension FuzzTarget {
     /// the direct canonical writer (``JSONValue/canonicalBytes``) gives the same bytes.
     static let json = FuzzTarget(
         name: "json",
-        summary: "JSONValue.parse; canonical form reads back unchanged, written directly the same"
+        summary: "JSONValue.parse; canonical form reads back unchanged, written directly the same; invoice reader"
     ) { input in
+        // The stored-invoice reader on the same text: what it accepts, the general reader reads the same.
+        if let text = String(bytes: input, encoding: .utf8), let direct = Invoice(canonical: text) {
+            let general = try? Invoice(stored: JSONValue.parse(input))
+            precondition(general == direct, "json: the direct invoice reader differs from the general one")
+        }
         guard let value = try? JSONValue.parse(input) else { return }
         let canonical = CanonicalJSON(json: value)
         precondition(value.canonicalBytes == canonical.bytes, "json: the direct canonical writer differs")
@@ -172,6 +177,7 @@ extension FuzzTarget {
             preconditionFailure("invoice: a valid invoice's stored form does not read back")
         }
         precondition(again.canonicalJSON == stored, "invoice: the stored form is not stable")
+        precondition(Invoice(canonical: stored.text) == again, "invoice: the direct reader differs")
     }
 
     private static func readFile(_ input: [UInt8], format: InvoiceFileFormat) {

@@ -153,7 +153,7 @@ extension Journal {
                 message: "Invoice \(invoice.id.uuidText.prefix(8)) disappeared; try again."
             )
         }
-        let previous = try Invoice(stored: try JSONValue.parse(row["content"] as String))
+        let previous = try Invoice(storedText: row["content"] as String)
         guard previous.void == nil else {
             throw JournalError(
                 code: .invalidChange,

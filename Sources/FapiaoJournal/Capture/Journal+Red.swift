@@ -42,7 +42,7 @@ extension Journal {
 
     static func storedInvoice(_ content: String) throws -> Invoice {
         do {
-            return try Invoice(stored: JSONValue.parse(content))
+            return try Invoice(storedText: content)
         } catch {
             throw JournalError(
                 code: .damaged,

@@ -75,7 +75,7 @@ extension Journal {
             guard let parsedClock = VectorClock(parsing: clock) else {
                 throw JournalError(code: .damaged, message: "Conflict \(id) has an unreadable clock.")
             }
-            return RemoteVersion(invoice: try Invoice(stored: try JSONValue.parse(content)), clock: parsedClock)
+            return RemoteVersion(invoice: try Invoice(storedText: content), clock: parsedClock)
         }
         do {
             guard let conflictID = UUID(uuidText: id), let invoiceID = UUID(uuidText: row["invoice_id"]),

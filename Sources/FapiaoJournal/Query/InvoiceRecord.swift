@@ -22,7 +22,7 @@ public struct InvoiceRecord: Hashable, Sendable {
     init(row: Row) throws {
         let content: String = row["content"]
         do {
-            invoice = try Invoice(stored: try JSONValue.parse(content))
+            invoice = try Invoice(storedText: content)
         } catch {
             throw JournalError(
                 code: .damaged,

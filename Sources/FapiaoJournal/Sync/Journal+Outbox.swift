@@ -109,8 +109,7 @@ extension Journal {
         let id: String = row[1]
         let payloadText: String = row[5]
         do {
-            let value = try JSONValue.parse(payloadText)
-            let invoice = try Invoice(stored: value)
+            let invoice = try Invoice(storedText: payloadText)
             guard let operationID = UUID(uuidText: id),
                 let kind = InvoiceOperation.Kind(rawValue: row[3]),
                 let clock = VectorClock(parsing: row[4])

@@ -92,7 +92,7 @@ extension Journal {
             return .unchanged
         case .apply?:
             let localContent = local?.content ?? ""
-            let previous = try Invoice(stored: try JSONValue.parse(localContent))
+            let previous = try Invoice(storedText: localContent)
             let content = remote.invoice.canonicalText
             try updateInvoiceRow(db, remote.invoice, clock: remote.clock, content: content, at: now)
             try refreshSyncState(db, invoiceID: invoiceID, at: now)
@@ -146,7 +146,7 @@ extension Journal {
             let clock = VectorClock(parsing: row["clock"])
         else { return nil }
         let content: String = row["content"]
-        let local = try Invoice(stored: try JSONValue.parse(content))
+        let local = try Invoice(storedText: content)
         let situation = BranchRules.LocalSituation(
             clock: clock,
             isVoided: local.void != nil,

@@ -121,7 +121,7 @@ extension Journal {
             )
             for row in believed {
                 guard let invoiceID = UUID(uuidText: row["id"]), !report.seen.contains(invoiceID) else { continue }
-                let invoice = try Invoice(stored: try JSONValue.parse(row["content"] as String))
+                let invoice = try Invoice(storedText: row["content"] as String)
                 var found = finding(.missingAtRemote, invoice)
                 let local = BranchRules.LocalSituation(
                     clock: VectorClock(),
@@ -183,7 +183,7 @@ extension Journal {
             let clock = VectorClock(parsing: row["clock"])?.incremented(at: settings.node)
         else { throw JournalError(code: .invoiceNotFound, message: "Invoice \(invoiceID) disappeared.") }
         let content: String = row["content"]
-        let invoice = try Invoice(stored: try JSONValue.parse(content))
+        let invoice = try Invoice(storedText: content)
         let operation = InvoiceOperation(
             id: environment.newID(),
             kind: .resolve,
