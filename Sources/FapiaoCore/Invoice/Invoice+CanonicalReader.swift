@@ -6,10 +6,10 @@ extension Invoice {
     /// A sync reads every queued invoice back from its stored form; building a JSON tree and
     /// looking its members up cost more than the rest of reading the outbox. This reader takes
     /// only what ``canonicalBytes`` produces: no whitespace, strings with the writer's escapes
-    /// only, the known members each at most once, and nothing after the document. Anything else gives `nil`,
-    /// and the caller reads the text with ``init(stored:)``, which decides. Whenever this reader
-    /// gives an invoice, it is the one ``init(stored:)`` gives (a test mutates stored forms at
-    /// random to hold it to that).
+    /// only, the known members each at most once, and nothing after the document. Anything else
+    /// gives `nil`, and the caller reads the text with ``init(stored:)``, which decides. Whenever
+    /// this reader gives an invoice, it is the one ``init(stored:)`` gives (a test mutates stored
+    /// forms at random to hold it to that).
     public init?(canonical text: String) {
         var text = text
         let read = text.withUTF8 { bytes -> Invoice? in
@@ -35,65 +35,93 @@ extension Invoice {
 }
 
 /// The scanner behind ``Invoice/init(canonical:)``.
+///
+/// Members go straight into optional fields, not a dictionary: a field set twice is a repeated
+/// member, which the general reader refuses, so this one gives `nil` for it.
 private struct CanonicalInvoiceReader {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
 
-    /// The members of an invoice as text, before any is converted.
-    struct Fields {
-        var top: [String: String] = [:]
-        var seller: [String: String]?
-        var buyer: [String: String]?
-        var lines: [[String: String]]?
-        var void: [String: String]?
-        var red: [String: String]?
+    struct Line {
+        var description, net, quantity, tax, taxRate, unitPrice: String?
     }
 
-    static let topLevelStrings: Set<String> = [
-        "branch", "capturedAt", "checkCode", "code", "currency", "gross", "id", "issueDate", "kind", "net", "note",
-        "number", "operator", "originalNumber", "tax", "taxRate", "type",
-    ]
-    static let partyMembers: Set<String> = ["name", "taxID"]
-    static let lineMembers: Set<String> = ["description", "net", "quantity", "tax", "taxRate", "unitPrice"]
-    static let voidMembers: Set<String> = ["at", "by", "reason"]
-    static let redMembers: Set<String> = [
-        "confirmation", "originalCode", "originalGross", "originalIssueDate", "originalNet", "originalTax", "reason",
-    ]
+    /// The members of an invoice as text, before any is converted.
+    struct Fields {
+        var branch, capturedAt, checkCode, code, currency, gross, id, issueDate, kind, net, note: String?
+        var number, operatorName, originalNumber, tax, taxRate, type: String?
+        var sellerName, sellerTaxID, buyerName, buyerTaxID: String?
+        var hasSeller = false, hasBuyer = false
+        var lines: [Line]?
+        var hasVoid = false
+        var voidAt, voidBy, voidReason: String?
+        var hasRed = false
+        var confirmation, originalCode, originalGross, originalIssueDate, originalNet, originalTax: String?
+        var redReason: String?
+    }
+
+    /// Where an object's members stand while they are read.
+    enum Step {
+        case member(String)
+        case end
+        case invalid
+    }
 
     mutating func invoice() -> Invoice? {
         var fields = Fields()
-        let complete = Self.object(&self) { reader, name in
-            if Self.topLevelStrings.contains(name) {
-                guard fields.top[name] == nil, let value = reader.string() else { return false }
-                fields.top[name] = value
-                return true
-            }
-            switch name {
-            case "seller":
-                guard fields.seller == nil else { return false }
-                fields.seller = reader.stringObject(allowing: Self.partyMembers)
-                return fields.seller != nil
-            case "buyer":
-                guard fields.buyer == nil else { return false }
-                fields.buyer = reader.stringObject(allowing: Self.partyMembers)
-                return fields.buyer != nil
-            case "void":
-                guard fields.void == nil else { return false }
-                fields.void = reader.stringObject(allowing: Self.voidMembers)
-                return fields.void != nil
-            case "red":
-                guard fields.red == nil else { return false }
-                fields.red = reader.stringObject(allowing: Self.redMembers)
-                return fields.red != nil
-            case "lines":
-                guard fields.lines == nil else { return false }
-                fields.lines = reader.lines()
-                return fields.lines != nil
-            default:
-                return false
+        guard take(UInt8(ascii: "{")) else { return nil }
+        var first = true
+        members: while true {
+            switch next(first: first) {
+            case .end: break members
+            case .invalid: return nil
+            case .member(let name):
+                first = false
+                let read: Bool
+                switch name {
+                case "branch": read = assign(&fields.branch)
+                case "buyer":
+                    guard !fields.hasBuyer else { return nil }
+                    fields.hasBuyer = true
+                    read = party(&fields.buyerName, &fields.buyerTaxID)
+                case "capturedAt": read = assign(&fields.capturedAt)
+                case "checkCode": read = assign(&fields.checkCode)
+                case "code": read = assign(&fields.code)
+                case "currency": read = assign(&fields.currency)
+                case "gross": read = assign(&fields.gross)
+                case "id": read = assign(&fields.id)
+                case "issueDate": read = assign(&fields.issueDate)
+                case "kind": read = assign(&fields.kind)
+                case "lines":
+                    guard fields.lines == nil, let lines = lines() else { return nil }
+                    fields.lines = lines
+                    read = true
+                case "net": read = assign(&fields.net)
+                case "note": read = assign(&fields.note)
+                case "number": read = assign(&fields.number)
+                case "operator": read = assign(&fields.operatorName)
+                case "originalNumber": read = assign(&fields.originalNumber)
+                case "red":
+                    guard !fields.hasRed else { return nil }
+                    fields.hasRed = true
+                    read = red(&fields)
+                case "seller":
+                    guard !fields.hasSeller else { return nil }
+                    fields.hasSeller = true
+                    read = party(&fields.sellerName, &fields.sellerTaxID)
+                case "tax": read = assign(&fields.tax)
+                case "taxRate": read = assign(&fields.taxRate)
+                case "type": read = assign(&fields.type)
+                case "void":
+                    guard !fields.hasVoid else { return nil }
+                    fields.hasVoid = true
+                    read = void(&fields)
+                default: read = false
+                }
+                guard read else { return nil }
             }
         }
-        guard complete, index == bytes.count else { return nil }
+        guard index == bytes.count else { return nil }
         return Self.build(fields)
     }
 
@@ -174,67 +202,143 @@ private struct CanonicalInvoiceReader {
         }
     }
 
-    /// Reads `{"name":…,…}`; `member` reads each value and says whether it could.
-    static func object(_ reader: inout Self, _ member: (inout Self, String) -> Bool) -> Bool {
-        guard reader.take(UInt8(ascii: "{")) else { return false }
-        if reader.take(UInt8(ascii: "}")) { return true }
-        repeat {
-            guard let name = reader.string(), reader.take(UInt8(ascii: ":")), member(&reader, name) else {
-                return false
+    /// The next member's name, after its comma unless it is the first; `.end` at the closing brace.
+    mutating func next(first: Bool) -> Step {
+        if take(UInt8(ascii: "}")) { return .end }
+        if !first, !take(UInt8(ascii: ",")) { return .invalid }
+        guard let name = string(), take(UInt8(ascii: ":")) else { return .invalid }
+        return .member(name)
+    }
+
+    /// Reads a string value into `slot`; `false` when it is not one or the member came before.
+    mutating func assign(_ slot: inout String?) -> Bool {
+        guard slot == nil, let value = string() else { return false }
+        slot = value
+        return true
+    }
+
+    mutating func party(_ name: inout String?, _ taxID: inout String?) -> Bool {
+        guard take(UInt8(ascii: "{")) else { return false }
+        var first = true
+        while true {
+            switch next(first: first) {
+            case .end: return true
+            case .invalid: return false
+            case .member(let member):
+                first = false
+                switch member {
+                case "name": guard assign(&name) else { return false }
+                case "taxID": guard assign(&taxID) else { return false }
+                default: return false
+                }
             }
-        } while reader.take(UInt8(ascii: ","))
-        return reader.take(UInt8(ascii: "}"))
-    }
-
-    /// An object whose members are strings named in `allowed`, each at most once.
-    mutating func stringObject(allowing allowed: Set<String>) -> [String: String]? {
-        var members: [String: String] = [:]
-        let complete = Self.object(&self) { reader, name in
-            guard allowed.contains(name), members[name] == nil, let value = reader.string() else { return false }
-            members[name] = value
-            return true
         }
-        return complete ? members : nil
     }
 
-    mutating func lines() -> [[String: String]]? {
+    mutating func void(_ fields: inout Fields) -> Bool {
+        guard take(UInt8(ascii: "{")) else { return false }
+        var first = true
+        while true {
+            switch next(first: first) {
+            case .end: return true
+            case .invalid: return false
+            case .member(let member):
+                first = false
+                switch member {
+                case "at": guard assign(&fields.voidAt) else { return false }
+                case "by": guard assign(&fields.voidBy) else { return false }
+                case "reason": guard assign(&fields.voidReason) else { return false }
+                default: return false
+                }
+            }
+        }
+    }
+
+    mutating func red(_ fields: inout Fields) -> Bool {
+        guard take(UInt8(ascii: "{")) else { return false }
+        var first = true
+        while true {
+            switch next(first: first) {
+            case .end: return true
+            case .invalid: return false
+            case .member(let member):
+                first = false
+                let read: Bool
+                switch member {
+                case "confirmation": read = assign(&fields.confirmation)
+                case "originalCode": read = assign(&fields.originalCode)
+                case "originalGross": read = assign(&fields.originalGross)
+                case "originalIssueDate": read = assign(&fields.originalIssueDate)
+                case "originalNet": read = assign(&fields.originalNet)
+                case "originalTax": read = assign(&fields.originalTax)
+                case "reason": read = assign(&fields.redReason)
+                default: read = false
+                }
+                guard read else { return false }
+            }
+        }
+    }
+
+    mutating func lines() -> [Line]? {
         guard take(UInt8(ascii: "[")) else { return nil }
-        var lines: [[String: String]] = []
+        var lines: [Line] = []
         if take(UInt8(ascii: "]")) { return lines }
         repeat {
-            guard let line = stringObject(allowing: Self.lineMembers) else { return nil }
+            guard let line = line() else { return nil }
             lines.append(line)
         } while take(UInt8(ascii: ","))
         return take(UInt8(ascii: "]")) ? lines : nil
     }
 
+    mutating func line() -> Line? {
+        guard take(UInt8(ascii: "{")) else { return nil }
+        var line = Line()
+        var first = true
+        while true {
+            switch next(first: first) {
+            case .end: return line
+            case .invalid: return nil
+            case .member(let member):
+                first = false
+                let read: Bool
+                switch member {
+                case "description": read = assign(&line.description)
+                case "net": read = assign(&line.net)
+                case "quantity": read = assign(&line.quantity)
+                case "tax": read = assign(&line.tax)
+                case "taxRate": read = assign(&line.taxRate)
+                case "unitPrice": read = assign(&line.unitPrice)
+                default: read = false
+                }
+                guard read else { return nil }
+            }
+        }
+    }
+
     // MARK: Converting, as Invoice(stored:) does
 
     static func build(_ fields: Fields) -> Invoice? {
-        let top = fields.top
-        guard let idText = top["id"], let id = UUID(uuidText: idText),
-            let kindText = top["kind"], let kind = InvoiceKind(rawValue: kindText),
-            let typeText = top["type"], let type = InvoiceType(rawValue: typeText),
-            let dateText = top["issueDate"], let issueDate = CalendarDate(parsing: dateText),
-            let capturedText = top["capturedAt"], let capturedAt = UTCTimestamp(parsing: capturedText),
-            let seller = fields.seller, let sellerName = seller["name"], let sellerTaxID = seller["taxID"],
-            let buyer = fields.buyer, let buyerName = buyer["name"], let buyerTaxID = buyer["taxID"],
-            let currency = top["currency"], let number = top["number"], let branch = top["branch"],
-            let net = money(top["net"], currency), let tax = money(top["tax"], currency),
-            let gross = money(top["gross"], currency),
-            let rateText = top["taxRate"], let taxRate = try? TaxRate(parsing: rateText)
+        guard let idText = fields.id, let id = UUID(uuidText: idText),
+            let kindText = fields.kind, let kind = InvoiceKind(rawValue: kindText),
+            let typeText = fields.type, let type = InvoiceType(rawValue: typeText),
+            let dateText = fields.issueDate, let issueDate = CalendarDate(parsing: dateText),
+            let capturedText = fields.capturedAt, let capturedAt = UTCTimestamp(parsing: capturedText),
+            let sellerName = fields.sellerName, let sellerTaxID = fields.sellerTaxID,
+            let buyerName = fields.buyerName, let buyerTaxID = fields.buyerTaxID,
+            let currency = fields.currency, let number = fields.number, let branch = fields.branch,
+            let net = money(fields.net, currency), let tax = money(fields.tax, currency),
+            let gross = money(fields.gross, currency), let taxRate = rate(fields.taxRate)
         else { return nil }
         var lines: [InvoiceLine] = []
         for line in fields.lines ?? [] {
-            guard let description = line["description"], let lineNet = money(line["net"], currency),
-                let lineTax = money(line["tax"], currency),
-                let rateText = line["taxRate"], let lineRate = try? TaxRate(parsing: rateText)
+            guard let description = line.description, let lineNet = money(line.net, currency),
+                let lineTax = money(line.tax, currency), let lineRate = rate(line.taxRate)
             else { return nil }
             lines.append(
                 InvoiceLine(
                     description: description,
-                    quantity: line["quantity"],
-                    unitPrice: line["unitPrice"],
+                    quantity: line.quantity,
+                    unitPrice: line.unitPrice,
                     net: lineNet,
                     taxRate: lineRate,
                     tax: lineTax
@@ -242,43 +346,44 @@ private struct CanonicalInvoiceReader {
             )
         }
         var voidRecord: VoidRecord?
-        if let void = fields.void {
-            guard let atText = void["at"], let at = UTCTimestamp(parsing: atText), let by = void["by"],
-                let reason = void["reason"]
+        if fields.hasVoid {
+            guard let atText = fields.voidAt, let at = UTCTimestamp(parsing: atText), let by = fields.voidBy,
+                let reason = fields.voidReason
             else { return nil }
             voidRecord = VoidRecord(reason: reason, at: at, by: by)
         }
         var redReference: RedReference?
-        if let red = fields.red {
-            guard let reason = red["reason"] else { return nil }
-            var originalDate: CalendarDate?
-            if let text = red["originalIssueDate"] {
-                guard let date = CalendarDate(parsing: text) else { return nil }
-                originalDate = date
-            }
-            func amount(_ name: String) -> Money?? {
-                guard let text = red[name] else { return .some(nil) }
-                return money(text, currency).map { .some($0) }
-            }
-            guard let originalNet = amount("originalNet"), let originalTax = amount("originalTax"),
-                let originalGross = amount("originalGross")
-            else { return nil }
-            redReference = RedReference(
+        if fields.hasRed {
+            guard let reason = fields.redReason else { return nil }
+            var reference = RedReference(
                 reason: reason,
-                confirmation: red["confirmation"],
-                originalCode: red["originalCode"],
-                originalIssueDate: originalDate,
-                originalNet: originalNet,
-                originalTax: originalTax,
-                originalGross: originalGross
+                confirmation: fields.confirmation,
+                originalCode: fields.originalCode
             )
+            if let text = fields.originalIssueDate {
+                guard let date = CalendarDate(parsing: text) else { return nil }
+                reference.originalIssueDate = date
+            }
+            if let text = fields.originalNet {
+                guard let amount = money(text, currency) else { return nil }
+                reference.originalNet = amount
+            }
+            if let text = fields.originalTax {
+                guard let amount = money(text, currency) else { return nil }
+                reference.originalTax = amount
+            }
+            if let text = fields.originalGross {
+                guard let amount = money(text, currency) else { return nil }
+                reference.originalGross = amount
+            }
+            redReference = reference
         }
         return Invoice(
             id: id,
             kind: kind,
-            originalNumber: top["originalNumber"],
+            originalNumber: fields.originalNumber,
             type: type,
-            code: top["code"],
+            code: fields.code,
             number: number,
             issueDate: issueDate,
             seller: Party(name: sellerName, taxID: sellerTaxID),
@@ -288,9 +393,9 @@ private struct CanonicalInvoiceReader {
             tax: tax,
             gross: gross,
             taxRate: taxRate,
-            checkCode: top["checkCode"],
-            note: top["note"],
-            operatorName: top["operator"],
+            checkCode: fields.checkCode,
+            note: fields.note,
+            operatorName: fields.operatorName,
             capturedAt: capturedAt,
             branch: branch,
             void: voidRecord,
@@ -301,5 +406,10 @@ private struct CanonicalInvoiceReader {
     static func money(_ text: String?, _ currency: String) -> Money? {
         guard let text else { return nil }
         return try? Money(parsing: text, currency: currency, allowNegative: true)
+    }
+
+    static func rate(_ text: String?) -> TaxRate? {
+        guard let text else { return nil }
+        return try? TaxRate(parsing: text)
     }
 }
