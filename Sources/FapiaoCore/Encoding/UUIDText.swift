@@ -33,27 +33,28 @@ extension UUID {
     /// text is handed to Foundation, so exactly what parsed before parses now.
     public init?(uuidText text: String) {
         var bytes: uuid_t = UUID.nil.uuid
-        let parsed: Bool = withUnsafeMutableBytes(of: &bytes) { out in
-            var utf8 = text.utf8.makeIterator()
-            var count = 0
-            var written = 0
-            var high: UInt8?
-            while let character = utf8.next() {
-                defer { count += 1 }
-                if count == 8 || count == 13 || count == 18 || count == 23 {
-                    guard character == UInt8(ascii: "-") else { return false }
-                    continue
-                }
-                guard count < 36, let nibble = HexText.value(character) else { return false }
-                if let first = high {
-                    out[written] = first << 4 | nibble
+        var text = text
+        // Read through the string's contiguous UTF-8, two hex digits a byte: the dashes fall
+        // between the pairs.
+        let parsed: Bool = text.withUTF8 { input in
+            guard input.count == 36 else { return false }
+            return withUnsafeMutableBytes(of: &bytes) { out in
+                var position = 0
+                var written = 0
+                while position < 36 {
+                    if position == 8 || position == 13 || position == 18 || position == 23 {
+                        guard input[position] == UInt8(ascii: "-") else { return false }
+                        position += 1
+                        continue
+                    }
+                    guard let high = HexText.value(input[position]), let low = HexText.value(input[position + 1])
+                    else { return false }
+                    out[written] = high << 4 | low
                     written += 1
-                    high = nil
-                } else {
-                    high = nibble
+                    position += 2
                 }
+                return true
             }
-            return count == 36 && written == 16
         }
         guard parsed else {
             guard let foundation = UUID(uuidString: text) else { return nil }
