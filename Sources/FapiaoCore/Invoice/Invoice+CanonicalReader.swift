@@ -69,59 +69,49 @@ private struct CanonicalInvoiceReader {
 
     mutating func invoice() -> Invoice? {
         var fields = Fields()
-        guard take(UInt8(ascii: "{")) else { return nil }
-        var first = true
-        members: while true {
-            switch next(first: first) {
-            case .end: break members
-            case .invalid: return nil
-            case .member(let name):
-                first = false
-                let read: Bool
-                switch name {
-                case "branch": read = assign(&fields.branch)
-                case "buyer":
-                    guard !fields.hasBuyer else { return nil }
-                    fields.hasBuyer = true
-                    read = party(&fields.buyerName, &fields.buyerTaxID)
-                case "capturedAt": read = assign(&fields.capturedAt)
-                case "checkCode": read = assign(&fields.checkCode)
-                case "code": read = assign(&fields.code)
-                case "currency": read = assign(&fields.currency)
-                case "gross": read = assign(&fields.gross)
-                case "id": read = assign(&fields.id)
-                case "issueDate": read = assign(&fields.issueDate)
-                case "kind": read = assign(&fields.kind)
-                case "lines":
-                    guard fields.lines == nil, let lines = lines() else { return nil }
-                    fields.lines = lines
-                    read = true
-                case "net": read = assign(&fields.net)
-                case "note": read = assign(&fields.note)
-                case "number": read = assign(&fields.number)
-                case "operator": read = assign(&fields.operatorName)
-                case "originalNumber": read = assign(&fields.originalNumber)
-                case "red":
-                    guard !fields.hasRed else { return nil }
-                    fields.hasRed = true
-                    read = red(&fields)
-                case "seller":
-                    guard !fields.hasSeller else { return nil }
-                    fields.hasSeller = true
-                    read = party(&fields.sellerName, &fields.sellerTaxID)
-                case "tax": read = assign(&fields.tax)
-                case "taxRate": read = assign(&fields.taxRate)
-                case "type": read = assign(&fields.type)
-                case "void":
-                    guard !fields.hasVoid else { return nil }
-                    fields.hasVoid = true
-                    read = void(&fields)
-                default: read = false
-                }
-                guard read else { return nil }
+        let complete = object { reader, name in
+            switch name {
+            case "branch": return reader.assign(&fields.branch)
+            case "buyer":
+                guard !fields.hasBuyer else { return false }
+                fields.hasBuyer = true
+                return reader.party(&fields.buyerName, &fields.buyerTaxID)
+            case "capturedAt": return reader.assign(&fields.capturedAt)
+            case "checkCode": return reader.assign(&fields.checkCode)
+            case "code": return reader.assign(&fields.code)
+            case "currency": return reader.assign(&fields.currency)
+            case "gross": return reader.assign(&fields.gross)
+            case "id": return reader.assign(&fields.id)
+            case "issueDate": return reader.assign(&fields.issueDate)
+            case "kind": return reader.assign(&fields.kind)
+            case "lines":
+                guard fields.lines == nil, let lines = reader.lines() else { return false }
+                fields.lines = lines
+                return true
+            case "net": return reader.assign(&fields.net)
+            case "note": return reader.assign(&fields.note)
+            case "number": return reader.assign(&fields.number)
+            case "operator": return reader.assign(&fields.operatorName)
+            case "originalNumber": return reader.assign(&fields.originalNumber)
+            case "red":
+                guard !fields.hasRed else { return false }
+                fields.hasRed = true
+                return reader.red(&fields)
+            case "seller":
+                guard !fields.hasSeller else { return false }
+                fields.hasSeller = true
+                return reader.party(&fields.sellerName, &fields.sellerTaxID)
+            case "tax": return reader.assign(&fields.tax)
+            case "taxRate": return reader.assign(&fields.taxRate)
+            case "type": return reader.assign(&fields.type)
+            case "void":
+                guard !fields.hasVoid else { return false }
+                fields.hasVoid = true
+                return reader.void(&fields)
+            default: return false
             }
         }
-        guard index == bytes.count else { return nil }
+        guard complete, index == bytes.count else { return nil }
         return Self.build(fields)
     }
 
@@ -217,64 +207,53 @@ private struct CanonicalInvoiceReader {
         return true
     }
 
-    mutating func party(_ name: inout String?, _ taxID: inout String?) -> Bool {
+    /// Reads `{"name":…,…}`: `member` reads each member's value and says whether it could.
+    mutating func object(_ member: (inout CanonicalInvoiceReader, String) -> Bool) -> Bool {
         guard take(UInt8(ascii: "{")) else { return false }
         var first = true
         while true {
             switch next(first: first) {
             case .end: return true
             case .invalid: return false
-            case .member(let member):
+            case .member(let name):
                 first = false
-                switch member {
-                case "name": guard assign(&name) else { return false }
-                case "taxID": guard assign(&taxID) else { return false }
-                default: return false
-                }
+                guard member(&self, name) else { return false }
+            }
+        }
+    }
+
+    mutating func party(_ name: inout String?, _ taxID: inout String?) -> Bool {
+        object { reader, member in
+            switch member {
+            case "name": reader.assign(&name)
+            case "taxID": reader.assign(&taxID)
+            default: false
             }
         }
     }
 
     mutating func void(_ fields: inout Fields) -> Bool {
-        guard take(UInt8(ascii: "{")) else { return false }
-        var first = true
-        while true {
-            switch next(first: first) {
-            case .end: return true
-            case .invalid: return false
-            case .member(let member):
-                first = false
-                switch member {
-                case "at": guard assign(&fields.voidAt) else { return false }
-                case "by": guard assign(&fields.voidBy) else { return false }
-                case "reason": guard assign(&fields.voidReason) else { return false }
-                default: return false
-                }
+        object { reader, member in
+            switch member {
+            case "at": reader.assign(&fields.voidAt)
+            case "by": reader.assign(&fields.voidBy)
+            case "reason": reader.assign(&fields.voidReason)
+            default: false
             }
         }
     }
 
     mutating func red(_ fields: inout Fields) -> Bool {
-        guard take(UInt8(ascii: "{")) else { return false }
-        var first = true
-        while true {
-            switch next(first: first) {
-            case .end: return true
-            case .invalid: return false
-            case .member(let member):
-                first = false
-                let read: Bool
-                switch member {
-                case "confirmation": read = assign(&fields.confirmation)
-                case "originalCode": read = assign(&fields.originalCode)
-                case "originalGross": read = assign(&fields.originalGross)
-                case "originalIssueDate": read = assign(&fields.originalIssueDate)
-                case "originalNet": read = assign(&fields.originalNet)
-                case "originalTax": read = assign(&fields.originalTax)
-                case "reason": read = assign(&fields.redReason)
-                default: read = false
-                }
-                guard read else { return false }
+        object { reader, member in
+            switch member {
+            case "confirmation": reader.assign(&fields.confirmation)
+            case "originalCode": reader.assign(&fields.originalCode)
+            case "originalGross": reader.assign(&fields.originalGross)
+            case "originalIssueDate": reader.assign(&fields.originalIssueDate)
+            case "originalNet": reader.assign(&fields.originalNet)
+            case "originalTax": reader.assign(&fields.originalTax)
+            case "reason": reader.assign(&fields.redReason)
+            default: false
             }
         }
     }
@@ -284,35 +263,22 @@ private struct CanonicalInvoiceReader {
         var lines: [Line] = []
         if take(UInt8(ascii: "]")) { return lines }
         repeat {
-            guard let line = line() else { return nil }
+            var line = Line()
+            let complete = object { reader, member in
+                switch member {
+                case "description": reader.assign(&line.description)
+                case "net": reader.assign(&line.net)
+                case "quantity": reader.assign(&line.quantity)
+                case "tax": reader.assign(&line.tax)
+                case "taxRate": reader.assign(&line.taxRate)
+                case "unitPrice": reader.assign(&line.unitPrice)
+                default: false
+                }
+            }
+            guard complete else { return nil }
             lines.append(line)
         } while take(UInt8(ascii: ","))
         return take(UInt8(ascii: "]")) ? lines : nil
-    }
-
-    mutating func line() -> Line? {
-        guard take(UInt8(ascii: "{")) else { return nil }
-        var line = Line()
-        var first = true
-        while true {
-            switch next(first: first) {
-            case .end: return line
-            case .invalid: return nil
-            case .member(let member):
-                first = false
-                let read: Bool
-                switch member {
-                case "description": read = assign(&line.description)
-                case "net": read = assign(&line.net)
-                case "quantity": read = assign(&line.quantity)
-                case "tax": read = assign(&line.tax)
-                case "taxRate": read = assign(&line.taxRate)
-                case "unitPrice": read = assign(&line.unitPrice)
-                default: read = false
-                }
-                guard read else { return nil }
-            }
-        }
     }
 
     // MARK: Converting, as Invoice(stored:) does
