@@ -1,0 +1,247 @@
+/// The scanner behind ``Invoice/init(canonical:)``.
+///
+/// Members go straight into optional fields, not a dictionary: a field set twice is a repeated
+/// member, which the general reader refuses, so this one gives `nil` for it.
+struct CanonicalInvoiceReader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
+
+    struct Line {
+        var description, net, quantity, tax, taxRate, unitPrice: String?
+    }
+
+    /// The members of an invoice as text, before any is converted.
+    struct Fields {
+        var branch, capturedAt, checkCode, code, currency, gross, id, issueDate, kind, net, note: String?
+        var number, operatorName, originalNumber, tax, taxRate, type: String?
+        var sellerName, sellerTaxID, buyerName, buyerTaxID: String?
+        var hasSeller = false, hasBuyer = false
+        var lines: [Line]?
+        var hasVoid = false
+        var voidAt, voidBy, voidReason: String?
+        var hasRed = false
+        var confirmation, originalCode, originalGross, originalIssueDate, originalNet, originalTax: String?
+        var redReason: String?
+    }
+
+    /// Where an object's members stand while they are read.
+    enum Step {
+        case member(String)
+        case end
+        case invalid
+    }
+
+    mutating func invoice() -> Invoice? {
+        var fields = Fields()
+        let complete = object { reader, name in
+            switch name {
+            case "branch": return reader.assign(&fields.branch)
+            case "buyer":
+                guard !fields.hasBuyer else { return false }
+                fields.hasBuyer = true
+                return reader.party(&fields.buyerName, &fields.buyerTaxID)
+            case "capturedAt": return reader.assign(&fields.capturedAt)
+            case "checkCode": return reader.assign(&fields.checkCode)
+            case "code": return reader.assign(&fields.code)
+            case "currency": return reader.assign(&fields.currency)
+            case "gross": return reader.assign(&fields.gross)
+            case "id": return reader.assign(&fields.id)
+            case "issueDate": return reader.assign(&fields.issueDate)
+            case "kind": return reader.assign(&fields.kind)
+            case "lines":
+                guard fields.lines == nil, let lines = reader.lines() else { return false }
+                fields.lines = lines
+                return true
+            case "net": return reader.assign(&fields.net)
+            case "note": return reader.assign(&fields.note)
+            case "number": return reader.assign(&fields.number)
+            case "operator": return reader.assign(&fields.operatorName)
+            case "originalNumber": return reader.assign(&fields.originalNumber)
+            case "red":
+                guard !fields.hasRed else { return false }
+                fields.hasRed = true
+                return reader.red(&fields)
+            case "seller":
+                guard !fields.hasSeller else { return false }
+                fields.hasSeller = true
+                return reader.party(&fields.sellerName, &fields.sellerTaxID)
+            case "tax": return reader.assign(&fields.tax)
+            case "taxRate": return reader.assign(&fields.taxRate)
+            case "type": return reader.assign(&fields.type)
+            case "void":
+                guard !fields.hasVoid else { return false }
+                fields.hasVoid = true
+                return reader.void(&fields)
+            default: return false
+            }
+        }
+        guard complete, index == bytes.count else { return nil }
+        return Self.build(fields)
+    }
+
+    // MARK: Scanning
+
+    mutating func take(_ byte: UInt8) -> Bool {
+        guard index < bytes.count, bytes[index] == byte else { return false }
+        index += 1
+        return true
+    }
+
+    /// A string as the canonical writer writes it; `nil` for a control character or an escape it
+    /// does not write.
+    mutating func string() -> String? {
+        guard take(UInt8(ascii: "\"")) else { return nil }
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                index += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { return escapedString(from: start) }
+            if byte < 0x20 { return nil }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The rest of a string that has an escape: `\"`, `\\`, `\n`, `\r`, `\t`, and `\u00xx` (lowercase
+    /// hex) for the other control characters, the only escapes the canonical writer uses.
+    mutating func escapedString(from start: Int) -> String? {
+        var out = Array(bytes[start..<index])
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                return String(decoding: out, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard index < bytes.count else { return nil }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(escape)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
+                    guard index + 4 <= bytes.count, bytes[index] == UInt8(ascii: "0"),
+                        bytes[index + 1] == UInt8(ascii: "0"), let high = Self.hexValue(bytes[index + 2]), high < 2,
+                        let low = Self.hexValue(bytes[index + 3])
+                    else { return nil }
+                    let control = high << 4 | low
+                    // The writer gives these three their short forms.
+                    guard control != 0x0A, control != 0x0D, control != 0x09 else { return nil }
+                    out.append(control)
+                    index += 4
+                default:
+                    return nil
+                }
+            case 0..<0x20:
+                return nil
+            default:
+                out.append(byte)
+            }
+        }
+        return nil
+    }
+
+    /// The value of a lowercase hexadecimal digit.
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        default: nil
+        }
+    }
+
+    /// The next member's name, after its comma unless it is the first; `.end` at the closing brace.
+    mutating func next(first: Bool) -> Step {
+        if take(UInt8(ascii: "}")) { return .end }
+        if !first, !take(UInt8(ascii: ",")) { return .invalid }
+        guard let name = string(), take(UInt8(ascii: ":")) else { return .invalid }
+        return .member(name)
+    }
+
+    /// Reads a string value into `slot`; `false` when it is not one or the member came before.
+    mutating func assign(_ slot: inout String?) -> Bool {
+        guard slot == nil, let value = string() else { return false }
+        slot = value
+        return true
+    }
+
+    /// Reads `{"name":…,…}`: `member` reads each member's value and says whether it could.
+    mutating func object(_ member: (inout CanonicalInvoiceReader, String) -> Bool) -> Bool {
+        guard take(UInt8(ascii: "{")) else { return false }
+        var first = true
+        while true {
+            switch next(first: first) {
+            case .end: return true
+            case .invalid: return false
+            case .member(let name):
+                first = false
+                guard member(&self, name) else { return false }
+            }
+        }
+    }
+
+    mutating func party(_ name: inout String?, _ taxID: inout String?) -> Bool {
+        object { reader, member in
+            switch member {
+            case "name": reader.assign(&name)
+            case "taxID": reader.assign(&taxID)
+            default: false
+            }
+        }
+    }
+
+    mutating func void(_ fields: inout Fields) -> Bool {
+        object { reader, member in
+            switch member {
+            case "at": reader.assign(&fields.voidAt)
+            case "by": reader.assign(&fields.voidBy)
+            case "reason": reader.assign(&fields.voidReason)
+            default: false
+            }
+        }
+    }
+
+    mutating func red(_ fields: inout Fields) -> Bool {
+        object { reader, member in
+            switch member {
+            case "confirmation": reader.assign(&fields.confirmation)
+            case "originalCode": reader.assign(&fields.originalCode)
+            case "originalGross": reader.assign(&fields.originalGross)
+            case "originalIssueDate": reader.assign(&fields.originalIssueDate)
+            case "originalNet": reader.assign(&fields.originalNet)
+            case "originalTax": reader.assign(&fields.originalTax)
+            case "reason": reader.assign(&fields.redReason)
+            default: false
+            }
+        }
+    }
+
+    mutating func lines() -> [Line]? {
+        guard take(UInt8(ascii: "[")) else { return nil }
+        var lines: [Line] = []
+        if take(UInt8(ascii: "]")) { return lines }
+        repeat {
+            var line = Line()
+            let complete = object { reader, member in
+                switch member {
+                case "description": reader.assign(&line.description)
+                case "net": reader.assign(&line.net)
+                case "quantity": reader.assign(&line.quantity)
+                case "tax": reader.assign(&line.tax)
+                case "taxRate": reader.assign(&line.taxRate)
+                case "unitPrice": reader.assign(&line.unitPrice)
+                default: false
+                }
+            }
+            guard complete else { return nil }
+            lines.append(line)
+        } while take(UInt8(ascii: ","))
+        return take(UInt8(ascii: "]")) ? lines : nil
+    }
+}
