@@ -171,6 +171,24 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        ("13.5", 1_350 as Int64?), ("100", 10_000), ("0", 0),
+        ("101", nil), ("-1", nil), ("1.234", nil), ("1e1", nil), ("", nil), ("13%", nil),
+    ])
+    func aRateIsReadAsAPercentageExactlyOrRefusedNamingRatesPercent(percent: String, basisPoints: Int64?) throws {
+        let text = try #require(Self.builtInText("cn-ukey"))
+        let edited = text.replacingOccurrences(of: #""percent": ["13", "9""#, with: #""percent": ["\#(percent)", "9""#)
+        #expect(edited != text)
+        switch Result(catching: { () throws(ProfileError) in try Profile(json: edited, expectedName: "cn-ukey") }) {
+        case .success(let profile):
+            let expected = try #require(basisPoints, "\(percent) was read")
+            #expect(profile.rateTable.rates.contains(TaxRate(basisPoints: expected)))
+        case .failure(let error):
+            #expect(basisPoints == nil, "\(error)")
+            #expect(error.description.contains("rates.percent"), "\(error)")
+        }
+    }
+
     static func builtInText(_ name: String) -> String? {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Schema/profiles/\(name).json")

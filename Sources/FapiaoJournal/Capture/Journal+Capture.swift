@@ -27,7 +27,14 @@ extension Journal {
             if let failure = try seriesFailure(db, validated.invoice, options: options) { throw failure }
             var audit = try AuditAppender(db: db)
             var ledger = try OfflineLedger(db: db, profile: settings.profile)
-            return try insert(db, validated, options: options, audit: &audit, ledger: &ledger)
+            var receipt = try insert(db, validated, options: options, audit: &audit, ledger: &ledger)
+            receipt.uploadDeadline = OfflineRules.uploadDeadline(
+                issueDate: receipt.invoice.issueDate,
+                capturedAt: receipt.invoice.capturedAt,
+                outage: ledger.outage,
+                profile: settings.profile
+            )
+            return receipt
         }
     }
 

@@ -198,7 +198,7 @@ struct Enqueue: ParsableCommand {
                 ? askForInvoice(journal, options: options)
                 : json.map(readInvoiceJSON) ?? InvoiceInput(fields: fields.fields)
             let receipt = try journal.capture(input, options: options)
-            let deadline = try journal.uploadDeadline(of: receipt.invoice)
+            let deadline = receipt.uploadDeadline
             switch format {
             case .json:
                 emit(
