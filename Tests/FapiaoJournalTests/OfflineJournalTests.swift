@@ -39,8 +39,9 @@ import Testing
         #expect(journalError { try journal.startOutage(actor: "王芳") }?.code == .invalidChange)
         let receipt = try capture(1)
         #expect(try journal.openOutage()?.tally.count == 1)
-        // The receipt's deadline is the one the journal gives for the invoice while the outage lasts.
-        #expect(receipt.uploadDeadline == (try journal.uploadDeadline(of: receipt.invoice)))
+        // The receipt names the outage the capture fell in, and gives the deadline the journal gives.
+        #expect(receipt.outage == OfflineRules.Outage(startedAt: outage.startedAt))
+        #expect(journal.uploadDeadline(for: receipt) == (try journal.uploadDeadline(of: receipt.invoice)))
         harness.clock.advance(byMilliseconds: 3_600_000)
         let ended = try #require(try journal.endOutage(actor: "王芳"))
         #expect(ended.endedAt == harness.clock.now)
@@ -158,7 +159,8 @@ import Testing
     @Test func deadlinesMoveStatusFromNothingToWarningsToErrors() throws {
         let receipt = try capture(1)
         #expect(try journal.uploadDeadline(of: receipt.invoice) == UTCTimestamp(parsing: "2026-12-15T16:00:00.000Z"))
-        #expect(receipt.uploadDeadline == UTCTimestamp(parsing: "2026-12-15T16:00:00.000Z"))
+        #expect(receipt.outage == nil)
+        #expect(journal.uploadDeadline(for: receipt) == UTCTimestamp(parsing: "2026-12-15T16:00:00.000Z"))
         #expect(try journal.obligations().isEmpty)
         harness.clock.advance(byDays: 21)  // 2026-12-11
         #expect(try journal.obligations().map(\.rule) == ["unsyncedMonth"])

@@ -9,10 +9,8 @@ public struct CaptureReceipt: Hashable, Sendable {
     public var auditSequence: Int64
     /// Offline limits the open outage has reached 80 % of (the profile's share), one sentence each.
     public var warnings: [String] = []
-    /// When the invoice must be uploaded by, or `nil` while the outage it was captured in lasts.
-    ///
-    /// ``Journal/uploadDeadline(of:)`` at the instant of capture, worked out inside the
-    /// capture's own transaction, so printing it costs a one-shot `fapiao enqueue` no further
-    /// connection to the journal.
-    public var uploadDeadline: UTCTimestamp?
+    /// The outage open when the invoice was captured, as the capture's own transaction read it
+    /// (`nil` outside one): what ``Journal/uploadDeadline(for:)`` needs, so a one-shot
+    /// `fapiao enqueue` prints the deadline without another connection to the journal.
+    public var outage: OfflineRules.Outage?
 }

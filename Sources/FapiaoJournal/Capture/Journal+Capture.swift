@@ -28,12 +28,7 @@ extension Journal {
             var audit = try AuditAppender(db: db)
             var ledger = try OfflineLedger(db: db, profile: settings.profile)
             var receipt = try insert(db, validated, options: options, audit: &audit, ledger: &ledger)
-            receipt.uploadDeadline = OfflineRules.uploadDeadline(
-                issueDate: receipt.invoice.issueDate,
-                capturedAt: receipt.invoice.capturedAt,
-                outage: ledger.outage,
-                profile: settings.profile
-            )
+            receipt.outage = ledger.outage
             return receipt
         }
     }

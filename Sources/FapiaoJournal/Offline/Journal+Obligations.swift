@@ -98,6 +98,17 @@ extension Journal {
         return tally
     }
 
+    /// The upload deadline of an invoice just captured, or `nil` while its outage lasts: as
+    /// ``uploadDeadline(of:)`` at the instant of capture, without reading the journal.
+    public func uploadDeadline(for receipt: CaptureReceipt) -> UTCTimestamp? {
+        OfflineRules.uploadDeadline(
+            issueDate: receipt.invoice.issueDate,
+            capturedAt: receipt.invoice.capturedAt,
+            outage: receipt.outage,
+            profile: settings.profile
+        )
+    }
+
     /// The upload deadline of one invoice, or `nil` while its outage lasts.
     public func uploadDeadline(of invoice: Invoice) throws -> UTCTimestamp? {
         try read { db in

@@ -198,7 +198,7 @@ struct Enqueue: ParsableCommand {
                 ? askForInvoice(journal, options: options)
                 : json.map(readInvoiceJSON) ?? InvoiceInput(fields: fields.fields)
             let receipt = try journal.capture(input, options: options)
-            let deadline = receipt.uploadDeadline
+            let deadline = journal.uploadDeadline(for: receipt)
             switch format {
             case .json:
                 emit(

@@ -106,7 +106,7 @@ struct Demo: AsyncParsableCommand {
             let receipt = try journal.capture(sample, options: clerk)
             ids.append(String(receipt.invoice.id.uuidText.prefix(8)))
             let deadline =
-                receipt.uploadDeadline?.localText(in: journal.settings.profile.timeZone)
+                journal.uploadDeadline(for: receipt)?.localText(in: journal.settings.profile.timeZone)
                 ?? "when the outage ends"
             show(
                 "fapiao enqueue --json invoice-\(index + 1).json",
