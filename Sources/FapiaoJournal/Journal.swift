@@ -17,7 +17,8 @@ import Synchronization
 /// A journal is opened read-only; the writer pool is opened only when there is something
 /// valid to write. GRDB's `DatabasePool` makes a dummy write when it opens a database
 /// without a WAL file (GRDB issue 102), so opening it for a refused invoice or for a
-/// read-only command would change the file's bytes.
+/// read-only command would change the file's bytes. A command that writes once and exits asks
+/// for ``Connections/single``: one plain read-write connection in place of the pool.
 ///
 /// The database is the state and SQLite serialises writers, so the type is a `Sendable`
 /// class rather than an actor; the lazily opened pool sits behind a `Mutex`.
@@ -28,7 +29,9 @@ public final class Journal: Sendable {
     public let settings: JournalSettings
     let environment: JournalEnvironment
     let reader: DatabaseQueue?
-    let writer: Mutex<DatabasePool?>
+    /// The connection that writes: the pool, or with ``Connections/single`` one connection.
+    let writer: Mutex<(any DatabaseWriter)?>
+    let connections: Connections
     /// The journal file as this process last left it, known sound.
     ///
     /// Known sound: checked, or sealed and only changed by this process's commits since. A commit
@@ -41,11 +44,13 @@ public final class Journal: Sendable {
         reader: DatabaseQueue?,
         writer: DatabasePool?,
         settings: JournalSettings,
-        environment: JournalEnvironment
+        environment: JournalEnvironment,
+        connections: Connections = .pool
     ) {
         self.path = path
         self.reader = reader
         self.writer = Mutex(writer)
+        self.connections = connections
         self.settings = settings
         self.environment = environment
     }
@@ -57,7 +62,7 @@ public final class Journal: Sendable {
         guard isWriterOpen else { return }
         let before = identityBeforeOwnChange()
         try? reader?.close()
-        try? writer.withLock { pool in try pool?.close() }
+        try? writer.withLock { connection in try connection?.close() }
         renewSeal(after: before)
     }
 
@@ -139,8 +144,14 @@ public final class Journal: Sendable {
     ///
     /// A file that is not a Fapiao journal, or was written by a newer version, is refused
     /// before SQLite opens it, and left unchanged.
+    /// - Parameter connections: ``Connections/pool`` for a process that runs on, `single` for
+    ///   one that reads, writes once and exits.
     /// - Throws: ``JournalError``.
-    public static func open(at path: String, environment: JournalEnvironment = .system()) throws -> Journal {
+    public static func open(
+        at path: String,
+        environment: JournalEnvironment = .system(),
+        connections: Connections = .pool
+    ) throws -> Journal {
         let header = try JournalFile.inspect(path: path)
         do {
             if !SQLiteFileSeal.holds(forDatabase: path) { try refuseIfDamaged(path: path, thorough: false) }
@@ -151,12 +162,7 @@ public final class Journal: Sendable {
                 try migrate(upgrading)
                 pool = upgrading
             }
-            var configuration = Configuration()
-            configuration.label = "fapiao.journal.reader"
-            SQLiteStatementProfile.install(on: &configuration)
-            configuration.readonly = true
-            configuration.busyMode = .timeout(30)
-            let reader = try DatabaseQueue(path: path, configuration: configuration)
+            let reader = try openReader(path: path)
             let stored = try reader.read { db in
                 try Dictionary(
                     uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM setting").map {
@@ -165,7 +171,14 @@ public final class Journal: Sendable {
                 )
             }
             let settings = try JournalSettings(stored: stored)
-            return Journal(path: path, reader: reader, writer: pool, settings: settings, environment: environment)
+            return Journal(
+                path: path,
+                reader: reader,
+                writer: pool,
+                settings: settings,
+                environment: environment,
+                connections: connections
+            )
         } catch {
             throw mapped(error, path: path)
         }
@@ -199,21 +212,7 @@ public final class Journal: Sendable {
         configuration.busyMode = .timeout(30)
         configuration.maximumReaderCount = 4
         let pool = try DatabasePool(path: path, configuration: configuration)
-        // GRDB's WAL setup sets synchronous=NORMAL on the writer; durability needs FULL,
-        // so set it after the pool is open and check that it stuck (DESIGN §8).
-        try pool.barrierWriteWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            // A bulk import writes hundreds of megabytes in one transaction; a larger page
-            // cache keeps SQLite from spilling and re-reading pages mid-transaction.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
-            let mode = try Int.fetchOne(db, sql: "PRAGMA synchronous")
-            guard mode == 2 else {
-                throw JournalError(
-                    code: .ioError,
-                    message: "SQLite refused synchronous=FULL on the journal (got \(mode ?? -1)); nothing was written."
-                )
-            }
-        }
+        try makeDurable(pool)
         return pool
     }
 
@@ -229,33 +228,40 @@ public final class Journal: Sendable {
 
     /// `PRAGMA synchronous` on the writer connection: 2 (FULL) on every open journal.
     public func writerSynchronousMode() throws -> Int {
-        try writerPool().barrierWriteWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+        try writerConnection().barrierWriteWithoutTransaction { db in
+            try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+        }
     }
 
     /// Folds the write-ahead log into the main file and empties it, so the file alone holds
     /// the journal (before it is moved aside by `fapiao restore`).
     func checkpointTruncating() throws {
         do {
-            let pool = try writerPool()
+            let connection = try writerConnection()
             let before = identityBeforeOwnChange()
-            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            try connection.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
             renewSeal(after: before)
         } catch {
             throw Self.mapped(error, path: path)
         }
     }
 
-    /// Whether the writer pool has been opened.
+    /// Whether the writer has been opened.
     var isWriterOpen: Bool { writer.withLock { $0 != nil } }
 
-    /// The writer pool, opened on first use.
-    private func writerPool() throws -> DatabasePool {
-        try writer.withLock { pool in
-            if let pool { return pool }
+    /// The writer, opened on first use: the pool, or with ``Connections/single`` one connection.
+    private func writerConnection() throws -> any DatabaseWriter {
+        try writer.withLock { current in
+            if let current { return current }
             let sealed = SQLiteFileSeal.holds(forDatabase: path)
             if !sealed { try Self.refuseIfDamaged(path: path, thorough: true) }
-            let opened = try Self.openPool(path: path)
-            pool = opened
+            let opened: any DatabaseWriter
+            if connections == .single {
+                opened = try Self.openSingle(path: path)
+            } else {
+                opened = try Self.openPool(path: path)
+            }
+            current = opened
             // Opening the pool writes (GRDB's WAL setup): the identity to seal is the one after it.
             let identity = SQLiteFileSeal.identity(ofDatabase: path)
             knownSound.withLock { $0 = identity }
@@ -271,7 +277,7 @@ public final class Journal: Sendable {
     func write<T>(_ step: DurableStep, _ body: (Database) throws -> T) throws -> T {
         do {
             var before: SQLiteFileSeal.Identity?
-            let result = try writerPool().write { db in
+            let result = try writerConnection().write { db in
                 before = identityBeforeOwnChange()
                 let result = try body(db)
                 Failpoint.pass(step.failpoint(.beforeCommit))
@@ -287,12 +293,12 @@ public final class Journal: Sendable {
 
     /// Runs `body` on a consistent read-only view, mapping storage errors to ``JournalError``.
     ///
-    /// Uses the writer pool's readers once it is open, so a read sees this journal's own writes.
+    /// Uses the writer's connections once it is open, so a read sees this journal's own writes.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            if let pool = writer.withLock({ $0 }) { return try pool.read(body) }
+            if let connection = writer.withLock({ $0 }) { return try connection.read(body) }
             if let reader { return try reader.read(body) }
-            return try writerPool().read(body)
+            return try writerConnection().read(body)
         } catch {
             throw Self.mapped(error, path: path)
         }
@@ -301,7 +307,7 @@ public final class Journal: Sendable {
     /// Closes the journal's connections.
     public func close() throws {
         let before = isWriterOpen ? identityBeforeOwnChange() : nil
-        try writer.withLock { pool in try pool?.close() }
+        try writer.withLock { connection in try connection?.close() }
         try reader?.close()
         if before != nil { renewSeal(after: before) }
     }

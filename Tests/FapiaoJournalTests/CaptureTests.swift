@@ -2,6 +2,7 @@ import FapiaoCore
 import FapiaoJournal
 import FapiaoTesting
 import Foundation
+import GRDB
 import Testing
 
 @Suite struct CaptureTests {
@@ -204,8 +205,8 @@ import Testing
     var files: [String] { ["", "-wal"].map { harness.path + $0 } }
 
     /// Refuses an invalid invoice and a duplicate number, and reads, on a freshly opened journal.
-    func refuseAndRead() throws {
-        let journal = try harness.open()
+    func refuseAndRead(_ connections: Journal.Connections) throws {
+        let journal = try harness.open(connections: connections)
         var invalid = harness.input(2)
         invalid.fields["gross"] = "552.01"
         #expect(validationFailure { try journal.capture(invalid, options: JournalHarness.options) } != nil)
@@ -217,10 +218,11 @@ import Testing
         try journal.close()
     }
 
-    @Test func refusingAnInvoiceLeavesTheJournalByteForByte() throws {
+    @Test(arguments: [Journal.Connections.pool, .single])
+    func refusingAnInvoiceLeavesTheJournalByteForByte(connections: Journal.Connections) throws {
         let before = files.map { harness.bytes($0) }
         #expect(before[0] != nil)
-        try refuseAndRead()
+        try refuseAndRead(connections)
         let after = files.map { harness.bytes($0) }
         #expect(after[0] == before[0])
         // Whether closing left committed pages in the WAL depends on which connection closed
@@ -232,15 +234,55 @@ import Testing
         }
     }
 
-    @Test func refusingAnInvoiceLeavesACheckpointedJournalByteForByte() throws {
+    @Test(arguments: [Journal.Connections.pool, .single])
+    func refusingAnInvoiceLeavesACheckpointedJournalByteForByte(connections: Journal.Connections) throws {
         // Opening and closing it read-write as the only connection folds the WAL in and removes it.
         try harness.tamper { _ in }
         #expect(harness.bytes(harness.path + "-wal") == nil)
         let before = harness.bytes()
         #expect(before != nil)
-        try refuseAndRead()
+        try refuseAndRead(connections)
         #expect(harness.bytes() == before)
         // SQLite may leave an empty WAL behind after a read; it holds nothing.
         #expect(harness.bytes(harness.path + "-wal")?.isEmpty ?? true)
+    }
+}
+
+/// ``Journal/Connections/single``: what a one-shot `fapiao enqueue` opens.
+@Suite struct SingleConnectionTests {
+    let harness: JournalHarness
+
+    init() throws {
+        harness = try JournalHarness()
+        try harness.create().close()
+    }
+
+    @Test(arguments: [Journal.Connections.pool, .single])
+    func aCaptureIsDurableAndReadBackBeforeAndAfterClosing(connections: Journal.Connections) throws {
+        let journal = try harness.open(connections: connections)
+        let receipt = try journal.capture(harness.input(1), options: JournalHarness.options)
+        #expect(try journal.writerSynchronousMode() == 2)
+        // Reads after the write go through the writer and see it.
+        #expect(try journal.invoice(receipt.invoice.id.uuidString).invoice == receipt.invoice)
+        #expect(try journal.status().auditEntries == 2)
+        #expect(try journal.verifyAudit().isIntact)
+        try journal.close()
+        let reopened = try harness.open(connections: connections)
+        #expect(try reopened.invoices().map(\.invoice) == [receipt.invoice])
+        #expect(validationFailure { try reopened.capture(harness.input(1), options: JournalHarness.options) } != nil)
+        try reopened.capture(harness.input(2), options: JournalHarness.options)
+        #expect(try reopened.status().auditEntries == 3)
+        try reopened.close()
+    }
+
+    @Test func aJournalCopiedInOutOfWALModeIsPutBackInItBeforeTheWrite() throws {
+        try harness.tamper { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") }
+        let journal = try harness.open(connections: .single)
+        try journal.capture(harness.input(1), options: JournalHarness.options)
+        try journal.close()
+        var mode: String?
+        try harness.tamper { db in mode = try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+        #expect(try harness.open().invoices().count == 1)
     }
 }

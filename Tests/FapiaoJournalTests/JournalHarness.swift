@@ -34,8 +34,8 @@ struct JournalHarness {
         try Journal.create(at: path, settings: settings ?? self.settings, actor: Self.actor, environment: environment)
     }
 
-    func open() throws -> Journal {
-        try Journal.open(at: path, environment: environment)
+    func open(connections: Journal.Connections = .pool) throws -> Journal {
+        try Journal.open(at: path, environment: environment, connections: connections)
     }
 
     /// The fixture invoice with number `InvoiceFixtures.number(sequence)`, issued today.

@@ -185,7 +185,8 @@ struct Enqueue: ParsableCommand {
             )
         }
         try reportingErrors {
-            let journal = try journalOptions.open()
+            // One connection: a capture reads, writes once and exits (an interview asks first).
+            let journal = try journalOptions.open(connections: .single)
             let options = CaptureOptions(
                 actor: actorOptions.actor(for: journal),
                 source: json == nil ? "cli" : "json",

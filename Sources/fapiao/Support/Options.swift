@@ -17,9 +17,11 @@ struct JournalOptions: ParsableArguments {
     var path: String { JournalLocation.resolve(explicit: journal, environment: ProcessInfo.processInfo.environment) }
 
     /// Opens the journal on the real clock, or on `$FAPIAO_AS_OF`'s when the journal was made with it.
-    func open() throws -> Journal {
+    ///
+    /// - Parameter connections: `.single` for a command that writes once and exits.
+    func open(connections: Journal.Connections = .pool) throws -> Journal {
         let clock = try AsOfClock.fromEnvironment()
-        let journal = try Journal.open(at: path, environment: clock?.environment ?? .system())
+        let journal = try Journal.open(at: path, environment: clock?.environment ?? .system(), connections: connections)
         if journal.settings.simulatedClock != (clock != nil) {
             try? journal.close()
             throw JournalError(

@@ -1,0 +1,75 @@
+import FapiaoSQLiteFiles
+import GRDB
+
+extension Journal {
+    /// How many SQLite connections a journal keeps.
+    public enum Connections: Sendable, Equatable {
+        /// A read-only connection, and a writer pool (a writer and its readers) opened at the
+        /// first write: for a process that runs on, reading while it writes (`fapiao sync`).
+        case pool
+        /// A read-only connection, and at the first write one plain read-write connection for the
+        /// rest: for a command that writes once and exits (`fapiao enqueue`). It spares the
+        /// pool's set-up (GRDB's WAL check, which asks Foundation for the WAL file's size, and
+        /// a reader connection of its own for the reads after the write).
+        case single
+    }
+
+    /// The read-only connection every journal opens first.
+    static func openReader(path: String) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.label = "fapiao.journal.reader"
+        SQLiteStatementProfile.install(on: &configuration)
+        configuration.readonly = true
+        configuration.busyMode = .timeout(30)
+        return try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    /// The writer of ``Connections/single``, configured as the pool's writer is: foreign keys,
+    /// the busy timeout, WAL mode and `synchronous=FULL` (``makeDurable(_:)``).
+    ///
+    /// It is opened only to write, like the pool: reading through a read-write connection would
+    /// let its closing fold the WAL into the file even when nothing was written.
+    static func openSingle(path: String) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.label = "fapiao.journal"
+        SQLiteStatementProfile.install(on: &configuration)
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(30)
+        let connection = try DatabaseQueue(path: path, configuration: configuration)
+        try ensureWAL(connection)
+        try makeDurable(connection)
+        return connection
+    }
+
+    /// Puts the journal in WAL mode, as a pool's opening does: a no-op on a journal `fapiao init`
+    /// or `fapiao restore` made, a change only for a file copied into place by hand.
+    private static func ensureWAL(_ connection: DatabaseQueue) throws {
+        try connection.barrierWriteWithoutTransaction { db in
+            let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            guard mode?.lowercased() == "wal" else {
+                throw JournalError(
+                    code: .ioError,
+                    message: "SQLite refused WAL mode on the journal (got \(mode ?? "?")); nothing was written."
+                )
+            }
+        }
+    }
+
+    /// Sets the writer's `synchronous=FULL` and checks that it stuck (DESIGN §8): GRDB's WAL
+    /// setup sets NORMAL on a pool's writer, and a connection opened otherwise has SQLite's default.
+    static func makeDurable(_ writer: any DatabaseWriter) throws {
+        try writer.barrierWriteWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // A bulk import writes hundreds of megabytes in one transaction; a larger page
+            // cache keeps SQLite from spilling and re-reading pages mid-transaction.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            let mode = try Int.fetchOne(db, sql: "PRAGMA synchronous")
+            guard mode == 2 else {
+                throw JournalError(
+                    code: .ioError,
+                    message: "SQLite refused synchronous=FULL on the journal (got \(mode ?? -1)); nothing was written."
+                )
+            }
+        }
+    }
+}
