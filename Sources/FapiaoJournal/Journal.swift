@@ -144,8 +144,12 @@ public final class Journal: Sendable {
     ///
     /// A file that is not a Fapiao journal, or was written by a newer version, is refused
     /// before SQLite opens it, and left unchanged.
-    /// - Parameter connections: ``Connections/pool`` for a process that runs on, `single` for
-    ///   one that reads, writes once and exits.
+    /// - Parameters:
+    ///   - path: the journal file.
+    ///   - environment: clock, ids and logger.
+    ///   - connections: ``Connections/pool`` for a process that runs on, `single` for one that
+    ///     writes once and exits.
+    /// - Returns: the open journal.
     /// - Throws: ``JournalError``.
     public static func open(
         at path: String,

@@ -19,6 +19,8 @@ struct JournalOptions: ParsableArguments {
     /// Opens the journal on the real clock, or on `$FAPIAO_AS_OF`'s when the journal was made with it.
     ///
     /// - Parameter connections: `.single` for a command that writes once and exits.
+    /// - Returns: the open journal.
+    /// - Throws: ``JournalError`` when it cannot be opened or its clock is not the one in use.
     func open(connections: Journal.Connections = .pool) throws -> Journal {
         let clock = try AsOfClock.fromEnvironment()
         let journal = try Journal.open(at: path, environment: clock?.environment ?? .system(), connections: connections)
