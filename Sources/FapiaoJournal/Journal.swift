@@ -209,11 +209,7 @@ public final class Journal: Sendable {
     }
 
     private static func openPool(path: String) throws -> DatabasePool {
-        var configuration = Configuration()
-        configuration.label = "fapiao.journal"
-        SQLiteStatementProfile.install(on: &configuration)
-        configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(30)
+        var configuration = configuration(label: "fapiao.journal")
         configuration.maximumReaderCount = 4
         let pool = try DatabasePool(path: path, configuration: configuration)
         try makeDurable(pool)

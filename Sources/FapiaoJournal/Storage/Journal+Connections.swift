@@ -16,12 +16,20 @@ extension Journal {
 
     /// The read-only connection every journal opens first.
     static func openReader(path: String) throws -> DatabaseQueue {
-        var configuration = Configuration()
-        configuration.label = "fapiao.journal.reader"
-        SQLiteStatementProfile.install(on: &configuration)
+        var configuration = configuration(label: "fapiao.journal.reader")
         configuration.readonly = true
-        configuration.busyMode = .timeout(30)
         return try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    /// What every journal connection shares: its label, the statement profile
+    /// (`FAPIAO_SQL_PROFILE`), foreign keys and a 30-second wait for a lock.
+    static func configuration(label: String) -> Configuration {
+        var configuration = Configuration()
+        configuration.label = label
+        SQLiteStatementProfile.install(on: &configuration)
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(30)
+        return configuration
     }
 
     /// The writer of ``Connections/single``, configured as the pool's writer is: foreign keys,
@@ -30,12 +38,10 @@ extension Journal {
     /// It is opened only to write, like the pool: reading through a read-write connection would
     /// let its closing fold the WAL into the file even when nothing was written.
     static func openSingle(path: String) throws -> DatabaseQueue {
-        var configuration = Configuration()
-        configuration.label = "fapiao.journal"
-        SQLiteStatementProfile.install(on: &configuration)
-        configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(30)
-        let connection = try DatabaseQueue(path: path, configuration: configuration)
+        let connection = try DatabaseQueue(
+            path: path,
+            configuration: configuration(label: "fapiao.journal")
+        )
         try ensureWAL(connection)
         try makeDurable(connection)
         return connection
