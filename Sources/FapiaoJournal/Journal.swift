@@ -21,7 +21,7 @@ import Synchronization
 /// for ``Connections/single``: one plain read-write connection in place of the pool.
 ///
 /// The database is the state and SQLite serialises writers, so the type is a `Sendable`
-/// class rather than an actor; the lazily opened pool sits behind a `Mutex`.
+/// class rather than an actor; the lazily opened writer sits behind a `Mutex`.
 public final class Journal: Sendable {
     /// The journal file's path.
     public let path: String
@@ -262,7 +262,8 @@ public final class Journal: Sendable {
                 opened = try Self.openPool(path: path)
             }
             current = opened
-            // Opening the pool writes (GRDB's WAL setup): the identity to seal is the one after it.
+            // Opening the writer may write (the pool's WAL setup, or WAL mode set again on a file
+            // copied in without it): the identity to seal is the one after it.
             let identity = SQLiteFileSeal.identity(ofDatabase: path)
             knownSound.withLock { $0 = identity }
             if !sealed, let identity { SQLiteFileSeal.record(identity, forDatabase: path) }
