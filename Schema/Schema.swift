@@ -15,6 +15,7 @@ public enum Schema {
         Migration(id: "0002_conflict_resolution", sql: text(PackageResources._002_conflict_resolution_sql)),
         Migration(id: "0003_offline_rules", sql: text(PackageResources._003_offline_rules_sql)),
         Migration(id: "0004_notifications", sql: text(PackageResources._004_notifications_sql)),
+        Migration(id: "0005_fewer_invoice_indexes", sql: text(PackageResources._005_fewer_invoice_indexes_sql)),
     ]
 
     /// The central store's migrations (SQLite dialect), in order; append only.

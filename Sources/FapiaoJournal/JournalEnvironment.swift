@@ -12,7 +12,7 @@ public struct JournalEnvironment: Sendable {
 
     public init(
         now: @escaping @Sendable () -> UTCTimestamp,
-        newID: @escaping @Sendable () -> UUID = { UUID() },
+        newID: @escaping @Sendable () -> UUID = { UUID.random() },
         logger: Logger = Logger(label: "fapiao.journal")
     ) {
         self.now = now

@@ -41,4 +41,27 @@ import Testing
             #expect(UUID(uuidText: text) == UUID(uuidString: text), "\(text)")
         }
     }
+
+    /// `UUID.random()` gives what `UUID()` gives: version 4 with the RFC's variant, every other
+    /// bit random (each of the 122 seen both set and clear over a thousand draws), no repeats.
+    @Test func randomIsAVersionFourUUID() {
+        var seen = Set<UUID>()
+        var everSet = [Bool](repeating: false, count: 128)
+        var everClear = [Bool](repeating: false, count: 128)
+        for _ in 0..<1_000 {
+            let id = UUID.random()
+            #expect(seen.insert(id).inserted)
+            let text = id.uuidText
+            #expect(text[text.index(text.startIndex, offsetBy: 14)] == "4", "\(text)")
+            #expect("89AB".contains(text[text.index(text.startIndex, offsetBy: 19)]), "\(text)")
+            withUnsafeBytes(of: id.uuid) { bytes in
+                for bit in 0..<128 where bytes[bit / 8] & (0x80 >> UInt8(bit % 8)) != 0 { everSet[bit] = true }
+                for bit in 0..<128 where bytes[bit / 8] & (0x80 >> UInt8(bit % 8)) == 0 { everClear[bit] = true }
+            }
+        }
+        let fixed = [48, 49, 50, 51, 64, 65]  // the version's four bits and the variant's two
+        let random = (0..<128).filter { !fixed.contains($0) }
+        #expect(random.allSatisfy { everSet[$0] && everClear[$0] })
+        #expect(fixed.allSatisfy { everSet[$0] != everClear[$0] })
+    }
 }

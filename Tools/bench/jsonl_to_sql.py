@@ -51,7 +51,7 @@ CREATE TABLE invoice (
     captured_at   TEXT NOT NULL,
     updated_at    TEXT NOT NULL
 ) STRICT;
-CREATE UNIQUE INDEX invoice_number ON invoice (seller_tax_id, code, number);
+CREATE UNIQUE INDEX invoice_number ON invoice (number, seller_tax_id, code);
 """
 
 COLUMNS = (
