@@ -23,6 +23,10 @@ public enum Schema {
         Migration(id: "0001_create_central_store", sql: text(PackageResources._001_create_central_store_sql)),
         Migration(id: "0002_red_invoices", sql: text(PackageResources._002_red_invoices_sql)),
         Migration(id: "0003_audit_anchor", sql: text(PackageResources._003_audit_anchor_sql)),
+        Migration(
+            id: "0004_partial_original_index",
+            sql: text(PackageResources._004_partial_original_index_sql)
+        ),
     ]
 
     /// The central store's migrations in PostgreSQL's dialect, in order; append only.
@@ -33,6 +37,10 @@ public enum Schema {
         ),
         Migration(id: "pg_0002_red_invoices", sql: text(PackageResources.pg_0002_red_invoices_sql)),
         Migration(id: "pg_0003_audit_anchor", sql: text(PackageResources.pg_0003_audit_anchor_sql)),
+        Migration(
+            id: "pg_0004_partial_original_index",
+            sql: text(PackageResources.pg_0004_partial_original_index_sql)
+        ),
     ]
 
     fileprivate static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
