@@ -275,6 +275,7 @@ let package = Package(
                 "FapiaoCore", "FapiaoRemote", "FapiaoJournal", "FapiaoTesting", "FapiaoFuzzing",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            exclude: ["Fixtures"],  // read from the source tree (#filePath)
             swiftSettings: upcoming
         ),
         .testTarget(
