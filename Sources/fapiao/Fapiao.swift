@@ -34,9 +34,13 @@ struct Fapiao: AsyncParsableCommand {
         ]
     )
 
-    /// Arguments that are not UTF-8 are refused before they are parsed (``ArgumentEncoding``).
+    /// Arguments that are not UTF-8 are refused before they are parsed (``ArgumentEncoding``);
+    /// the line a script runs per invoice is read without the parser (``QuickEnqueueLine``).
     static func main() async {
         ArgumentEncoding.refuseNonUTF8Arguments(program: "fapiao")
+        if let line = QuickEnqueueLine(arguments: Array(CommandLine.arguments.dropFirst())) {
+            EnqueueCapture.runAndExit(line)
+        }
         await main(nil)
     }
 }

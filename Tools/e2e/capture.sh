@@ -240,6 +240,53 @@ sqlite3 "$j" "UPDATE invoice SET buyer_name = 'x', content = replace(content, '\
 "$fapiao" audit verify --journal "$j" >/dev/null 2>&1
 check "an invoice edited behind fapiao's back fails verify" test $? = 70
 
+# --- the per-invoice line read without the parser, and the parser, agree -------------------
+# `fapiao enqueue --json F` with --journal, --as and --format (each `--flag value`) is read
+# without swift-argument-parser (QuickEnqueueLine); `--flag=value` goes through the parser.
+# Each pair below runs both forms and must give the same exit code, standard error and output
+# (ids and numbers aside).
+quick="$work/quick/journal.sqlite"
+mkdir -p "$work/quick"
+"$fapiao" init --node bj-quick-01 --journal "$quick" >/dev/null 2>&1
+normalise() { sed -E 's/[0-9A-F]{8}-[0-9A-F-]{27}/ID/g; s/"[0-9]{20}"/"N"/g; s/number [0-9]{20}/number N/g' "$1"; }
+both() { # name first-number second-number args-of-the-quick-form…  (the parser's form: = joined)
+    local name=$1 first=$2 second=$3; shift 3
+    local quick_args=("$@") parser_args=() i=0
+    while [ $i -lt ${#quick_args[@]} ]; do
+        if [[ ${quick_args[$i]} == --* && $((i + 1)) -lt ${#quick_args[@]} ]]; then
+            parser_args+=("${quick_args[$i]}=${quick_args[$((i + 1))]}"); i=$((i + 2))
+        else
+            parser_args+=("${quick_args[$i]}"); i=$((i + 1))
+        fi
+    done
+    [ -n "$first" ] && valid "$first" >"$work/quick/in.json"
+    "$fapiao" enqueue "${quick_args[@]}" >"$work/quick/a.out" 2>"$work/quick/a.err" </dev/null; local a=$?
+    [ -n "$second" ] && valid "$second" >"$work/quick/in.json"
+    "$fapiao" enqueue "${parser_args[@]}" >"$work/quick/b.out" 2>"$work/quick/b.err" </dev/null; local b=$?
+    if [ "$a" = "$b" ] && cmp -s "$work/quick/a.err" "$work/quick/b.err" \
+        && [ "$(normalise "$work/quick/a.out")" = "$(normalise "$work/quick/b.out")" ]; then
+        pass "quick line and parser agree: $name (exit $a)"
+    else
+        fail "quick line and parser agree: $name" "exits $a and $b; $(head -c 300 "$work/quick/a.err" "$work/quick/a.out") | $(head -c 300 "$work/quick/b.err" "$work/quick/b.out")"
+    fi
+}
+both "a capture, JSON report, --as" 26110000000000000901 26110000000000000902 \
+    --json "$work/quick/in.json" --journal "$quick" --as 李四 --format json
+check "… both captures recorded 李四 as the actor" \
+    test "$("$fapiao" audit log --journal "$quick" --format json | grep -c '"actor":"李四"')" = 2
+both "a capture, text report" 26110000000000000903 26110000000000000904 \
+    --json "$work/quick/in.json" --format text --journal "$quick"
+both "a duplicate number" 26110000000000000901 26110000000000000901 --journal "$quick" --json "$work/quick/in.json"
+both "a missing file" "" "" --json "$work/quick/none.json" --journal "$quick"
+both "a missing journal" 26110000000000000905 26110000000000000905 --json "$work/quick/in.json" --journal "$work/none.sqlite"
+printf '{"type":' >"$work/quick/broken.json"
+both "malformed JSON" "" "" --json "$work/quick/broken.json" --journal "$quick" --format json
+FAPIAO_JOURNAL="$quick" both "the journal from \$FAPIAO_JOURNAL" 26110000000000000906 26110000000000000907 \
+    --json "$work/quick/in.json"
+check "… both landed in that journal" test "$("$fapiao" list --journal "$quick" | grep -c '2611000000000000090[67]')" = 2
+valid 26110000000000000908 | "$fapiao" enqueue --json - --journal "$quick" >/dev/null 2>&1; code=$?
+check "--json - reads standard input on the quick line" test "$code" = 0
+
 # --- help ----------------------------------------------------------------------------------
 for cmd in init enqueue import list show amend void red status "audit log" "audit verify" "outage start" "outage end" \
     "profile show" "profile set" "period close" demo; do

@@ -184,43 +184,19 @@ struct Enqueue: ParsableCommand {
                     + "fapiao enqueue on a terminal to be asked for each field; see --help."
             )
         }
-        try reportingErrors {
-            // One connection: a capture reads, writes once and exits (an interview asks first).
-            let journal = try journalOptions.open(connections: .single)
-            let options = CaptureOptions(
-                actor: actorOptions.actor(for: journal),
-                source: json == nil ? "cli" : "json",
-                acceptBadCheckCharacters: overrides.acceptBadCheckCharacter,
-                acceptOutsideSeries: overrides.outsideSeries,
-                overrideReason: overrides.overrideReason
-            )
-            let input =
-                try asks
-                ? askForInvoice(journal, options: options)
-                : json.map(readInvoiceJSON) ?? InvoiceInput(fields: fields.fields)
-            let receipt = try journal.capture(input, options: options)
-            let deadline = journal.uploadDeadline(for: receipt)
-            switch format {
-            case .json:
-                emit(
-                    CanonicalJSON.object([
-                        "id": .string(receipt.invoice.id.uuidText),
-                        "operationID": .string(receipt.operationID.uuidText),
-                        "state": .string(SyncState.pending.rawValue),
-                        "clock": receipt.clock.canonicalJSON,
-                        "uploadDeadline": .optional(deadline?.description),
-                        "warnings": .array(receipt.warnings.map(CanonicalJSON.string)),
-                    ]).text
-                )
-            case .text:
-                emit(
-                    "captured \(receipt.invoice.id.uuidText)  number \(receipt.invoice.number)  "
-                        + "gross \(receipt.invoice.gross)  pending  upload by "
-                        + (deadline?.localText(in: journal.settings.profile.timeZone)
-                            ?? "\(journal.settings.profile.uploadDeadline.description)")
-                )
-            }
-            for warning in receipt.warnings { printNote("warning: \(warning)") }
-        }
+        let ask: ((Journal, CaptureOptions) throws -> InvoiceInput)? =
+            asks ? { journal, options in try askForInvoice(journal, options: options) } : nil
+        try EnqueueCapture(
+            journal: journalOptions.journal,
+            actor: actorOptions.actor,
+            json: json,
+            fields: fields.fields,
+            acceptBadCheckCharacter: overrides.acceptBadCheckCharacter,
+            outsideSeries: overrides.outsideSeries,
+            overrideReason: overrides.overrideReason,
+            format: format,
+            ask: ask
+        )
+        .run()
     }
 }

@@ -22,6 +22,12 @@ struct JournalOptions: ParsableArguments {
     /// - Returns: the open journal.
     /// - Throws: ``JournalError`` when it cannot be opened or its clock is not the one in use.
     func open(connections: Journal.Connections = .pool) throws -> Journal {
+        try Self.open(journal: journal, connections: connections)
+    }
+
+    /// ``open(connections:)`` for a `--journal` value read without the argument parser.
+    static func open(journal: String?, connections: Journal.Connections = .pool) throws -> Journal {
+        let path = JournalLocation.resolve(explicit: journal, environment: ProcessInfo.processInfo.environment)
         let clock = try AsOfClock.fromEnvironment()
         let journal = try Journal.open(at: path, environment: clock?.environment ?? .system(), connections: connections)
         if journal.settings.simulatedClock != (clock != nil) {
@@ -67,7 +73,10 @@ struct ActorOptions: ParsableArguments {
     )
     var actor: String?
 
-    func actor(for journal: Journal) -> String {
+    func actor(for journal: Journal) -> String { Self.actor(actor, for: journal) }
+
+    /// ``actor(for:)`` for an `--as` value read without the argument parser.
+    static func actor(_ actor: String?, for journal: Journal) -> String {
         if let actor, !actor.isEmpty { return actor }
         if let name = journal.settings.operatorName { return name }
         return ProcessInfoEnvironment.user
