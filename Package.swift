@@ -1,6 +1,12 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// The two programs export none of their own symbols. A build with `--static-swift-stdlib` links
+/// with `-export-dynamic`, which puts some 57,000 symbols in the dynamic symbol table, and the
+/// Swift runtime walks them (`dladdr`) at every start: 1.9 of the 27 million instructions of a
+/// `fapiao enqueue` process (Tools/bench/README.md). Nothing looks their symbols up at run time.
+let exportNothing: [LinkerSetting] = [.unsafeFlags(["-Xlinker", "--no-export-dynamic"])]
+
 let upcoming: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
@@ -223,7 +229,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: upcoming
+            swiftSettings: upcoming,
+            linkerSettings: exportNothing
         ),
         .executableTarget(
             name: "fapiao-central",
@@ -240,7 +247,8 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: upcoming
+            swiftSettings: upcoming,
+            linkerSettings: exportNothing
         ),
         .target(
             name: "FapiaoFuzzing",
