@@ -1,10 +1,12 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-/// The two programs export none of their own symbols. A build with `--static-swift-stdlib` links
-/// with `-export-dynamic`, which puts some 57,000 symbols in the dynamic symbol table, and the
-/// Swift runtime walks them (`dladdr`) at every start: 1.9 of the 27 million instructions of a
-/// `fapiao enqueue` process (Tools/bench/README.md). Nothing looks their symbols up at run time.
+/// The two programs export none of their own symbols.
+///
+/// A build with `--static-swift-stdlib` links with `-export-dynamic`, which puts some 57,000
+/// symbols in the dynamic symbol table, and the Swift runtime walks them (`dladdr`) at every
+/// start: 1.9 of the 27 million instructions of a `fapiao enqueue` process
+/// (Tools/bench/README.md). Nothing looks their symbols up at run time.
 let exportNothing: [LinkerSetting] = [.unsafeFlags(["-Xlinker", "--no-export-dynamic"])]
 
 let upcoming: [SwiftSetting] = [
