@@ -18,33 +18,6 @@ struct EnqueueCapture {
     /// Asks for the invoice on the terminal instead of reading `json` or `fields`, when set.
     var ask: ((Journal, CaptureOptions) throws -> InvoiceInput)?
 
-    /// The capture of ``QuickEnqueueLine``'s line.
-    init(_ line: QuickEnqueueLine) {
-        self.init(journal: line.journal, actor: line.actor, json: line.json, format: line.jsonReport ? .json : .text)
-    }
-
-    init(
-        journal: String?,
-        actor: String?,
-        json: String?,
-        fields: [String: String] = [:],
-        acceptBadCheckCharacter: Bool = false,
-        outsideSeries: Bool = false,
-        overrideReason: String? = nil,
-        format: ReportFormat,
-        ask: ((Journal, CaptureOptions) throws -> InvoiceInput)? = nil
-    ) {
-        self.journal = journal
-        self.actor = actor
-        self.json = json
-        self.fields = fields
-        self.acceptBadCheckCharacter = acceptBadCheckCharacter
-        self.outsideSeries = outsideSeries
-        self.overrideReason = overrideReason
-        self.format = format
-        self.ask = ask
-    }
-
     /// Captures the invoice and prints the receipt; an error is printed as one line and thrown as
     /// its exit code (``reportingErrors(_:)``).
     func run() throws {
@@ -96,5 +69,13 @@ struct EnqueueCapture {
         } catch {
             Fapiao.exit(withError: error)
         }
+    }
+}
+
+extension EnqueueCapture {
+    /// The capture of ``QuickEnqueueLine``'s line. (In an extension, so that the struct keeps
+    /// the memberwise initializer ``Enqueue`` uses.)
+    init(_ line: QuickEnqueueLine) {
+        self.init(journal: line.journal, actor: line.actor, json: line.json, format: line.jsonReport ? .json : .text)
     }
 }
