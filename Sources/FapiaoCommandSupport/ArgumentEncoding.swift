@@ -39,7 +39,7 @@ public enum ArgumentEncoding {
     /// Exits 65 with the refusal when an argument of this process is not UTF-8.
     public static func refuseNonUTF8Arguments(program: String) {
         guard let refusal = refusal(processArguments) else { return }
-        FileHandle.standardError.write(Data("\(program): \(refusal)\n".utf8))
+        FileHandle.standardError.write(utf8: "\(program): \(refusal)\n")
         exit(ExitCodes.invalidData)
     }
 }

@@ -43,6 +43,6 @@ public struct ErrorReporter: Sendable {
 
     /// Writes one line to standard error, prefixed with the program's name.
     public func printError(_ message: String) {
-        FileHandle.standardError.write(Data("\(program): \(message)\n".utf8))
+        FileHandle.standardError.write(utf8: "\(program): \(message)\n")
     }
 }

@@ -48,7 +48,7 @@ public struct JSONLogHandler: LogHandler {
     public static func standardError(label: String) -> JSONLogHandler {
         JSONLogHandler(label: label) { line in
             // One write per record, so records from several tasks never interleave within a line.
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            FileHandle.standardError.write(utf8: line + "\n")
         }
     }
 

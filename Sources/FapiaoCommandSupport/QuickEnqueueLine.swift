@@ -26,26 +26,35 @@ public struct QuickEnqueueLine: Hashable, Sendable {
     /// - Parameter arguments: `CommandLine.arguments` without the program's name.
     public init?(arguments: [String]) {
         guard arguments.first == "enqueue", arguments.count % 2 == 1 else { return nil }
-        var values: [String: String] = [:]
+        // Plain variables rather than a dictionary: a process's first `[String: String]`
+        // costs a scan of every conformance record (see above).
+        var json: String?
+        var journal: String?
+        var actor: String?
+        var format: String?
         var index = 1
         while index < arguments.count {
-            let flag = arguments[index]
             let value = arguments[index + 1]
-            guard Self.flags.contains(flag), values[flag] == nil, !value.isEmpty else { return nil }
-            guard !value.hasPrefix("-") || (flag == "--json" && value == "-") else { return nil }
-            values[flag] = value
+            guard !value.isEmpty, !value.hasPrefix("-") || (arguments[index] == "--json" && value == "-") else {
+                return nil
+            }
+            switch arguments[index] {
+            case "--json" where json == nil: json = value
+            case "--journal" where journal == nil: journal = value
+            case "--as" where actor == nil: actor = value
+            case "--format" where format == nil: format = value
+            default: return nil
+            }
             index += 2
         }
-        guard let json = values["--json"] else { return nil }
-        switch values["--format"] {
+        guard let json else { return nil }
+        switch format {
         case nil, "text": jsonReport = false
         case "json": jsonReport = true
         default: return nil
         }
         self.json = json
-        journal = values["--journal"]
-        actor = values["--as"]
+        self.journal = journal
+        self.actor = actor
     }
-
-    private static let flags: Set<String> = ["--json", "--journal", "--as", "--format"]
 }

@@ -18,7 +18,7 @@ import Synchronization
 /// valid to write. GRDB's `DatabasePool` makes a dummy write when it opens a database
 /// without a WAL file (GRDB issue 102), so opening it for a refused invoice or for a
 /// read-only command would change the file's bytes. A command that writes once and exits asks
-/// for ``Connections/single``: one plain read-write connection in place of the pool.
+/// for ``Connections/single``: one plain read-write connection, in place of both.
 ///
 /// The database is the state and SQLite serialises writers, so the type is a `Sendable`
 /// class rather than an actor; the lazily opened writer sits behind a `Mutex`.
@@ -39,10 +39,10 @@ public final class Journal: Sendable {
     /// `nil` once something else has written the file meanwhile.
     let knownSound = Mutex<SQLiteFileSeal.Identity?>(nil)
 
-    private init(
+    init(
         path: String,
         reader: DatabaseQueue?,
-        writer: DatabasePool?,
+        writer: (any DatabaseWriter)?,
         settings: JournalSettings,
         environment: JournalEnvironment,
         connections: Connections = .pool
@@ -56,9 +56,17 @@ public final class Journal: Sendable {
     }
 
     deinit {
-        // The connections close with the journal, the reader first and the writer last (the order
-        // of the stored properties), and the writer, as the last connection, folds the WAL into
-        // the file: close them here in that order, so the seal is renewed after that change.
+        closeFoldingWriteAheadLog()
+    }
+
+    /// Closes the connections as the journal's deinitializer does, for a process about to exit
+    /// with the journal still referenced (sparing GRDB's deinitializers, which only unregister
+    /// notification observers).
+    ///
+    /// The connections close with the journal, the reader first and the writer last (the order
+    /// of the stored properties), and the writer, as the last connection, folds the WAL into the
+    /// file: close them here in that order, so the seal is renewed after that change.
+    public func closeFoldingWriteAheadLog() {
         guard isWriterOpen else { return }
         let before = identityBeforeOwnChange()
         try? reader?.close()
@@ -157,6 +165,9 @@ public final class Journal: Sendable {
         connections: Connections = .pool
     ) throws -> Journal {
         let header = try JournalFile.inspect(path: path)
+        if connections == .single, header.userVersion == JournalFile.schemaVersion {
+            return try openWriting(at: path, environment: environment)
+        }
         do {
             if !SQLiteFileSeal.holds(forDatabase: path) { try refuseIfDamaged(path: path, thorough: false) }
             var pool: DatabasePool?
@@ -167,14 +178,7 @@ public final class Journal: Sendable {
                 pool = upgrading
             }
             let reader = try openReader(path: path)
-            let stored = try reader.read { db in
-                try Dictionary(
-                    uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM setting").map {
-                        (row: Row) -> (String, String) in (row["key"], row["value"])
-                    }
-                )
-            }
-            let settings = try JournalSettings(stored: stored)
+            let settings = try JournalSettings(stored: reader.read(storedSettings))
             return Journal(
                 path: path,
                 reader: reader,
@@ -193,7 +197,7 @@ public final class Journal: Sendable {
     /// Every opening reads every page, and before the first write (`thorough`) every index is
     /// compared with its table too, since a unique index missing a row would let a duplicate
     /// number in. The callers spare both while the journal's seal holds (``SQLiteFileSeal``).
-    private static func refuseIfDamaged(path: String, thorough: Bool) throws {
+    static func refuseIfDamaged(path: String, thorough: Bool) throws {
         let finding = try SQLiteFileCheck.finding(
             path: path,
             depth: thorough ? .thorough : .quick,
@@ -208,7 +212,7 @@ public final class Journal: Sendable {
         }
     }
 
-    private static func openPool(path: String) throws -> DatabasePool {
+    static func openPool(path: String) throws -> DatabasePool {
         var configuration = configuration(label: "fapiao.journal")
         configuration.maximumReaderCount = 4
         let pool = try DatabasePool(path: path, configuration: configuration)
@@ -253,20 +257,9 @@ public final class Journal: Sendable {
     private func writerConnection() throws -> any DatabaseWriter {
         try writer.withLock { current in
             if let current { return current }
-            let sealed = SQLiteFileSeal.holds(forDatabase: path)
-            if !sealed { try Self.refuseIfDamaged(path: path, thorough: true) }
-            let opened: any DatabaseWriter
-            if connections == .single {
-                opened = try Self.openSingle(path: path)
-            } else {
-                opened = try Self.openPool(path: path)
-            }
+            let (opened, identity) = try Self.openWriter(path: path, connections: connections)
             current = opened
-            // Opening the writer may write (the pool's WAL setup, or WAL mode set again on a file
-            // copied in without it): the identity to seal is the one after it.
-            let identity = SQLiteFileSeal.identity(ofDatabase: path)
             knownSound.withLock { $0 = identity }
-            if !sealed, let identity { SQLiteFileSeal.record(identity, forDatabase: path) }
             return opened
         }
     }
@@ -281,6 +274,9 @@ public final class Journal: Sendable {
             let result = try writerConnection().write { db in
                 before = identityBeforeOwnChange()
                 let result = try body(db)
+                // Something of its own to fold in: the single connection's close may (see
+                // `checkpointOnClose`).
+                if connections == .single { try Self.checkpointOnClose(db, true) }
                 Failpoint.pass(step.failpoint(.beforeCommit))
                 return result
             }

@@ -14,7 +14,7 @@ public enum SQLiteStatementProfile {
         var seconds = 0.0
     }
 
-    private static let path = ProcessInfo.processInfo.environment["FAPIAO_SQL_PROFILE"].flatMap {
+    private static let path = getenv("FAPIAO_SQL_PROFILE").map { String(cString: $0) }.flatMap {
         $0.isEmpty ? nil : "\($0).\(getpid())"
     }
     private static let totals = Mutex<[String: Total]>([:])

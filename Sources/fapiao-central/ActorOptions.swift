@@ -1,4 +1,5 @@
 import ArgumentParser
+import FapiaoCommandSupport
 import Foundation
 
 /// `--as NAME`: who makes an HQ change.
@@ -11,7 +12,7 @@ struct ActorOptions: ParsableArguments {
 
     func actor(default node: String) -> String {
         if let actor, !actor.isEmpty { return actor }
-        if let user = ProcessInfo.processInfo.environment["USER"], !user.isEmpty { return user }
+        if let user = ProcessEnvironment.value("USER"), !user.isEmpty { return user }
         return node
     }
 }

@@ -12,5 +12,5 @@ func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
 
 /// Writes one line to standard output, at once (scripts wait for it).
 func emit(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    FileHandle.standardOutput.write(utf8: text + "\n")
 }

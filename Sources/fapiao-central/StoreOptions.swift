@@ -66,7 +66,7 @@ struct StoreOptions: ParsableArguments {
     }
 
     private static var environmentURL: String? {
-        ProcessInfo.processInfo.environment["FAPIAO_CENTRAL_STORE"].flatMap { $0.isEmpty ? nil : $0 }
+        ProcessEnvironment.value("FAPIAO_CENTRAL_STORE").flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The store's location, from the option, the file or the environment.
@@ -103,7 +103,7 @@ struct StoreOptions: ParsableArguments {
             } catch {
                 throw ValidationError(error.message)
             }
-            if !postgres.hasPassword, let password = ProcessInfo.processInfo.environment["PGPASSWORD"],
+            if !postgres.hasPassword, let password = ProcessEnvironment.value("PGPASSWORD"),
                 !password.isEmpty
             {
                 postgres.password = password

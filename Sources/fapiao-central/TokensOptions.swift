@@ -1,4 +1,5 @@
 import ArgumentParser
+import FapiaoCommandSupport
 import Foundation
 
 /// `--tokens FILE`, else `$FAPIAO_CENTRAL_TOKENS`.
@@ -13,7 +14,7 @@ struct TokensOptions: ParsableArguments {
 
     func path() throws -> String {
         if let tokens, !tokens.isEmpty { return tokens }
-        if let path = ProcessInfo.processInfo.environment["FAPIAO_CENTRAL_TOKENS"], !path.isEmpty { return path }
+        if let path = ProcessEnvironment.value("FAPIAO_CENTRAL_TOKENS"), !path.isEmpty { return path }
         throw ValidationError("Give the tokens file with --tokens FILE or $FAPIAO_CENTRAL_TOKENS.")
     }
 }

@@ -285,4 +285,19 @@ import Testing
         #expect(mode == "wal")
         #expect(try harness.open().invoices().count == 1)
     }
+
+    @Test func aCaptureFoldsTheWALIntoTheFileWhenItsConnectionClosesLast() throws {
+        // A journal whose last close left committed pages in the WAL (its read-only connection
+        // closed last, as `close()` does).
+        let earlier = try harness.open()
+        try earlier.capture(harness.input(1), options: JournalHarness.options)
+        try earlier.close()
+        #expect(!(harness.bytes(harness.path + "-wal") ?? Data()).isEmpty)
+        let journal = try harness.open(connections: .single)
+        try journal.capture(harness.input(2), options: JournalHarness.options)
+        journal.closeFoldingWriteAheadLog()
+        // Both captures are in the file itself: the WAL is gone, or empty.
+        #expect(harness.bytes(harness.path + "-wal")?.isEmpty ?? true)
+        #expect(try harness.open().invoices().count == 2)
+    }
 }

@@ -119,7 +119,9 @@ extension Journal {
         let fields = Set(settings.profile.numberKeyFields)
         if !fields.isSuperset(of: ["sellerTaxID", "code"]) {
             var sql = "SELECT id FROM invoice WHERE number = ?"
-            var arguments: [any DatabaseValueConvertible] = [key.number]
+            // Optional elements, so GRDB takes them as they are typed (a `[any
+            // DatabaseValueConvertible]` would go to its `[Any]` form, which casts each one).
+            var arguments: [(any DatabaseValueConvertible)?] = [key.number]
             if fields.contains("sellerTaxID") {
                 sql += " AND seller_tax_id = ?"
                 arguments.append(key.sellerTaxID)

@@ -1,5 +1,7 @@
+import CSQLiteConnection
 import FapiaoSQLiteFiles
 import GRDB
+import Synchronization
 
 extension Journal {
     /// How many SQLite connections a journal keeps.
@@ -7,10 +9,13 @@ extension Journal {
         /// A read-only connection, and a writer pool (a writer and its readers) opened at the
         /// first write: for a process that runs on, reading while it writes (`fapiao sync`).
         case pool
-        /// A read-only connection, and at the first write one plain read-write connection for the
-        /// rest: for a command that writes once and exits (`fapiao enqueue`). It spares the
-        /// pool's set-up (GRDB's WAL check, which asks Foundation for the WAL file's size, and
-        /// a reader connection of its own for the reads after the write).
+        /// One plain read-write connection, opened at once (after the thorough check unless the
+        /// seal holds), for every read and write: for a command that writes once and exits
+        /// (`fapiao enqueue`). It spares the pool's set-up (GRDB's WAL check, which asks
+        /// Foundation for the WAL file's size, and a reader connection of its own) and a second
+        /// connection's parse of the whole schema. A plain connection writes nothing when it
+        /// opens (the pool's dummy write is GRDB's own), so a refused invoice still leaves the
+        /// file as it was. A journal of an older version opens as with ``pool``, to be upgraded.
         case single
     }
 
@@ -44,7 +49,20 @@ extension Journal {
         )
         try ensureWAL(connection)
         try makeDurable(connection)
+        try connection.inDatabase { db in try checkpointOnClose(db, false) }
         return connection
+    }
+
+    /// Whether closing `db`, as the last connection to the journal, folds the WAL into the file
+    /// (SQLite's default).
+    ///
+    /// ``Connections/single`` opens its connection read-write before anything is known to be
+    /// written, and the last connection's close would fold in WAL pages another process left
+    /// (one whose read-only connection closed last): a refused invoice would change the file's
+    /// bytes. So the fold waits for this connection's first commit (``write(_:_:)``).
+    static func checkpointOnClose(_ db: Database, _ enabled: Bool) throws {
+        let code = fapiao_sqlite3_checkpoint_on_close(UnsafeMutableRawPointer(db.sqliteConnection), enabled ? 1 : 0)
+        guard code == 0 else { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }
     }
 
     /// Puts the journal in WAL mode, as a pool's opening does: a no-op on a journal `fapiao init`
@@ -77,5 +95,54 @@ extension Journal {
                 )
             }
         }
+    }
+
+    /// Opens the writer of the journal at `path`, after the thorough check unless the seal holds,
+    /// and seals the file as the opening left it.
+    ///
+    /// - Returns: the writer, and the file's identity after the opening (known sound).
+    static func openWriter(
+        path: String,
+        connections: Connections
+    ) throws -> (any DatabaseWriter, SQLiteFileSeal.Identity?) {
+        let sealed = SQLiteFileSeal.holds(forDatabase: path)
+        if !sealed { try refuseIfDamaged(path: path, thorough: true) }
+        let opened: any DatabaseWriter = connections == .single ? try openSingle(path: path) : try openPool(path: path)
+        // Opening the writer may write (the pool's WAL setup, or WAL mode set again on a file
+        // copied in without it): the identity to seal is the one after it.
+        let identity = SQLiteFileSeal.identity(ofDatabase: path)
+        if !sealed, let identity { SQLiteFileSeal.record(identity, forDatabase: path) }
+        return (opened, identity)
+    }
+
+    /// ``open(at:environment:connections:)`` with ``Connections/single``: the one connection,
+    /// opened as the writer at once, also reads the settings. (A second, read-only connection
+    /// would parse the whole schema again, about 2 million instructions, for that one read.)
+    static func openWriting(at path: String, environment: JournalEnvironment) throws -> Journal {
+        do {
+            let (writer, identity) = try openWriter(path: path, connections: .single)
+            let settings = try JournalSettings(stored: writer.read(storedSettings))
+            let journal = Journal(
+                path: path,
+                reader: nil,
+                writer: writer,
+                settings: settings,
+                environment: environment,
+                connections: .single
+            )
+            journal.knownSound.withLock { $0 = identity }
+            return journal
+        } catch {
+            throw mapped(error, path: path)
+        }
+    }
+
+    /// The `setting` table, as ``JournalSettings/init(stored:)`` reads it.
+    static func storedSettings(_ db: Database) throws -> [String: String] {
+        try Dictionary(
+            uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM setting").map {
+                (row: Row) -> (String, String) in (row["key"], row["value"])
+            }
+        )
     }
 }

@@ -70,7 +70,7 @@ struct DryRun {
     }
 
     private func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        FileHandle.standardOutput.write(utf8: text)
     }
 
     /// One line of the text table, in fixed columns so it can be printed as it is planned.

@@ -153,5 +153,5 @@ struct Init: ParsableCommand {
 }
 
 enum ProcessInfoEnvironment {
-    static var user: String { ProcessInfo.processInfo.environment["USER"] ?? "unknown" }
+    static var user: String { ProcessEnvironment.value("USER") ?? "unknown" }
 }

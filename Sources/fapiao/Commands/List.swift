@@ -68,7 +68,7 @@ struct List: ParsableCommand {
                 writer.stream.close()
                 if let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data {
                     FileHandle.standardOutput.write(data)
-                    FileHandle.standardOutput.write(Data("\n".utf8))
+                    FileHandle.standardOutput.write(utf8: "\n")
                 }
             }
         }

@@ -1,3 +1,4 @@
+import FapiaoCommandSupport
 import FapiaoCore
 import FapiaoJournal
 import Foundation
@@ -20,10 +21,10 @@ struct AsOfClock {
     /// The clock `$FAPIAO_AS_OF` asks for, or `nil` when it is not set.
     /// - Throws: `ValidationError` naming the variable and the form when it does not read.
     static func fromEnvironment(
-        _ environment: [String: String] = ProcessInfo.processInfo.environment
+        _ environment: (String) -> String? = ProcessEnvironment.value
     ) throws -> AsOfClock? {
-        guard let text = environment[variable], !text.isEmpty else {
-            if let rate = environment[rateVariable], !rate.isEmpty {
+        guard let text = environment(variable), !text.isEmpty else {
+            if let rate = environment(rateVariable), !rate.isEmpty {
                 throw JournalError(
                     code: .invalidSetting,
                     message: "$\(rateVariable) speeds up a simulated clock only: set $\(variable) too, or unset it."
@@ -39,7 +40,7 @@ struct AsOfClock {
             )
         }
         var clock = AsOfClock(start: instant)
-        if let text = environment[rateVariable], !text.isEmpty {
+        if let text = environment(rateVariable), !text.isEmpty {
             guard let rate = Double(text), rate.isFinite, rate >= 1, rate <= 100_000 else {
                 throw JournalError(
                     code: .invalidSetting,

@@ -11,12 +11,12 @@ import Darwin
 
 /// Writes one line to standard error, prefixed `fapiao: `.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("fapiao: \(message)\n".utf8))
+    FileHandle.standardError.write(utf8: "fapiao: \(message)\n")
 }
 
 /// Writes a line to standard error without a prefix (progress and notes for people).
 func printNote(_ message: String) {
-    FileHandle.standardError.write(Data("\(message)\n".utf8))
+    FileHandle.standardError.write(utf8: "\(message)\n")
 }
 
 /// Progress on standard error, only when it is a terminal, redrawn on one line.
@@ -26,20 +26,20 @@ struct Progress {
 
     func update(_ done: Int, _ total: Int) {
         guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\(label) \(done.grouped)/\(total.grouped)\u{1B}[K".utf8))
-        if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+        FileHandle.standardError.write(utf8: "\r\(label) \(done.grouped)/\(total.grouped)\u{1B}[K")
+        if done == total { FileHandle.standardError.write(utf8: "\n") }
     }
 
     /// Shows a running count when the total is not known in advance.
     func count(_ done: Int) {
         guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\(label) \(done.grouped)\u{1B}[K".utf8))
+        FileHandle.standardError.write(utf8: "\r\(label) \(done.grouped)\u{1B}[K")
     }
 
     /// Ends a running count's line.
     func finish() {
         guard enabled else { return }
-        FileHandle.standardError.write(Data("\n".utf8))
+        FileHandle.standardError.write(utf8: "\n")
     }
 }
 
@@ -47,7 +47,7 @@ struct Progress {
 /// sets the level, `warning` by default so a cron job's log shows each failed attempt.
 enum CommandLogging {
     static func logger(_ label: String) -> Logger {
-        let name = ProcessInfo.processInfo.environment["FAPIAO_LOG_LEVEL"] ?? ""
+        let name = ProcessEnvironment.value("FAPIAO_LOG_LEVEL") ?? ""
         let level = Logger.Level(rawValue: name.lowercased()) ?? defaultLevel.withLock { $0 }
         return format.withLock { $0 }.logger(label: label, level: level)
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FapiaoCommandSupport
 import FapiaoCore
 import FapiaoJournal
 import Foundation
@@ -14,7 +15,7 @@ struct JournalOptions: ParsableArguments {
     )
     var journal: String?
 
-    var path: String { JournalLocation.resolve(explicit: journal, environment: ProcessInfo.processInfo.environment) }
+    var path: String { JournalLocation.resolve(explicit: journal, environment: ProcessEnvironment.value) }
 
     /// Opens the journal on the real clock, or on `$FAPIAO_AS_OF`'s when the journal was made with it.
     ///
@@ -27,7 +28,7 @@ struct JournalOptions: ParsableArguments {
 
     /// ``open(connections:)`` for a `--journal` value read without the argument parser.
     static func open(journal: String?, connections: Journal.Connections = .pool) throws -> Journal {
-        let path = JournalLocation.resolve(explicit: journal, environment: ProcessInfo.processInfo.environment)
+        let path = JournalLocation.resolve(explicit: journal, environment: ProcessEnvironment.value)
         let clock = try AsOfClock.fromEnvironment()
         let journal = try Journal.open(at: path, environment: clock?.environment ?? .system(), connections: connections)
         if journal.settings.simulatedClock != (clock != nil) {
@@ -98,5 +99,5 @@ enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// Writes a line to standard output.
 func emit(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    FileHandle.standardOutput.write(utf8: text + "\n")
 }

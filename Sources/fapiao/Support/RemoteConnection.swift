@@ -94,7 +94,7 @@ enum RemoteConnection {
             let location = try postgresLocation(text)
             let password =
                 try readToken(file: tokenFile)
-                ?? ProcessInfo.processInfo.environment["PGPASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? ProcessEnvironment.value("PGPASSWORD").flatMap { $0.isEmpty ? nil : $0 }
             let store = try await PostgresCentralStore(
                 location: location.with(password: password),
                 create: false,
@@ -167,7 +167,7 @@ enum RemoteConnection {
     /// The file must be readable by its owner only. The token is never written to the
     /// journal or the audit.
     static func readToken(file: String?) throws -> String? {
-        if let token = ProcessInfo.processInfo.environment["FAPIAO_TOKEN"], !token.isEmpty { return token }
+        if let token = ProcessEnvironment.value("FAPIAO_TOKEN"), !token.isEmpty { return token }
         guard let file else { return nil }
         return try SecretFile.read(file, what: "Token file")
     }

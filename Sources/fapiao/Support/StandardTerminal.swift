@@ -11,7 +11,7 @@ import Darwin
 /// read a line at a time from standard input.
 struct StandardTerminal: InterviewTerminal {
     func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        FileHandle.standardOutput.write(utf8: text)
     }
 
     func readLine() -> String? {
