@@ -20,10 +20,26 @@ enum CentralStoreFile {
 
     /// What the header says about a file.
     enum State: Equatable {
-        /// No file, or an empty one (a store whose creation stopped before SQLite wrote to it).
+        /// No file.
         case absent
+        /// An empty file with no WAL: a store whose creation stopped before SQLite wrote to it
+        /// (`serve` creates the store in it), or one emptied by damage.
+        case empty
         /// A central store with this schema version.
         case store(userVersion: Int32)
+    }
+
+    /// Why a command that does not create the store finds none at `path` (`state` is `.absent`
+    /// or `.empty`), in one sentence; `instead` (a clause ending with a full stop) says what to do
+    /// when there is no file at all.
+    static func noStore(at path: String, _ state: State, instead: String) -> CentralStoreError {
+        guard state == .empty else { return CentralStoreError(.notFound, "No central store at \(path); \(instead)") }
+        return CentralStoreError(
+            .notFound,
+            "The central store file \(path) is empty, so it holds no store (a creation stopped before SQLite "
+                + "wrote to it, or damage emptied it); restore it from a `fapiao-central backup` copy, or let "
+                + "`fapiao-central serve --store sqlite:\(path)` create a new store in it."
+        )
     }
 
     /// Reads and checks the SQLite header of the file at `path`.
@@ -55,7 +71,7 @@ enum CentralStoreFile {
                         + "\(wal.st_size) bytes); it was left as it is: restore it from a `fapiao-central backup` copy."
                 )
             }
-            return .absent
+            return .empty
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw CentralStoreError(

@@ -37,11 +37,9 @@ extension SQLiteCentralStore {
         to destination: String,
         progress: (SQLiteBackup.Progress) -> Void = { _ in }
     ) throws -> CentralBackupReceipt {
-        guard case .store = try CentralStoreFile.inspect(path: path, schemaVersion: schemaVersion) else {
-            throw CentralStoreError(
-                .notFound,
-                "No central store at \(path); name the store's file with --store sqlite:PATH."
-            )
+        let state = try CentralStoreFile.inspect(path: path, schemaVersion: schemaVersion)
+        guard case .store = state else {
+            throw CentralStoreFile.noStore(at: path, state, instead: "name the store's file with --store sqlite:PATH.")
         }
         let directory = URL(fileURLWithPath: destination).deletingLastPathComponent().path
         try SQLiteBackup.makeDirectory(directory)

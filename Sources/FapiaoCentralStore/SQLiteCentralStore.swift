@@ -58,12 +58,14 @@ public final class SQLiteCentralStore: CentralStore {
         var createdHere = false
         do {
             let userVersion: Int32
-            switch try CentralStoreFile.inspect(path: path, schemaVersion: Self.schemaVersion) {
-            case .absent:
+            let state = try CentralStoreFile.inspect(path: path, schemaVersion: Self.schemaVersion)
+            switch state {
+            case .absent, .empty:
                 guard create else {
-                    throw CentralStoreError(
-                        .notFound,
-                        "No central store at \(path); start the service with a path it may create, or fix the path."
+                    throw CentralStoreFile.noStore(
+                        at: path,
+                        state,
+                        instead: "start the service with a path it may create, or fix the path."
                     )
                 }
                 try CentralStoreFile.createEmpty(path: path)

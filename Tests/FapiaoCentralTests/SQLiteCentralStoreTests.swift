@@ -231,6 +231,21 @@ import Darwin
         try await opened.close()
     }
 
+    @Test func anEmptyFileIsNoStoreToCommandsThatDoNotCreateOneAndSaysSo() async throws {
+        let emptyPath = fixture.directory.file("empty.sqlite")
+        #expect(FileManager.default.createFile(atPath: emptyPath, contents: Data()))
+        await expectRefusal(emptyPath, .notFound, create: false)
+        let error = await centralStoreError { try SQLiteCentralStore(path: emptyPath, create: false) }
+        #expect(error?.message.contains("is empty, so it holds no store") == true)
+        #expect(error?.message.contains("fapiao-central backup") == true)
+        let backup = await centralStoreError {
+            _ = try SQLiteCentralStore.backup(path: emptyPath, to: fixture.directory.file("copy.sqlite"))
+        }
+        #expect(backup?.code == .notFound)
+        #expect(backup?.message.contains("is empty, so it holds no store") == true)
+        #expect(!FileManager.default.fileExists(atPath: fixture.directory.file("copy.sqlite")))
+    }
+
     @Test func anEmptyFileBecomesAStore() async throws {
         let emptyPath = fixture.directory.file("empty.sqlite")
         #expect(FileManager.default.createFile(atPath: emptyPath, contents: Data()))
