@@ -42,16 +42,15 @@ print_machine() {
     echo "commit:   $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' + uncommitted changes')"
 }
 
-# build_release PRODUCT...: one `swift build -c release --static-swift-stdlib --product P`
-# each, since `swift build` builds only the last of several --product options. The Swift
-# runtime and Foundation are linked in, as in the build the README installs: what is measured
-# is what a branch runs (and every product the same way, or each build would undo the last).
+# build_release PRODUCT...: `Tools/build-release P` each, the build the README installs
+# (the Swift runtime and Foundation linked in, and the same compiler flags for every package):
+# what is measured is what a branch runs.
 build_release() {
-    echo "-- building release (swift build -c release --static-swift-stdlib) --"
+    echo "-- building release (Tools/build-release) --"
     local product started
     for product in "$@"; do
         started=$(now)
-        if ! swift build -c release --static-swift-stdlib --product "$product" >"$work/build-$product.log" 2>&1; then
+        if ! Tools/build-release "$product" >"$work/build-$product.log" 2>&1; then
             tail -40 "$work/build-$product.log" >&2
             fail "the release build of $product failed"
         fi
