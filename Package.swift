@@ -44,17 +44,12 @@ let startQuickly: [LinkerSetting] =
 
 /// The settings of every target of the package.
 ///
-/// `-disable-concrete-type-metadata-mangled-name-accessors`: by default the compiler reaches the
-/// metadata of a concrete generic type (`Set<TaxRate>`, `[String: Invoice]`) through its mangled
-/// name, which the runtime demangles at first use, and each first lookup of a conformance that
-/// demangling needs (`TaxRate: Hashable`) scans every conformance record of the program (some
-/// 11,900, about 440,000 instructions). The flag makes it call the type's metadata accessor, which
-/// passes the conformance directly: 13 % fewer instructions in a `fapiao enqueue` process, for a
-/// little more code.
+/// No unsafe flags here, so that the library products stay usable by other packages: the
+/// release build's compiler flag for a faster start is passed to every package by
+/// `Tools/build-release` instead.
 let common: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
-    .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"]),
 ]
 
 let package = Package(
