@@ -129,6 +129,7 @@ let package = Package(
         .target(
             name: "FapiaoSQLiteFiles",
             dependencies: [
+                "CSQLiteConnection",
                 "FapiaoCore",
                 "FapiaoFailpoints",
                 "Schema",
@@ -139,7 +140,6 @@ let package = Package(
         .target(
             name: "FapiaoJournal",
             dependencies: [
-                "CSQLiteConnection",
                 "FapiaoCore",
                 "FapiaoSQLiteFiles",
                 "FapiaoRemote",

@@ -62,14 +62,22 @@ extension SQLiteCentralStore {
         configuration.busyMode = .timeout(10)
         configuration.maximumReaderCount = 4
         let pool = try DatabasePool(path: path, configuration: configuration)
-        // GRDB's WAL setup sets synchronous=NORMAL on the writer; durability needs FULL,
-        // so set it after the pool is open and check that it stuck (DESIGN §8).
-        try pool.barrierWriteWithoutTransaction { db in
+        try makeDurable(pool, path: path)
+        return pool
+    }
+
+    /// Puts the writer in WAL mode with `synchronous=FULL` and checks that both stuck (DESIGN §8).
+    ///
+    /// GRDB's WAL setup sets synchronous=NORMAL on a pool's writer, and a connection opened
+    /// otherwise has SQLite's default. `journal_mode = WAL` writes nothing on a store already in
+    /// WAL mode, which every store is from its creation.
+    static func makeDurable(_ writer: any DatabaseWriter, path: String) throws {
+        try writer.barrierWriteWithoutTransaction { db in
+            let journalMode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // A batch of thousands of operations stays in the page cache until it commits.
             try db.execute(sql: "PRAGMA cache_size = -65536")
             let mode = try Int.fetchOne(db, sql: "PRAGMA synchronous")
-            let journalMode = try String.fetchOne(db, sql: "PRAGMA journal_mode")
             guard mode == 2, journalMode?.lowercased() == "wal" else {
                 throw CentralStoreError(
                     .unavailable,
@@ -78,7 +86,6 @@ extension SQLiteCentralStore {
                 )
             }
         }
-        return pool
     }
 
     static func migrate(_ pool: DatabasePool) throws {
@@ -92,19 +99,9 @@ extension SQLiteCentralStore {
     }
 
     /// Records `node` as the store's node id, or checks it against the one recorded.
-    static func claim(_ pool: DatabasePool, node: String) throws {
-        try pool.write { db in
-            let statement = try db.cachedStatement(sql: "SELECT value FROM central_setting WHERE key = ?")
-            if let stored = try String.fetchOne(statement, arguments: ["node"]) {
-                guard stored == node else {
-                    throw CentralStoreError(
-                        .nodeMismatch,
-                        "The central store \(pool.path) belongs to central node \"\(stored)\", not \"\(node)\"; "
-                            + "start the service with node \(stored)."
-                    )
-                }
-                return
-            }
+    static func claim(_ writer: any DatabaseWriter, path: String, node: String) throws {
+        try writer.write { db in
+            if try recordedNode(db, path: path, expecting: node) { return }
             try db.execute(sql: "INSERT INTO central_setting (key, value) VALUES ('node', ?)", arguments: [node])
             let last = try CentralTransaction.lastSequence(db)
             try db.execute(
@@ -112,5 +109,21 @@ extension SQLiteCentralStore {
                 arguments: [CentralTransaction.lastChangeKey, String(last)]
             )
         }
+    }
+
+    /// Whether the store records a node id, after checking that it is `node`.
+    ///
+    /// - Throws: ``CentralStoreError`` `.nodeMismatch` when it records another.
+    static func recordedNode(_ db: Database, path: String, expecting node: String) throws -> Bool {
+        let statement = try db.cachedStatement(sql: "SELECT value FROM central_setting WHERE key = ?")
+        guard let stored = try String.fetchOne(statement, arguments: ["node"]) else { return false }
+        guard stored == node else {
+            throw CentralStoreError(
+                .nodeMismatch,
+                "The central store \(path) belongs to central node \"\(stored)\", not \"\(node)\"; "
+                    + "start the service with node \(stored)."
+            )
+        }
+        return true
     }
 }

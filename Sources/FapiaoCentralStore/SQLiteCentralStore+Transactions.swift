@@ -1,5 +1,6 @@
 import FapiaoCore
 import FapiaoRemote
+import FapiaoSQLiteFiles
 import Foundation
 import GRDB
 import Schema
@@ -8,21 +9,17 @@ import Synchronization
 extension SQLiteCentralStore {
     // MARK: Transactions
 
-    func livePool() throws(CentralStoreError) -> DatabasePool {
-        guard !closed.withLock({ $0 }) else {
-            throw CentralStoreError(.unavailable, "The central store \(path) is closed.")
-        }
-        return pool
-    }
-
     /// Runs `body` in one `IMMEDIATE` write transaction, mapping storage errors to ``CentralStoreError``.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let pool = try livePool()
         do {
-            return try await pool.writeWithoutTransaction { db in
+            let writer = try liveWriter()
+            let lateWriter = writer is DatabaseQueue
+            return try await writer.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)
+                    // Something of its own to fold in at the close (see `openLateWriter`).
+                    if lateWriter { try db.setCheckpointOnClose(true) }
                     return .commit
                 }
                 guard let result else { preconditionFailure("a committed transaction produced no result") }
@@ -35,9 +32,9 @@ extension SQLiteCentralStore {
 
     /// Runs `body` on a consistent read-only view, mapping storage errors to ``CentralStoreError``.
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let pool = try livePool()
+        let reader = try liveReader()
         do {
-            return try await pool.read(body)
+            return try await reader.read(body)
         } catch {
             throw Self.mapped(error, path: path)
         }

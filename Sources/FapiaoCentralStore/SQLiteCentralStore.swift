@@ -8,7 +8,9 @@ import Synchronization
 
 /// A central store in one SQLite file: the centre for a single office (DESIGN §7).
 ///
-/// Backed by GRDB's `DatabasePool` in WAL mode with `synchronous=FULL`: once ``push(_:from:)``
+/// Backed by SQLite in WAL mode with `synchronous=FULL` (a GRDB `DatabasePool` for `serve`; a
+/// read-only connection and a writer opened at the first write for the HQ tools and a branch
+/// syncing straight into the file, see ``Connections``): once ``push(_:from:)``
 /// has returned its outcomes, the versions it accepted and the operation ids it recorded
 /// survive `kill -9` and power loss, so a replay after any crash is answered `duplicate`.
 /// Each batch is one `IMMEDIATE` write transaction: all of it is applied, or none of it.
@@ -26,9 +28,8 @@ public final class SQLiteCentralStore: CentralStore {
     public let kind = "sqlite"
     /// The rules the centre applies beyond every branch's.
     public let policy: CentralPolicy
-    let pool: DatabasePool
+    let connections: Mutex<Connections>
     let now: @Sendable () -> UTCTimestamp
-    let closed = Mutex(false)
 
     /// The schema version this build writes: the number of central migrations.
     static var schemaVersion: Int32 { Int32(Schema.central.count) }
@@ -76,11 +77,20 @@ public final class SQLiteCentralStore: CentralStore {
                 userVersion = version
                 try Self.refuseIfDamaged(path: path, expectingNode: !create && version >= Self.schemaVersion)
             }
-            pool = try Self.openPool(path: path)
-            if userVersion < Self.schemaVersion {
-                try Self.migrate(pool)
+            if create || userVersion < Self.schemaVersion {
+                let pool = try Self.openPool(path: path)
+                if userVersion < Self.schemaVersion {
+                    try Self.migrate(pool)
+                }
+                try Self.claim(pool, path: path, node: node)
+                connections = Mutex(Connections(writer: pool))
+            } else {
+                // Nothing is written until a command writes (see `Connections`); the node id
+                // is recorded, as `refuseIfDamaged` checked.
+                let reader = try Self.openReader(path: path)
+                try reader.read { db in _ = try Self.recordedNode(db, path: path, expecting: node) }
+                connections = Mutex(Connections(reader: reader))
             }
-            try Self.claim(pool, node: node)
         } catch {
             if createdHere { CentralStoreFile.remove(path: path) }
             throw Self.mapped(error, path: path)
@@ -94,14 +104,14 @@ public final class SQLiteCentralStore: CentralStore {
 
     /// `PRAGMA synchronous` on the writer connection: 2 (FULL) on every open store.
     public func writerSynchronousMode() throws -> Int {
-        try livePool().barrierWriteWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+        try liveWriter().barrierWriteWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     // MARK: CentralStore
 
     public func push(_ operations: [InvoiceOperation], from branch: String) async throws -> [OperationOutcome] {
         guard !operations.isEmpty else {
-            _ = try livePool()
+            _ = try liveReader()
             return []
         }
         let policy = self.policy
@@ -237,13 +247,8 @@ public final class SQLiteCentralStore: CentralStore {
     }
 
     public func close() async throws {
-        let wasClosed = closed.withLock { closed in
-            defer { closed = true }
-            return closed
-        }
-        guard !wasClosed else { return }
         do {
-            try pool.close()
+            try closeConnections()
         } catch {
             throw Self.mapped(error, path: path)
         }

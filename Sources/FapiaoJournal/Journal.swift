@@ -275,8 +275,8 @@ public final class Journal: Sendable {
                 before = identityBeforeOwnChange()
                 let result = try body(db)
                 // Something of its own to fold in: the single connection's close may (see
-                // `checkpointOnClose`).
-                if connections == .single { try Self.checkpointOnClose(db, true) }
+                // `Database.setCheckpointOnClose`).
+                if connections == .single { try db.setCheckpointOnClose(true) }
                 Failpoint.pass(step.failpoint(.beforeCommit))
                 return result
             }

@@ -1,5 +1,6 @@
 import FapiaoCentralStore
 import FapiaoCore
+import FapiaoRemote
 import FapiaoTesting
 import Foundation
 import GRDB
@@ -86,5 +87,57 @@ extension SQLiteCentralStoreTests {
         try Data().write(to: URL(fileURLWithPath: path))
         try Data(repeating: 7, count: 4_096).write(to: URL(fileURLWithPath: path + "-wal"))
         await expectDamagedAndUntouched()
+    }
+
+    /// Asserts that `edit` on the store opened as the HQ tools open it (`create: false`) is
+    /// refused with `code` and leaves the file and the contents of its WAL as they were.
+    func expectRefusedEditLeavesTheFile(
+        _ invoiceID: UUID,
+        _ edit: CentralEdit,
+        _ code: CentralStoreError.Code,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let before = bytes(path)
+        let walBefore = bytes(path + "-wal") ?? Data()
+        let store = try reopen(create: false)
+        let error = await centralStoreError { try await store.edit(invoiceID, edit) }
+        try await store.close()
+        #expect(error?.code == code, "\(String(describing: error))", sourceLocation: sourceLocation)
+        #expect(bytes(path) == before, sourceLocation: sourceLocation)
+        #expect((bytes(path + "-wal") ?? Data()) == walBefore, sourceLocation: sourceLocation)
+    }
+
+    @Test func anEditRefusedOnADamagedRowLeavesTheCheckpointedFileAsItWas() async throws {
+        try await filledAndCheckpointed(2)
+        let damaged = try fixture.invoice(1).id
+        // A row every page check passes but no decoder reads: what a flipped bit inside the
+        // stored JSON does.
+        try behindTheStoresBack(path) { db in
+            try db.execute(
+                sql: "UPDATE central_invoice SET content = '{\"id\":' WHERE id = ?",
+                arguments: [damaged.uuidString]
+            )
+            _ = try db.checkpoint(.truncate)
+        }
+        let edit = CentralEdit(.amend(["note": "改"]), actor: "王芳", at: fixture.clock.now)
+        try await expectRefusedEditLeavesTheFile(damaged, edit, .damaged)
+    }
+
+    @Test func anInvalidEditLeavesTheCheckpointedFileAsItWasAndAValidOneIsKept() async throws {
+        try await filledAndCheckpointed(2)
+        let id = try fixture.invoice(1).id
+        let refused = CentralEdit(.amend(["no.such.field": "x"]), actor: "王芳", at: fixture.clock.now)
+        try await expectRefusedEditLeavesTheFile(id, refused, .invalidEdit)
+        try await expectRefusedEditLeavesTheFile(UUID(), refused, .invoiceNotFound)
+
+        let store = try reopen(create: false)
+        let edit = CentralEdit(.amend(["note": "改"]), actor: "王芳", at: fixture.clock.now)
+        _ = try await store.edit(id, edit)
+        try await store.close()
+        // The late writer committed, so its close folded the WAL into the file.
+        #expect((bytes(path + "-wal") ?? Data()).isEmpty)
+        let reopened = try reopen(create: false)
+        #expect(try await reopened.lookup([id]).found.first?.invoice.note == "改")
+        try await reopened.close()
     }
 }

@@ -1,4 +1,3 @@
-import CSQLiteConnection
 import FapiaoSQLiteFiles
 import GRDB
 import Synchronization
@@ -49,20 +48,10 @@ extension Journal {
         )
         try ensureWAL(connection)
         try makeDurable(connection)
-        try connection.inDatabase { db in try checkpointOnClose(db, false) }
+        // The fold waits for this connection's first commit (``write(_:_:)``): a refused invoice
+        // must not fold in WAL pages another process left.
+        try connection.inDatabase { db in try db.setCheckpointOnClose(false) }
         return connection
-    }
-
-    /// Whether closing `db`, as the last connection to the journal, folds the WAL into the file
-    /// (SQLite's default).
-    ///
-    /// ``Connections/single`` opens its connection read-write before anything is known to be
-    /// written, and the last connection's close would fold in WAL pages another process left
-    /// (one whose read-only connection closed last): a refused invoice would change the file's
-    /// bytes. So the fold waits for this connection's first commit (``write(_:_:)``).
-    static func checkpointOnClose(_ db: Database, _ enabled: Bool) throws {
-        let code = fapiao_sqlite3_checkpoint_on_close(UnsafeMutableRawPointer(db.sqliteConnection), enabled ? 1 : 0)
-        guard code == 0 else { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }
     }
 
     /// Puts the journal in WAL mode, as a pool's opening does: a no-op on a journal `fapiao init`
