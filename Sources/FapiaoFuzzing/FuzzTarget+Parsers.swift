@@ -134,10 +134,16 @@ extension FuzzTarget {
     /// Vector clocks as text and as JSON; counters stay within the bound.
     static let clock = FuzzTarget(
         name: "clock",
-        summary: "VectorClock parsing; bounded counters, description reads back equal"
+        summary: "VectorClock parsing; bounded counters, description reads back equal, the canonical fast path "
+            + "agrees with the JSON parser"
     ) { input in
         let text = String(decoding: input, as: UTF8.self)
-        guard let clock = VectorClock(parsing: text) else { return }
+        let clock = VectorClock(parsing: text)
+        precondition(
+            clock == VectorClock.parsingJSON(text),
+            "clock: the canonical reader and the JSON parser disagree on \(text.debugDescription)"
+        )
+        guard let clock else { return }
         precondition(
             clock.counters.values.allSatisfy { $0 <= VectorClock.maximumCounter },
             "clock: a counter above the bound was accepted"

@@ -127,4 +127,36 @@ import Testing
     func parsingRefusesAnythingButCounters(text: String) {
         #expect(VectorClock(parsing: text) == nil)
     }
+
+    /// Both readers give the same answer on each of these.
+    ///
+    /// The canonical form is read straight from its bytes; every other spelling goes through the
+    /// JSON parser.
+    @Test(arguments: [
+        #"{"bj-01":3,"central":1}"#, #"{"central":1,"bj-01":3}"#, #"{ "a" : 1 }"#, #"{"a":01}"#, #"{"a":0}"#,
+        #"{"a":1,"a":2}"#, #"{"b":1,"a":2}"#, #"{"":4}"#, #"{"a\u0062":1}"#, #"{"北京":2}"#, #"{"a":1,}"#,
+        #"{"a":1}}"#, #"{"a":12345678901234567}"#, #"{"a":9007199254740993}"#, #"{"a":1,"b"}"#, "{", "}",
+        #"{"a":-0}"#, #"{"a\"b":1}"#, "{\"a\u{7F}\":1}",
+    ])
+    func theCanonicalReaderAgreesWithTheJSONParser(text: String) {
+        #expect(VectorClock(parsing: text) == VectorClock.parsingJSON(text), "\(text)")
+    }
+
+    @Test func theCanonicalReaderReadsWhatTheWriterWrites() {
+        var generator = SeededGenerator(seed: 16)
+        for _ in 0..<500 {
+            var counters: [String: UInt64] = [:]
+            for _ in 0..<Int.random(in: 0...5, using: &generator) {
+                let name = String(
+                    (0..<Int.random(in: 0...8, using: &generator)).map { _ in
+                        Character(Unicode.Scalar(UInt8.random(in: 0x20...0x7E, using: &generator)))
+                    }
+                )
+                counters[name] = UInt64.random(in: 0...VectorClock.maximumCounter, using: &generator)
+            }
+            let clock = VectorClock(counters)
+            #expect(VectorClock(parsing: clock.description) == clock)
+            #expect(VectorClock.parsingJSON(clock.description) == clock)
+        }
+    }
 }

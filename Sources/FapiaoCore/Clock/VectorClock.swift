@@ -111,8 +111,72 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Parses `{"node":1}`.
+    ///
+    /// A clock in its canonical form (what every stored clock is) is read straight from its
+    /// bytes; anything else goes through the JSON parser, which decides (``parsingJSON(_:)``).
+    /// A sync reads a clock for every operation and every audit entry it ships.
     public init?(parsing text: String) {
+        var text = text
+        if let counters = text.withUTF8({ Self.canonicalCounters($0) }) {
+            self.init(counters)
+            return
+        }
+        guard let clock = Self.parsingJSON(text) else { return nil }
+        self = clock
+    }
+
+    /// The clock `text` holds, read through the JSON parser: the reference reader, which
+    /// ``init(parsing:)`` must agree with on every input (the `clock` fuzz target checks it).
+    public static func parsingJSON(_ text: String) -> VectorClock? {
         guard let value = try? JSONValue.parse(text) else { return nil }
-        self.init(json: value)
+        return VectorClock(json: value)
+    }
+
+    /// The counters of a clock written exactly as ``writeCanonical(into:)`` writes it.
+    ///
+    /// That is: node names of printable ASCII without `"` or `\`, no whitespace, members in byte
+    /// order (so no name twice), counters without leading zeros and within ``maximumCounter``.
+    /// `nil` for anything else, which the JSON parser then reads or refuses.
+    static func canonicalCounters(_ bytes: UnsafeBufferPointer<UInt8>) -> [String: UInt64]? {
+        guard bytes.count >= 2, bytes[0] == UInt8(ascii: "{"), bytes[bytes.count - 1] == UInt8(ascii: "}") else {
+            return nil
+        }
+        var counters: [String: UInt64] = [:]
+        var index = 1
+        let end = bytes.count - 1
+        var previous: UnsafeBufferPointer<UInt8>.SubSequence?
+        while index < end {
+            if index > 1 {
+                guard bytes[index] == UInt8(ascii: ",") else { return nil }
+                index += 1
+            }
+            guard index < end, bytes[index] == UInt8(ascii: "\"") else { return nil }
+            index += 1
+            let nameStart = index
+            while index < end, bytes[index] != UInt8(ascii: "\"") {
+                let byte = bytes[index]
+                guard byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\\") else { return nil }
+                index += 1
+            }
+            guard index < end else { return nil }
+            let name = bytes[nameStart..<index]
+            if let previous, !previous.lexicographicallyPrecedes(name) { return nil }
+            previous = name
+            index += 1
+            guard index < end, bytes[index] == UInt8(ascii: ":") else { return nil }
+            index += 1
+            let digitsStart = index
+            var counter: UInt64 = 0
+            while index < end, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+                counter = counter * 10 + UInt64(bytes[index] - UInt8(ascii: "0"))
+                index += 1
+                guard index - digitsStart <= 16 else { return nil }
+            }
+            let digits = index - digitsStart
+            guard digits > 0, digits == 1 || bytes[digitsStart] != UInt8(ascii: "0"), counter <= maximumCounter
+            else { return nil }
+            counters[String(decoding: UnsafeBufferPointer(rebasing: name), as: UTF8.self)] = counter
+        }
+        return counters
     }
 }
