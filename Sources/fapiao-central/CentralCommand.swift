@@ -43,6 +43,7 @@ struct CentralCommand: AsyncParsableCommand {
     /// Arguments that are not UTF-8 are refused before they are parsed (``ArgumentEncoding``).
     static func main() async {
         ArgumentEncoding.refuseNonUTF8Arguments(program: "fapiao-central")
+        if await runSubcommandDirectly(Array(CommandLine.arguments.dropFirst())) { return }
         await main(nil)
     }
 }

@@ -35,12 +35,15 @@ struct Fapiao: AsyncParsableCommand {
     )
 
     /// Arguments that are not UTF-8 are refused before they are parsed (``ArgumentEncoding``);
-    /// the line a script runs per invoice is read without the parser (``QuickEnqueueLine``).
+    /// the line a script runs per invoice is read without the parser (``QuickEnqueueLine``), and
+    /// any other line of a subcommand by that subcommand's parser alone (``runSubcommandDirectly(_:)``).
     static func main() async {
         ArgumentEncoding.refuseNonUTF8Arguments(program: "fapiao")
-        if let line = QuickEnqueueLine(arguments: Array(CommandLine.arguments.dropFirst())) {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let line = QuickEnqueueLine(arguments: arguments) {
             EnqueueCapture.runAndExit(line)
         }
+        if await runSubcommandDirectly(arguments) { return }
         await main(nil)
     }
 }
