@@ -24,11 +24,12 @@ extension Journal {
     /// Up to `limit` entries after `sequence`, in order: the next page to anchor.
     public func auditEntries(after sequence: Int64, limit: Int) throws -> [AuditEntry] {
         try read { db in
-            try Row.fetchAll(
-                db,
-                sql: "SELECT \(Self.auditColumns) FROM audit_entry WHERE seq > ? ORDER BY seq LIMIT ?",
+            try Self.fetchAuditEntries(
+                db.cachedStatement(
+                    sql: "SELECT \(Self.auditColumns) FROM audit_entry WHERE seq > ? ORDER BY seq LIMIT ?"
+                ),
                 arguments: [sequence, max(0, limit)]
-            ).map(Self.auditEntry(row:))
+            )
         }
     }
 

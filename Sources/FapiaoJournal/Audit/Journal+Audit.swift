@@ -31,7 +31,7 @@ extension Journal {
         }
         sql += " ORDER BY seq"
         if let limit { sql += " LIMIT \(max(0, limit))" }
-        return try read { db in try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.auditEntry(row:)) }
+        return try read { db in try Self.fetchAuditEntries(db.makeStatement(sql: sql), arguments: arguments) }
     }
 
     /// The audit entries `filter` selects, in chain order, with the chain's head (its last
@@ -68,12 +68,26 @@ extension Journal {
         sql += " ORDER BY seq"
         let (entries, head) = try read { db in
             (
-                try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.auditEntry(row:)).filter(filter.matches),
+                try Self.fetchAuditEntries(db.makeStatement(sql: sql), arguments: arguments).filter(filter.matches),
                 try Row.fetchOne(db, sql: "SELECT \(Self.auditColumns) FROM audit_entry ORDER BY seq DESC LIMIT 1")
                     .map(Self.auditEntry(row:))
             )
         }
         return (entries, head, environment.now())
+    }
+
+    /// The entries a statement selecting ``auditColumns`` yields, in its order.
+    ///
+    /// The rows are read straight from the statement, one at a time, not copied first: a copied
+    /// row holds every column as a `DatabaseValue`, and decoding a column from it cost about
+    /// four times decoding it from the statement (a sync reads back every entry it anchors).
+    static func fetchAuditEntries(_ statement: Statement, arguments: StatementArguments) throws -> [AuditEntry] {
+        var entries: [AuditEntry] = []
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
+        while let row = try rows.next() {
+            entries.append(try auditEntry(row: row))
+        }
+        return entries
     }
 
     /// The columns ``auditEntry(row:)`` reads, in its order: every query it reads selects them so.

@@ -58,7 +58,13 @@ extension Journal {
                     ORDER BY seq LIMIT ?
                     """
             )
-            return try Row.fetchAll(statement, arguments: [cursor, limit]).map(Self.outboxItem)
+            // Read from the statement row by row, not copied first (see `fetchAuditEntries`).
+            var items: [OutboxItem] = []
+            let rows = try Row.fetchCursor(statement, arguments: [cursor, limit])
+            while let row = try rows.next() {
+                items.append(try Self.outboxItem(row))
+            }
+            return items
         }
     }
 
