@@ -48,6 +48,43 @@ import Testing
         #expect(CanonicalJSON.object(["k\"ey": .string("v")]).text == #"{"k\"ey":"v"}"#)
     }
 
+    /// JSON's escapes written byte by byte: what ``CanonicalJSON/writeString(_:into:)`` must
+    /// give, whatever runs it copies whole.
+    func referenceEscape(_ text: String) -> [UInt8] {
+        let hex = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = [UInt8(ascii: "\"")]
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += Array(#"\""#.utf8)
+            case UInt8(ascii: "\\"): out += Array(#"\\"#.utf8)
+            case 0x0A: out += Array(#"\n"#.utf8)
+            case 0x0D: out += Array(#"\r"#.utf8)
+            case 0x09: out += Array(#"\t"#.utf8)
+            case 0x00..<0x20: out += Array(#"\u00"#.utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            default: out.append(byte)
+            }
+        }
+        return out + [UInt8(ascii: "\"")]
+    }
+
+    @Test func stringsWithEscapesAnywhereGiveTheByteByByteEscapes() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces: [String] = [
+            "\"", "\\", "\n", "\r", "\t", "\u{00}", "\u{08}", "\u{1F}", "a", "北京", "😀", "\u{7F}", "/", "{\"k\":1}",
+            "0123456789abcdef", "seventeen bytes..", "!#[] ]^_`~é\u{80}\u{FF}",
+        ]
+        var texts = ["", "\"", "\"\"", "plain", "ends with a quote\"", "\\starts with a backslash"]
+        for _ in 0..<500 {
+            let count = Int.random(in: 0...16, using: &generator)
+            texts.append((0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined())
+        }
+        for text in texts {
+            var out: [UInt8] = []
+            CanonicalJSON.writeString(text, into: &out)
+            #expect(out == referenceEscape(text), "\(Array(text.utf8))")
+        }
+    }
+
     @Test func writesIntegersBooleansAndNull() {
         #expect(CanonicalJSON.integer(-5).text == "-5")
         #expect(CanonicalJSON.integer(Int64.min).text == "-9223372036854775808")
