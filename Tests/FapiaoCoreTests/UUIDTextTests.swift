@@ -22,6 +22,19 @@ import Testing
         for id in edges { #expect(id.uuidText == id.uuidString) }
     }
 
+    @Test func theQuotedTextIsTheCanonicalJSONStringOfTheText() {
+        for _ in 0..<2_000 {
+            let id = UUID()
+            var out: [UInt8] = [UInt8(ascii: "[")]
+            id.writeQuotedText(into: &out)
+            #expect(out == [UInt8(ascii: "[")] + CanonicalJSON.string(id.uuidString).bytes)
+            var optional: [UInt8] = []
+            CanonicalJSON.writeUUID(id, into: &optional)
+            CanonicalJSON.writeUUID(nil, into: &optional)
+            #expect(optional == CanonicalJSON.string(id.uuidString).bytes + Array("null".utf8))
+        }
+    }
+
     @Test func whatParsesIsWhatFoundationParses() {
         var texts: [String] = []
         for _ in 0..<2_000 {

@@ -11,19 +11,36 @@ extension UUID {
     /// and hashes some twenty of them per operation, and the text must stay byte for byte the one
     /// that stored rows and hashes were made with.
     public var uuidText: String {
+        String(unsafeUninitializedCapacity: 36) { buffer in
+            writeText(into: buffer)
+            return 36
+        }
+    }
+
+    /// Appends ``uuidText`` in quotes, as canonical JSON writes that string (it holds nothing
+    /// to escape), without making the string: the audit chain and the wire write two per entry.
+    public func writeQuotedText(into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: 36))
+        out.withUnsafeMutableBufferPointer { buffer in
+            writeText(into: UnsafeMutableBufferPointer(rebasing: buffer[start..<start + 36]))
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Writes ``uuidText``'s 36 bytes at the start of `buffer`.
+    private func writeText(into buffer: UnsafeMutableBufferPointer<UInt8>) {
         withUnsafeBytes(of: uuid) { bytes in
-            String(unsafeUninitializedCapacity: 36) { buffer in
-                var index = 0
-                for (position, byte) in bytes.enumerated() {
-                    if position == 4 || position == 6 || position == 8 || position == 10 {
-                        buffer[index] = UInt8(ascii: "-")
-                        index += 1
-                    }
-                    buffer[index] = Self.upperHexDigits[Int(byte >> 4)]
-                    buffer[index + 1] = Self.upperHexDigits[Int(byte & 0x0F)]
-                    index += 2
+            var index = 0
+            for (position, byte) in bytes.enumerated() {
+                if position == 4 || position == 6 || position == 8 || position == 10 {
+                    buffer[index] = UInt8(ascii: "-")
+                    index += 1
                 }
-                return index
+                buffer[index] = Self.upperHexDigits[Int(byte >> 4)]
+                buffer[index + 1] = Self.upperHexDigits[Int(byte & 0x0F)]
+                index += 2
             }
         }
     }
@@ -62,5 +79,17 @@ extension UUID {
             return
         }
         self.init(uuid: bytes)
+    }
+}
+
+extension CanonicalJSON {
+    /// Appends an optional UUID as canonical JSON writes `.optional(id?.uuidText)`: its text in
+    /// quotes, or `null`.
+    public static func writeUUID(_ id: UUID?, into out: inout [UInt8]) {
+        guard let id else {
+            out.append(contentsOf: "null".utf8)
+            return
+        }
+        id.writeQuotedText(into: &out)
     }
 }

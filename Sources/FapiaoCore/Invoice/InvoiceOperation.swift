@@ -69,7 +69,7 @@ public struct InvoiceOperation: Hashable, Sendable {
         out.append(contentsOf: #"{"clock":"#.utf8)
         clock.writeCanonical(into: &out)
         out.append(contentsOf: #","invoiceID":"#.utf8)
-        CanonicalJSON.string(invoiceID.uuidText).write(into: &out)
+        invoiceID.writeQuotedText(into: &out)
         out.append(contentsOf: #","kind":"#.utf8)
         CanonicalJSON.string(kind.rawValue).write(into: &out)
         out.append(contentsOf: #","payload":"#.utf8)

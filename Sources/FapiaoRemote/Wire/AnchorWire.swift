@@ -132,7 +132,7 @@ extension AuditEntry {
     public func writeWire(into out: inout [UInt8]) {
         func member(_ key: StaticString, first: Bool = false) { CanonicalJSON.writeName(key, first: first, into: &out) }
         func string(_ text: String) { CanonicalJSON.writeString(text, into: &out) }
-        func optional(_ id: UUID?) { CanonicalJSON.optional(id?.uuidText).write(into: &out) }
+        func optional(_ id: UUID?) { CanonicalJSON.writeUUID(id, into: &out) }
         member("actor", first: true)
         string(actor)
         member("clock")
