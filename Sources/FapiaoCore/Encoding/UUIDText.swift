@@ -4,8 +4,6 @@ extension UUID {
     /// The UUID of sixteen zero bytes.
     static let `nil` = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
 
-    private static let upperHexDigits = Array("0123456789ABCDEF".utf8)
-
     /// The same text as `uuidString` (upper-case hex in groups of 8-4-4-4-12), written here
     /// instead of through Foundation, whose formatter costs a `snprintf` per call: a sync writes
     /// and hashes some twenty of them per operation, and the text must stay byte for byte the one
@@ -29,17 +27,22 @@ extension UUID {
         out.append(UInt8(ascii: "\""))
     }
 
-    /// Writes ``uuidText``'s 36 bytes at the start of `buffer`.
+    /// Writes ``uuidText``'s 36 bytes at the start of `buffer` (which holds at least 36).
     private func writeText(into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        precondition(buffer.count >= 36)
+        guard let out = buffer.baseAddress else { return }
+        // Digits by arithmetic, not from a table: '0'...'9' are 0x30..., 'A'...'F' 0x41... .
+        @inline(__always) func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? nibble &+ 0x30 : nibble &+ 0x37 }
         withUnsafeBytes(of: uuid) { bytes in
             var index = 0
-            for (position, byte) in bytes.enumerated() {
+            for position in 0..<16 {
                 if position == 4 || position == 6 || position == 8 || position == 10 {
-                    buffer[index] = UInt8(ascii: "-")
+                    out[index] = UInt8(ascii: "-")
                     index += 1
                 }
-                buffer[index] = Self.upperHexDigits[Int(byte >> 4)]
-                buffer[index + 1] = Self.upperHexDigits[Int(byte & 0x0F)]
+                let byte = bytes[position]
+                out[index] = digit(byte >> 4)
+                out[index + 1] = digit(byte & 0x0F)
                 index += 2
             }
         }
