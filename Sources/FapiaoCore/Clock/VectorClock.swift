@@ -70,12 +70,20 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
     /// Appends the bytes of ``canonicalJSON``, written without building its dictionary: a sync
     /// writes a clock into every operation's hash, every audit entry and every request.
     public func writeCanonical(into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "{"))
-        for (index, counter) in CanonicalJSON.sortedMembers(counters).enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            CanonicalJSON.writeString(counter.key, into: &out)
+        func write(_ node: String, _ counter: UInt64) {
+            CanonicalJSON.writeString(node, into: &out)
             out.append(UInt8(ascii: ":"))
-            out.append(contentsOf: String(Int64(exactly: counter.value) ?? .max).utf8)
+            out.append(contentsOf: String(Int64(exactly: counter) ?? .max).utf8)
+        }
+        out.append(UInt8(ascii: "{"))
+        // Most clocks a branch writes name one node (its own): nothing to sort.
+        if counters.count == 1, let only = counters.first {
+            write(only.key, only.value)
+        } else {
+            for (index, counter) in CanonicalJSON.sortedMembers(counters).enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                write(counter.key, counter.value)
+            }
         }
         out.append(UInt8(ascii: "}"))
     }
