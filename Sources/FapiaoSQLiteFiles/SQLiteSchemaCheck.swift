@@ -13,7 +13,11 @@ enum SQLiteSchemaCheck {
     /// The first table or index that differs from what `migrations` write, or `nil`.
     static func difference(_ db: Database, migrations: [Schema.Migration]) throws -> String? {
         let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-        guard version >= 0, version <= migrations.count else { return nil }
+        // No build writes a negative version (a flipped top bit of the header's field): taking
+        // it for an old schema would let the opening "upgrade" the file, rewriting its header.
+        guard version >= 0 else { return "the schema version \(version) is not one any build writes" }
+        // A newer file's version is refused by name before this check.
+        guard version <= migrations.count else { return nil }
         let found = try definitions(db)
         let expected = try expectedDefinitions(migrations.prefix(version))
         for object in Set(found.keys).union(expected.keys).sorted() where found[object] != expected[object] {

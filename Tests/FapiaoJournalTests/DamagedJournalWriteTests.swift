@@ -115,6 +115,26 @@ import Testing
         #expect((harness.bytes(harness.path + "-wal") ?? Data()).isEmpty, "nothing was written to the WAL")
     }
 
+    @Test func aNegativeSchemaVersionIsRefusedAtOpeningAndLeftAsItIs() throws {
+        // One flipped bit at byte 60 of the header (the top bit of `user_version`) made the
+        // version negative; an opening took it for an old schema and "upgraded" the file.
+        let harness = try JournalHarness()
+        let journal = try harness.create()
+        _ = try journal.capture(harness.input(1), options: JournalHarness.options)
+        try journal.close()
+        try harness.tamper { db in _ = try db.checkpoint(.truncate) }
+        var bytes = try #require(harness.bytes())
+        bytes[60] ^= 0x80
+        try bytes.write(to: URL(fileURLWithPath: harness.path))
+
+        let error = journalError { try harness.open() }
+
+        #expect(error?.code == .damaged)
+        #expect(error?.message.contains("is not one any build writes") == true)
+        #expect(harness.bytes() == bytes)
+        #expect((harness.bytes(harness.path + "-wal") ?? Data()).isEmpty, "nothing was written to the WAL")
+    }
+
     private func rootPage(of table: String, harness: JournalHarness) throws -> Int? {
         let queue = try DatabaseQueue(path: harness.path)
         defer { try? queue.close() }
