@@ -111,6 +111,48 @@ import Testing
         }
     }
 
+    @Test func escapedStringsReadBackWhateverTheirRuns() throws {
+        // Runs of plain bytes between escapes, of every length around the parser's chunks.
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["\"", "\\", "\n", "\u{01}", "/", "北京", "😀", "a", "plain text run", "{\"kind\":\"create\"}"]
+        for _ in 0..<400 {
+            let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in
+                pieces.randomElement(using: &generator)!
+            }.joined()
+            #expect(try JSONValue.parse(CanonicalJSON.string(text).bytes) == .string(text))
+        }
+    }
+
+    @Test func theStringLimitCountsBytesAfterEscapesWhereverTheRunsEnd() {
+        let limits = JSONValue.Limits(maximumStringBytes: 10)
+        func outcome(_ text: String) -> String {
+            do {
+                _ = try JSONValue.parse(Array(text.utf8), limits: limits)
+                return "read"
+            } catch {
+                return error.exceedsLimit ? "limit" : "syntax"
+            }
+        }
+        for plain in 0...14 {
+            let run = String(repeating: "x", count: plain)
+            // Without an escape: read up to the limit; past it, refused where the 11th byte is.
+            #expect(outcome("\"" + run + "\"") == (plain <= 10 ? "read" : "limit"), "\(plain)")
+            if plain > 10 {
+                do {
+                    _ = try JSONValue.parse(Array(("\"" + run + "\"").utf8), limits: limits)
+                } catch {
+                    #expect(error.offset == 12, "\(plain)")
+                }
+            }
+            // An escape first (one byte once read), then the run, closed: read up to the limit.
+            #expect(outcome("\"\\n" + run + "\"") == (1 + plain <= 10 ? "read" : "limit"), "\(plain)")
+            // The same, escaped again after the run.
+            #expect(outcome("\"\\n" + run + "\\t\"") == (2 + plain <= 10 ? "read" : "limit"), "\(plain)")
+            // Unclosed: a syntax error while the bytes so far fit, past them the limit.
+            #expect(outcome("\"\\n" + run) == (1 + plain <= 11 ? "syntax" : "limit"), "\(plain)")
+        }
+    }
+
     @Test func checksUTF8AcrossSlicesOfALargeDocument() throws {
         // "发" is three bytes: after `"a`, the one at bytes 1,048,574–1,048,576 straddles the
         // first mebibyte boundary, where the check cuts the document.

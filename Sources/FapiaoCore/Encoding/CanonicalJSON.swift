@@ -86,7 +86,7 @@ public enum CanonicalJSON: Hashable, Sendable {
         var value = value
         value.withUTF8 { bytes in
             var runStart = 0
-            while let index = firstByteNeedingEscape(in: bytes, from: runStart) {
+            while let index = firstByteNeedingEscape(in: bytes, from: runStart, to: bytes.count) {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
                 writeEscape(bytes[index], into: &out)
                 runStart = index + 1
@@ -98,17 +98,19 @@ public enum CanonicalJSON: Hashable, Sendable {
 
     /// Whether JSON requires `byte` escaped in a string: a quote, a backslash, a control character.
     @inline(__always)
-    private static func needsEscape(_ byte: UInt8) -> Bool {
+    static func needsEscape(_ byte: UInt8) -> Bool {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 
-    /// The index of the first byte at or after `start` that ``needsEscape(_:)``, or `nil`.
+    /// The index of the first byte in `start..<end` that ``needsEscape(_:)``, or `nil`: the end
+    /// of a run of plain string bytes, for the writer and for ``JSONParser``.
     ///
     /// Eight bytes at a time while none of them does (the bit tricks of "Bit Twiddling Hacks",
     /// "Determine if a word has a byte less than n" and "… equal to n": exact for whether any
     /// byte of the word matches), then byte by byte.
     @inline(__always)
-    private static func firstByteNeedingEscape(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+    static func firstByteNeedingEscape(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
+        precondition(0 <= start && end <= bytes.count)
         var index = start
         if let base = bytes.baseAddress {
             let ones: UInt64 = 0x0101_0101_0101_0101
@@ -116,7 +118,7 @@ public enum CanonicalJSON: Hashable, Sendable {
             func hasByteBelow(_ word: UInt64, _ limit: UInt8) -> Bool {
                 (word &- ones &* UInt64(limit)) & ~word & highs != 0
             }
-            while index + 8 <= bytes.count {
+            while index + 8 <= end {
                 let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
                 if hasByteBelow(word, 0x20) || hasByteBelow(word ^ (ones &* 0x22), 1)
                     || hasByteBelow(word ^ (ones &* 0x5C), 1)
@@ -126,7 +128,7 @@ public enum CanonicalJSON: Hashable, Sendable {
                 index += 8
             }
         }
-        while index < bytes.count {
+        while index < end {
             if needsEscape(bytes[index]) { return index }
             index += 1
         }

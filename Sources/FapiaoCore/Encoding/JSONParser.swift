@@ -91,20 +91,16 @@ struct JSONParser {
     mutating func parseString() throws(JSONValue.SyntaxError) -> String {
         index += 1  // opening quote
         let start = index
-        // Fast path: no escapes. The bytes are scanned through the buffer, without a bounds
-        // check per byte, up to the first byte that needs a decision.
+        // Fast path: no escapes. The bytes are scanned through the buffer, eight at a time,
+        // up to the first byte that needs a decision.
         let maximum = limits.maximumStringBytes
         index = bytes.withUnsafeBufferPointer { buffer in
-            var position = start
-            while position < buffer.count {
-                let byte = buffer[position]
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-                position += 1
-                if position - start > maximum { break }
-            }
-            return position
+            CanonicalJSON.firstByteNeedingEscape(in: buffer, from: start, to: buffer.count) ?? buffer.count
         }
-        guard index - start <= maximum else { throw overLimit("a string of at most \(maximum) bytes") }
+        guard index - start <= maximum else {
+            index = start + maximum + 1  // where the error says reading stopped: one byte past the limit
+            throw overLimit("a string of at most \(maximum) bytes")
+        }
         if index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
@@ -156,8 +152,17 @@ struct JSONParser {
                 }
             default:
                 guard byte >= 0x20 else { throw fail("no raw control character inside a string") }
-                out.append(byte)
-                index += 1
+                // The plain run from here to the next byte that needs a decision, appended at
+                // once (an audit entry's details, JSON in a string, escapes a quote every few
+                // bytes). It stops one byte past the limit at most, as appending byte by byte
+                // did, so the check above refuses the same strings with the same message.
+                let room = maximum - out.count  // at least 0: checked above (and no overflow at Int.max)
+                let end = room >= bytes.count - index ? bytes.count : index + room + 1
+                let runEnd = bytes.withUnsafeBufferPointer { buffer in
+                    CanonicalJSON.firstByteNeedingEscape(in: buffer, from: index + 1, to: end) ?? end
+                }
+                out.append(contentsOf: bytes[index..<runEnd])
+                index = runEnd
             }
         }
         throw fail("a closing quote")
