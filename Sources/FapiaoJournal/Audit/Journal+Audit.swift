@@ -82,12 +82,7 @@ extension Journal {
     /// row holds every column as a `DatabaseValue`, and decoding a column from it cost about
     /// four times decoding it from the statement (a sync reads back every entry it anchors).
     static func fetchAuditEntries(_ statement: Statement, arguments: StatementArguments) throws -> [AuditEntry] {
-        var entries: [AuditEntry] = []
-        let rows = try Row.fetchCursor(statement, arguments: arguments)
-        while let row = try rows.next() {
-            entries.append(try auditEntry(row: row))
-        }
-        return entries
+        try Array(Row.fetchCursor(statement, arguments: arguments).map(auditEntry(row:)))
     }
 
     /// The columns ``auditEntry(row:)`` reads, in its order: every query it reads selects them so.

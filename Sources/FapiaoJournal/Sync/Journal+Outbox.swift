@@ -59,12 +59,7 @@ extension Journal {
                     """
             )
             // Read from the statement row by row, not copied first (see `fetchAuditEntries`).
-            var items: [OutboxItem] = []
-            let rows = try Row.fetchCursor(statement, arguments: [cursor, limit])
-            while let row = try rows.next() {
-                items.append(try Self.outboxItem(row))
-            }
-            return items
+            return try Array(Row.fetchCursor(statement, arguments: [cursor, limit]).map(Self.outboxItem))
         }
     }
 
