@@ -44,6 +44,12 @@ extension CentralService {
     ///   for one that ends before its announced length or its chunked framing ends; and what
     ///   ``readJSON(_:)`` throws.
     func readJSONBody(_ request: Request) async throws -> JSONValue {
+        try await readJSONBody(request, spansOf: nil).value
+    }
+
+    /// The JSON body as ``readJSONBody(_:)`` reads it, with the spans of
+    /// ``CentralService/readJSON(_:spansOf:)``.
+    func readJSONBody(_ request: Request, spansOf path: JSONValue.ElementMemberPath?) async throws -> JSONBody {
         guard Self.isJSON(request.headers[.contentType]) else {
             let given = request.headers[.contentType].map { ", not \($0.prefix(100))" }
             throw APIError(
@@ -53,7 +59,7 @@ extension CentralService {
             )
         }
         do {
-            return try await readJSON(request)
+            return try await readJSON(request, spansOf: path)
         } catch let error as APIError {
             throw error
         } catch let error as CancellationError {

@@ -37,7 +37,8 @@ extension CentralService {
             break
         }
 
-        let body = try await readJSONBody(request)
+        let read = try await readJSONBody(request, spansOf: WireFormat.pushedInvoices)
+        let body = read.value
         // Counted before any operation is decoded or hashed: the work a push costs is bounded.
         if case .object(let members) = body,
             case .array(let list)? = members.first(where: { $0.key == "operations" })?.value,
@@ -49,7 +50,7 @@ extension CentralService {
                     + "\(limits.maximumOperationsPerPush) per push (fapiao sync --batch); nothing was applied."
             )
         }
-        let (branch, allItems) = try pushItems(body, caller: caller)
+        let (branch, allItems) = try pushItems(read, caller: caller)
         let items = injection.fault == .partial ? Array(allItems.prefix(allItems.count / 2)) : allItems
         let operations = items.compactMap { item -> InvoiceOperation? in
             if case .operation(let operation) = item { return operation }
@@ -86,11 +87,11 @@ extension CentralService {
     }
 
     /// Reads the batch and checks the caller may push every readable operation in it.
-    private func pushItems(_ json: JSONValue, caller: Caller) throws -> (String, [WireFormat.PushItem]) {
+    private func pushItems(_ body: JSONBody, caller: Caller) throws -> (String, [WireFormat.PushItem]) {
         let branch: String
         let items: [WireFormat.PushItem]
         do {
-            (branch, items) = try WireFormat.pushItems(from: json)
+            (branch, items) = try WireFormat.pushItems(from: body.value, invoiceBytes: body.memberBytes(ofElement:))
         } catch {
             throw APIError.badRequest("The push request is malformed: \(error.message).")
         }

@@ -46,6 +46,12 @@ extension CentralService {
     /// - Throws: ``APIError`` 413 for a larger body, 503 when the bodies held at once would go
     ///   past ``Limits/maximumBodyBytesInFlight``, 400 for one that is not JSON.
     func readJSON(_ request: Request) async throws -> JSONValue {
+        try await readJSON(request, spansOf: nil).value
+    }
+
+    /// The request body as ``readJSON(_:)`` reads it, with its bytes and, when `path` is given,
+    /// where that member of each element lies in them (see ``JSONValue/parse(_:limits:spansOf:)``).
+    func readJSON(_ request: Request, spansOf path: JSONValue.ElementMemberPath?) async throws -> JSONBody {
         let tooLarge = APIError(
             .contentTooLarge,
             "The request body is larger than the \(limits.maximumBodySize) bytes the centre accepts; "
@@ -79,7 +85,11 @@ extension CentralService {
             bytes.append(contentsOf: chunk.readableBytesView)
         }
         do {
-            return try JSONValue.parse(bytes, limits: limits.document)
+            guard let path else {
+                return JSONBody(value: try JSONValue.parse(bytes, limits: limits.document), bytes: [])
+            }
+            let (value, spans) = try JSONValue.parse(bytes, limits: limits.document, spansOf: path)
+            return JSONBody(value: value, bytes: bytes, spans: spans)
         } catch  where error.exceedsLimit {
             throw APIError.badRequest("The request body goes past the centre's limits (\(error)).")
         } catch {
@@ -139,5 +149,18 @@ extension CentralService {
             throw APIError.badRequest("The invoice id in the path must be a UUID.")
         }
         return id
+    }
+}
+
+/// A request body read as JSON: the value, and for a reader that asked for spans, the bytes and
+/// where the asked-for member of each element lies in them.
+struct JSONBody {
+    var value: JSONValue
+    var bytes: [UInt8]
+    var spans: [Int: Range<Int>] = [:]
+
+    /// The bytes of element `index`'s member, when it has one.
+    func memberBytes(ofElement index: Int) -> ArraySlice<UInt8>? {
+        spans[index].map { bytes[$0] }
     }
 }

@@ -12,6 +12,32 @@ import Testing
         }
     }
 
+    @Test func spansGiveTheBytesOfEachElementsMemberAndNothingElse() throws {
+        let text = #"""
+            {"x": [{"m": 0}], "ops": [ {"m": {"a": [1, {"m": 2}]}, "k": 1}, 7, {"k": {"m": 3}}, [{"m": 4}],
+            {"k": "m", "m" : [ "v" ] } ], "m": 5}
+            """#
+        let bytes = Array(text.utf8)
+        let (value, spans) = try JSONValue.parse(bytes, spansOf: .init(array: "ops", member: "m"))
+        #expect(value == (try JSONValue.parse(text)))
+        // Element 0's member and element 4's; not the nested "m"s, not another array's.
+        #expect(spans.keys.sorted() == [0, 4])
+        let texts = spans.mapValues { String(decoding: bytes[$0], as: UTF8.self) }
+        #expect(texts[0] == #"{"a": [1, {"m": 2}]}"#)
+        #expect(texts[4] == #"[ "v" ]"#)
+    }
+
+    @Test func spansAreNoneWhereTheArrayIsNotOneOrNotAtTheRoot() throws {
+        let path = JSONValue.ElementMemberPath(array: "ops", member: "m")
+        for text in [#"{"ops": {"0": {"m": 1}}}"#, #"{"a": {"ops": [{"m": 1}]}}"#, #"[{"ops": [{"m": 1}]}]"#, "[]"] {
+            let (_, spans) = try JSONValue.parse(Array(text.utf8), spansOf: path)
+            #expect(spans.isEmpty, "\(text)")
+        }
+        #expect(throws: JSONValue.SyntaxError.self) {
+            try JSONValue.parse(Array(#"{"ops": [{"m": 1}"#.utf8), spansOf: path)
+        }
+    }
+
     @Test func parsesADocumentKeepingMemberOrder() throws {
         let value = try JSONValue.parse(#" { "b" : [true, false, null], "a": {"x": "y"}, "n": -12.5e3 } "#)
         #expect(

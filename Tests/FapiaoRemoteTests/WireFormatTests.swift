@@ -85,6 +85,42 @@ import Testing
         }
     }
 
+    @Test func aPushReadWithItsInvoicesBytesReadsEveryOperation() throws {
+        let operations = try operations()
+        let (branch, items) = try pushItemsWithInvoiceBytes(
+            WireFormat.pushRequestBytes(branch: "bj-01", operations: operations)
+        )
+        #expect(branch == "bj-01")
+        #expect(items.count == operations.count)
+        for (item, operation) in zip(items, operations) {
+            guard case .operation(let read) = item else {
+                Issue.record("item \(operation.id) was not read: \(item)")
+                continue
+            }
+            #expect(read == operation)
+            #expect(read.payloadBytes == operation.payloadBytes)
+        }
+    }
+
+    /// Spaces between an invoice's members are not its canonical bytes, but its value is the
+    /// same: it is judged on the value and read, as before the bytes were compared.
+    @Test func anInvoiceSentWithSpacesIsStillReadWhenItsBytesAreKept() throws {
+        let operations = try operations()
+        var text = String(decoding: WireFormat.pushRequestBytes(branch: "bj-01", operations: operations), as: UTF8.self)
+        text = text.replacingOccurrences(of: #""invoice":{"#, with: #""invoice": { "#)
+        text = text.replacingOccurrences(of: #","issueDate":"#, with: #" , "issueDate" :"#)
+        let (_, items) = try pushItemsWithInvoiceBytes(Array(text.utf8))
+        #expect(items.count == operations.count)
+        for (item, operation) in zip(items, operations) {
+            guard case .operation(let read) = item else {
+                Issue.record("item \(operation.id) was not read: \(item)")
+                continue
+            }
+            #expect(read == operation)
+            #expect(read.payloadBytes == operation.payloadBytes)
+        }
+    }
+
     @Test func pushRequestBytesAreTheCanonicalEncodingOfThePushRequest() throws {
         let operations = try operations()
         #expect(
@@ -200,7 +236,28 @@ import Testing
         var encoded = operations.map(WireFormat.encode)
         encoded[index] = spoil(encoded[index])
         let request = CanonicalJSON.object(["branch": .string("bj-01"), "operations": .array(encoded)])
-        let (_, items) = try WireFormat.pushItems(from: try wire(request))
+        // Read as a value alone, and as the centre reads it, with each invoice's bytes.
+        let (_, plainItems) = try WireFormat.pushItems(from: try wire(request))
+        let (_, spannedItems) = try pushItemsWithInvoiceBytes(request.bytes)
+        for items in [plainItems, spannedItems] {
+            try expectOnly(index, of: operations, spoiledIn: items, operationID, reasonContains, sourceLocation)
+        }
+    }
+
+    /// A push request read as the centre reads it: with the bytes each invoice was read from.
+    func pushItemsWithInvoiceBytes(_ bytes: [UInt8]) throws -> (branch: String, items: [WireFormat.PushItem]) {
+        let (value, spans) = try JSONValue.parse(bytes, spansOf: WireFormat.pushedInvoices)
+        return try WireFormat.pushItems(from: value, invoiceBytes: { index in spans[index].map { bytes[$0] } })
+    }
+
+    func expectOnly(
+        _ index: Int,
+        of operations: [InvoiceOperation],
+        spoiledIn items: [WireFormat.PushItem],
+        _ operationID: UUID?,
+        _ reasonContains: String,
+        _ sourceLocation: SourceLocation
+    ) throws {
         #expect(items.count == operations.count, sourceLocation: sourceLocation)
         for (position, (item, operation)) in zip(items, operations).enumerated() {
             switch item {

@@ -8,10 +8,19 @@ struct JSONParser {
     var depth = 0
     var valueCount = 0
     let limits: JSONValue.Limits
+    /// The member whose elements' spans are recorded (see ``JSONValue/ElementMemberPath``).
+    let spanPath: JSONValue.ElementMemberPath?
+    /// Whether the value being read is the root's member `spanPath.array`.
+    var inSpanArray = false
+    /// The index of the element of that array being read, while one is.
+    var spanElement: Int?
+    /// Where `spanPath.member` of each element lies in `bytes`, by element index.
+    var spans: [Int: Range<Int>] = [:]
 
-    init(bytes: [UInt8], limits: JSONValue.Limits) {
+    init(bytes: [UInt8], limits: JSONValue.Limits, spanPath: JSONValue.ElementMemberPath? = nil) {
         self.bytes = bytes
         self.limits = limits
+        self.spanPath = spanPath
     }
 
     mutating func parseDocument() throws(JSONValue.SyntaxError) -> JSONValue {
@@ -202,7 +211,14 @@ struct JSONParser {
             guard values.count < limits.maximumElements else {
                 throw overLimit("an array of at most \(limits.maximumElements) elements")
             }
-            values.append(try parseValue())
+            if inSpanArray, depth == 2 {
+                // The elements' own arrays and objects are deeper: only they look at spanElement.
+                spanElement = values.count
+                values.append(try parseValue())
+                spanElement = nil
+            } else {
+                values.append(try parseValue())
+            }
             skipWhitespace()
             guard index < bytes.count else { throw fail("',' or ']'") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -256,7 +272,19 @@ struct JSONParser {
             guard members.count < limits.maximumMembers else {
                 throw overLimit("an object of at most \(limits.maximumMembers) members")
             }
-            members.append((key, try parseValue()))
+            if let spanPath, depth == 1, key == spanPath.array {
+                inSpanArray = true
+                members.append((key, try parseValue()))
+                inSpanArray = false
+            } else if let spanPath, depth == 3, let element = spanElement, key == spanPath.member {
+                spanElement = nil  // nothing inside the member is an element of the array
+                let start = index
+                members.append((key, try parseValue()))
+                spans[element] = start..<index
+                spanElement = element
+            } else {
+                members.append((key, try parseValue()))
+            }
             skipWhitespace()
             guard index < bytes.count else { throw fail("',' or '}'") }
             if bytes[index] == UInt8(ascii: ",") {

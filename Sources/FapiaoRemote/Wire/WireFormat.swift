@@ -42,7 +42,15 @@ public enum WireFormat {
     }
 
     /// Reads an operation and checks that its hash matches its content.
-    public static func operation(from value: JSONValue, context: String) throws(WireError) -> InvoiceOperation {
+    ///
+    /// `invoiceBytes`, when given, are the bytes the `invoice` member was read from: when they
+    /// are already the invoice's canonical encoding (as every branch sends them), the parsed
+    /// value is not encoded again to compare it.
+    public static func operation(
+        from value: JSONValue,
+        context: String,
+        invoiceBytes: ArraySlice<UInt8>? = nil
+    ) throws(WireError) -> InvoiceOperation {
         let object = try WireObject(value, context: context)
         let id = try object.uuid("id")
         let invoiceID = try object.uuid("invoiceID")
@@ -59,7 +67,10 @@ public enum WireFormat {
         // The bytes sent must be the invoice's own canonical encoding: compared as bytes, and
         // hashed as they are.
         let canonical = invoice.canonicalBytes
-        guard payloadValue.canonicalBytes == canonical else {
+        // Bytes equal to the canonical encoding parse to a value whose encoding they are; any
+        // other bytes (spaces, another key order) are judged on the value, as before.
+        let sentCanonical = invoiceBytes.map { $0.elementsEqual(canonical) } ?? false
+        guard sentCanonical || payloadValue.canonicalBytes == canonical else {
             throw WireError("\(context).invoice has fields or forms this centre does not know")
         }
         let operation = InvoiceOperation(
@@ -117,14 +128,32 @@ public enum WireFormat {
         return out
     }
 
+    /// Where each operation's invoice lies in a push request's bytes (see
+    /// ``pushItems(from:invoiceBytes:)``).
+    public static let pushedInvoices = JSONValue.ElementMemberPath(array: "operations", member: "invoice")
+
     /// Reads a push request; a malformed item does not spoil the others.
-    public static func pushItems(from value: JSONValue) throws(WireError) -> (branch: String, items: [PushItem]) {
+    ///
+    /// `invoiceBytes` gives, by operation index, the bytes its invoice was read from, where the
+    /// reader kept them (see ``operation(from:context:invoiceBytes:)``).
+    public static func pushItems(
+        from value: JSONValue,
+        invoiceBytes: (Int) -> ArraySlice<UInt8>? = { _ in nil }
+    ) throws(WireError) -> (branch: String, items: [PushItem]) {
         let object = try WireObject(value, context: "request")
         let branch = try object.string("branch")
         var items: [PushItem] = []
         for (index, element) in try object.array("operations").enumerated() {
             do {
-                items.append(.operation(try operation(from: element, context: "operations[\(index)]")))
+                items.append(
+                    .operation(
+                        try operation(
+                            from: element,
+                            context: "operations[\(index)]",
+                            invoiceBytes: invoiceBytes(index)
+                        )
+                    )
+                )
             } catch {
                 let id = (try? WireObject(element, context: "").uuid("id"))
                 items.append(.malformed(operationID: id, reason: error.message))
