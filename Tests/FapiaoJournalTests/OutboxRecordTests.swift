@@ -194,6 +194,41 @@ import Testing
         #expect(try journal.verifyAudit().isIntact)
     }
 
+    /// Acceptances are written together: one answered in the same call before a conflict is
+    /// written before the conflict looks for its ancestor, and every one is written.
+    @Test func anAcceptanceAnsweredWithAConflictIsTheConflictsAncestor() throws {
+        let first = try capture(1)
+        let amend = try amendBuyer(first)
+        let other = try capture(2)
+        let sent = try send(try outbox())
+        #expect(sent.count == 3)
+        var remoteInvoice = first.invoice
+        remoteInvoice.buyer.name = "上海客户有限公司"
+        let remote = RemoteVersion(invoice: remoteInvoice, clock: VectorClock([JournalHarness.node: 1, "central": 1]))
+
+        let tally = try journal.record(
+            [
+                (sent[0], .answered(.accepted)),
+                (sent[1], .answered(.conflict(.concurrentEdit, remote: remote))),
+                (sent[2], .answered(.accepted)),
+            ],
+            lease: lease,
+            actor: Self.actor
+        )
+
+        #expect(tally.accepted == 2)
+        #expect(tally.conflicts == 1)
+        #expect(try status(of: first.operationID, invoice: first.invoice.id) == "accepted")
+        #expect(try status(of: amend.operationID, invoice: first.invoice.id) == "conflict")
+        #expect(try status(of: other.operationID, invoice: other.invoice.id) == "accepted")
+        #expect(try journal.invoice(other.invoice.id.uuidString).syncState == .accepted)
+        #expect(try journal.invoice(first.invoice.id.uuidString).syncState == .conflict)
+        let row = try #require(try conflictRows().only)
+        #expect(row["ancestor_content"] as String? == first.invoice.canonicalJSON.text)
+        #expect(row["ancestor_clock"] as String? == first.clock.description)
+        #expect(try journal.verifyAudit().isIntact)
+    }
+
     @Test func aConflictOnCreateHasNoAncestor() throws {
         let first = try capture(1)
         var owner = first.invoice

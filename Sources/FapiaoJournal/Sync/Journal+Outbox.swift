@@ -186,6 +186,12 @@ extension Journal {
         }
     }
 
+    /// Marks operations accepted, their journal orders a JSON array.
+    static let markAcceptedSQL = """
+        UPDATE operation SET status = 'accepted', last_error = NULL, updated_at = ?
+        WHERE seq IN (SELECT value FROM json_each(?))
+        """
+
     /// Records what became of pushed operations, with one audit entry per transition, in one transaction.
     @discardableResult
     public func record(
@@ -206,8 +212,20 @@ extension Journal {
             let update = try db.cachedStatement(
                 sql: "UPDATE operation SET status = ?, last_error = ?, updated_at = ? WHERE seq = ?"
             )
+            // Accepted operations (nearly all of them) are marked by one statement for the run of
+            // them, written before anything that reads operations' statuses (a conflict's base,
+            // the invoices' states); the others one by one.
+            var accepted: [Int64] = []
+            func markAccepted() throws {
+                guard !accepted.isEmpty else { return }
+                try db.cachedStatement(sql: Self.markAcceptedSQL)
+                    .execute(arguments: [nowText, Self.jsonArray(accepted.map { String($0) })])
+                accepted = []
+            }
             for (item, result) in results {
                 let operation = item.operation
+                let isAcceptance = if case .answered(.accepted) = result { true } else { false }
+                if !isAcceptance { try markAccepted() }
                 func set(_ status: OperationStatus, _ error: String?) throws {
                     try update.execute(arguments: [status.rawValue, error, nowText, item.sequence])
                 }
@@ -271,12 +289,17 @@ extension Journal {
                     details = ["reason": .string(reason), "attempts": .integer(Int64(item.attempts))]
                     tally.quarantined += 1
                 }
-                try set(transition.status, lastError)
+                if isAcceptance {
+                    accepted.append(item.sequence)
+                } else {
+                    try set(transition.status, lastError)
+                }
                 for event in transition.events {
                     try log(event, event == .rejected ? ["reason": details["reason"] ?? .null] : details)
                 }
                 if seen.insert(operation.invoiceID).inserted { touched.append(operation.invoiceID) }
             }
+            try markAccepted()
             try refreshSyncStates(db, invoiceIDs: touched, at: nowText)
             return tally
         }
