@@ -19,18 +19,32 @@ public struct CalendarDate: Hashable, Sendable, Comparable, CustomStringConverti
 
     /// Parses exactly `YYYY-MM-DD`.
     public init?(parsing text: String) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for byte in bytes[range] {
-                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-                value = value * 10 + Int(byte - UInt8(ascii: "0"))
-            }
-            return value
-        }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
+        var text = text
+        guard let date = text.withUTF8({ Self(utf8: $0, at: 0) }) else { return nil }
+        guard text.utf8.count == 10 else { return nil }
+        self = date
+    }
+
+    /// The date written `YYYY-MM-DD` in the ten bytes of `bytes` from `start`, read in place
+    /// (every stored invoice and every audit entry's time carries one).
+    init?(utf8 bytes: UnsafeBufferPointer<UInt8>, at start: Int) {
+        guard start >= 0, bytes.count - start >= 10, bytes[start + 4] == UInt8(ascii: "-"),
+            bytes[start + 7] == UInt8(ascii: "-"),
+            let year = Self.digits(bytes, start..<start + 4), let month = Self.digits(bytes, start + 5..<start + 7),
+            let day = Self.digits(bytes, start + 8..<start + 10)
+        else { return nil }
         self.init(year: year, month: month, day: day)
+    }
+
+    /// The decimal number written in `range` of `bytes`, or `nil` when a byte is not a digit.
+    static func digits(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+        var value = 0
+        for index in range {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int(digit)
+        }
+        return value
     }
 
     /// The date in Asia/Shanghai at `instant`.

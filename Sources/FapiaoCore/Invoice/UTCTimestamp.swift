@@ -11,24 +11,22 @@ public struct UTCTimestamp: Hashable, Sendable, Comparable, CustomStringConverti
 
     /// Parses the ISO 8601 form this type writes (`YYYY-MM-DDTHH:MM:SS.mmmZ`).
     public init?(parsing text: String) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 24, bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"),
-            bytes[16] == UInt8(ascii: ":"), bytes[19] == UInt8(ascii: "."), bytes[23] == UInt8(ascii: "Z"),
-            let date = CalendarDate(parsing: String(decoding: bytes[0..<10], as: UTF8.self))
+        // Read in place: every audit entry's time is parsed when the chain is read or anchored.
+        var text = text
+        guard
+            let milliseconds = text.withUTF8({ bytes -> Int64? in
+                guard bytes.count == 24, bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"),
+                    bytes[16] == UInt8(ascii: ":"), bytes[19] == UInt8(ascii: "."), bytes[23] == UInt8(ascii: "Z"),
+                    let date = CalendarDate(utf8: bytes, at: 0),
+                    let hour = CalendarDate.digits(bytes, 11..<13), let minute = CalendarDate.digits(bytes, 14..<16),
+                    let second = CalendarDate.digits(bytes, 17..<19), let millis = CalendarDate.digits(bytes, 20..<23),
+                    hour < 24, minute < 60, second < 60
+                else { return nil }
+                return Int64(date.daysSinceEpoch) * 86_400_000 + Int64(hour) * 3_600_000 + Int64(minute) * 60_000
+                    + Int64(second) * 1_000 + Int64(millis)
+            })
         else { return nil }
-        func number(_ range: Range<Int>) -> Int64? {
-            var value: Int64 = 0
-            for byte in bytes[range] {
-                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-                value = value * 10 + Int64(byte - UInt8(ascii: "0"))
-            }
-            return value
-        }
-        guard let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-            let millis = number(20..<23), hour < 24, minute < 60, second < 60
-        else { return nil }
-        millisecondsSinceEpoch =
-            Int64(date.daysSinceEpoch) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1_000 + millis
+        millisecondsSinceEpoch = milliseconds
     }
 
     public var description: String {
