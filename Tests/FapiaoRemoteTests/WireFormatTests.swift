@@ -75,13 +75,23 @@ import Testing
             from: try wire(WireFormat.pushRequest(branch: "bj-01", operations: operations))
         )
         #expect(branch == "bj-01")
-        #expect(items.count == operations.count)
+        expectEveryOperationRead(items, operations)
+    }
+
+    /// Checks that `items` are `operations`, each read, in order, with its payload's bytes.
+    func expectEveryOperationRead(
+        _ items: [WireFormat.PushItem],
+        _ operations: [InvoiceOperation],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        #expect(items.count == operations.count, sourceLocation: sourceLocation)
         for (item, operation) in zip(items, operations) {
             guard case .operation(let read) = item else {
-                Issue.record("item \(operation.id) was not read: \(item)")
+                Issue.record("item \(operation.id) was not read: \(item)", sourceLocation: sourceLocation)
                 continue
             }
-            #expect(read == operation)
+            #expect(read == operation, sourceLocation: sourceLocation)
+            #expect(read.payloadBytes == operation.payloadBytes, sourceLocation: sourceLocation)
         }
     }
 
@@ -91,15 +101,7 @@ import Testing
             WireFormat.pushRequestBytes(branch: "bj-01", operations: operations)
         )
         #expect(branch == "bj-01")
-        #expect(items.count == operations.count)
-        for (item, operation) in zip(items, operations) {
-            guard case .operation(let read) = item else {
-                Issue.record("item \(operation.id) was not read: \(item)")
-                continue
-            }
-            #expect(read == operation)
-            #expect(read.payloadBytes == operation.payloadBytes)
-        }
+        expectEveryOperationRead(items, operations)
     }
 
     /// Spaces between an invoice's members are not its canonical bytes, but its value is the
@@ -110,15 +112,7 @@ import Testing
         text = text.replacingOccurrences(of: #""invoice":{"#, with: #""invoice": { "#)
         text = text.replacingOccurrences(of: #","issueDate":"#, with: #" , "issueDate" :"#)
         let (_, items) = try pushItemsWithInvoiceBytes(Array(text.utf8))
-        #expect(items.count == operations.count)
-        for (item, operation) in zip(items, operations) {
-            guard case .operation(let read) = item else {
-                Issue.record("item \(operation.id) was not read: \(item)")
-                continue
-            }
-            #expect(read == operation)
-            #expect(read.payloadBytes == operation.payloadBytes)
-        }
+        expectEveryOperationRead(items, operations)
     }
 
     @Test func pushRequestBytesAreTheCanonicalEncodingOfThePushRequest() throws {
