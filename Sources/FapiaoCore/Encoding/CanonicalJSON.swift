@@ -74,7 +74,9 @@ public enum CanonicalJSON: Hashable, Sendable {
         out.append(UInt8(ascii: first ? "{" : ","))
         out.append(UInt8(ascii: "\""))
         key.withUTF8Buffer { out.append(contentsOf: $0) }
-        out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        // Byte by byte: an array literal here would be allocated for every member written.
+        out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: ":"))
     }
 
     /// Appends `value` as a canonical JSON string (quoted, escaping only what JSON requires).
