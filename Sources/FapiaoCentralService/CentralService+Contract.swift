@@ -44,12 +44,17 @@ extension CentralService {
     ///   for one that ends before its announced length or its chunked framing ends; and what
     ///   ``readJSON(_:)`` throws.
     func readJSONBody(_ request: Request) async throws -> JSONValue {
-        try await readJSONBody(request, spansOf: nil).value
+        try await readJSONBody(request) { bytes, limits throws(JSONValue.SyntaxError) in
+            try JSONValue.parse(bytes, limits: limits)
+        }
     }
 
-    /// The JSON body as ``readJSONBody(_:)`` reads it, with the spans of
-    /// ``CentralService/readJSON(_:spansOf:)``.
-    func readJSONBody(_ request: Request, spansOf path: JSONValue.ElementMemberPath?) async throws -> JSONBody {
+    /// The JSON body as ``readJSONBody(_:)`` reads it, parsed by `parse` (see
+    /// ``CentralService/readJSON(_:parse:)``).
+    func readJSONBody<Body>(
+        _ request: Request,
+        parse: ([UInt8], JSONValue.Limits) throws(JSONValue.SyntaxError) -> Body
+    ) async throws -> Body {
         guard Self.isJSON(request.headers[.contentType]) else {
             let given = request.headers[.contentType].map { ", not \($0.prefix(100))" }
             throw APIError(
@@ -59,7 +64,7 @@ extension CentralService {
             )
         }
         do {
-            return try await readJSON(request, spansOf: path)
+            return try await readJSON(request, parse: parse)
         } catch let error as APIError {
             throw error
         } catch let error as CancellationError {

@@ -37,7 +37,9 @@ extension CentralService {
             break
         }
 
-        let read = try await readJSONBody(request, spansOf: WireFormat.pushedInvoices)
+        let read = try await readJSONBody(request) { bytes, limits throws(JSONValue.SyntaxError) in
+            try WireFormat.readPush(bytes, limits: limits)
+        }
         let body = read.value
         // Counted before any operation is decoded or hashed: the work a push costs is bounded.
         if case .object(let members) = body,
@@ -87,11 +89,11 @@ extension CentralService {
     }
 
     /// Reads the batch and checks the caller may push every readable operation in it.
-    private func pushItems(_ body: JSONBody, caller: Caller) throws -> (String, [WireFormat.PushItem]) {
+    private func pushItems(_ body: WireFormat.PushBody, caller: Caller) throws -> (String, [WireFormat.PushItem]) {
         let branch: String
         let items: [WireFormat.PushItem]
         do {
-            (branch, items) = try WireFormat.pushItems(from: body.value, invoiceBytes: body.memberBytes(ofElement:))
+            (branch, items) = try WireFormat.pushItems(from: body)
         } catch {
             throw APIError.badRequest("The push request is malformed: \(error.message).")
         }

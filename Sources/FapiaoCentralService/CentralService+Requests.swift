@@ -46,12 +46,17 @@ extension CentralService {
     /// - Throws: ``APIError`` 413 for a larger body, 503 when the bodies held at once would go
     ///   past ``Limits/maximumBodyBytesInFlight``, 400 for one that is not JSON.
     func readJSON(_ request: Request) async throws -> JSONValue {
-        try await readJSON(request, spansOf: nil).value
+        try await readJSON(request) { bytes, limits throws(JSONValue.SyntaxError) in
+            try JSONValue.parse(bytes, limits: limits)
+        }
     }
 
-    /// The request body as ``readJSON(_:)`` reads it, with its bytes and, when `path` is given,
-    /// where that member of each element lies in them (see ``JSONValue/parse(_:limits:spansOf:)``).
-    func readJSON(_ request: Request, spansOf path: JSONValue.ElementMemberPath?) async throws -> JSONBody {
+    /// The request body as ``readJSON(_:)`` reads it, parsed by `parse` within the given limits
+    /// (a push reads its invoices straight from their bytes, see ``WireFormat/readPush(_:limits:)``).
+    func readJSON<Body>(
+        _ request: Request,
+        parse: ([UInt8], JSONValue.Limits) throws(JSONValue.SyntaxError) -> Body
+    ) async throws -> Body {
         let tooLarge = APIError(
             .contentTooLarge,
             "The request body is larger than the \(limits.maximumBodySize) bytes the centre accepts; "
@@ -85,12 +90,8 @@ extension CentralService {
             bytes.append(contentsOf: chunk.readableBytesView)
         }
         do {
-            guard let path else {
-                return JSONBody(value: try JSONValue.parse(bytes, limits: limits.document), bytes: [])
-            }
-            let (value, spans) = try JSONValue.parse(bytes, limits: limits.document, spansOf: path)
-            return JSONBody(value: value, bytes: bytes, spans: spans)
-        } catch  where error.exceedsLimit {
+            return try parse(bytes, limits.document)
+        } catch where error.exceedsLimit {
             throw APIError.badRequest("The request body goes past the centre's limits (\(error)).")
         } catch {
             throw APIError.badRequest("The request body is not JSON (\(error)).")
@@ -149,18 +150,5 @@ extension CentralService {
             throw APIError.badRequest("The invoice id in the path must be a UUID.")
         }
         return id
-    }
-}
-
-/// A request body read as JSON: the value, and for a reader that asked for spans, the bytes and
-/// where the asked-for member of each element lies in them.
-struct JSONBody {
-    var value: JSONValue
-    var bytes: [UInt8]
-    var spans: [Int: Range<Int>] = [:]
-
-    /// The bytes of element `index`'s member, when it has one.
-    func memberBytes(ofElement index: Int) -> ArraySlice<UInt8>? {
-        spans[index].map { bytes[$0] }
     }
 }

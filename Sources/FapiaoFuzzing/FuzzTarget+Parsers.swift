@@ -24,14 +24,49 @@ extension FuzzTarget {
         precondition(CanonicalJSON(json: again) == canonical, "json: the canonical form is not stable")
     }
 
-    /// The centre's push decoder: every operation it reads encodes and reads back the same.
+    /// Push items in a form two readings of a body can be compared by.
+    static func describe(_ items: [WireFormat.PushItem]) -> [String] {
+        items.map { item in
+            switch item {
+            case .operation(let operation): "operation \(operation.id.uuidText) \(operation.hash)"
+            case .malformed(let id, let reason): "malformed \(id?.uuidText ?? "-") \(reason)"
+            }
+        }
+    }
+
+    /// Limits tight enough that fuzzed pushes reach them.
+    static let pushLimits = JSONValue.Limits(
+        maximumDepth: 7,
+        maximumMembers: 30,
+        maximumElements: 40,
+        maximumStringBytes: 600,
+        maximumValues: 300
+    )
+
+    /// The centre's push decoder: it reads what the plain parser reads, refuses what it refuses,
+    /// and every operation it reads encodes and reads back the same.
     static let push = FuzzTarget(
         name: "push",
-        summary: "WireFormat.pushItems; each decoded operation round-trips through its wire form"
+        summary: "WireFormat.readPush against JSONValue.parse; each decoded operation round-trips"
     ) { input in
-        guard let value = try? JSONValue.parse(input),
-            let request = try? WireFormat.pushItems(from: value)
-        else { return }
+        let bytes = Array(input)
+        let plain = Result { () throws(JSONValue.SyntaxError) in try JSONValue.parse(bytes, limits: pushLimits) }
+        let direct = Result { () throws(JSONValue.SyntaxError) in try WireFormat.readPush(bytes, limits: pushLimits) }
+        switch (plain, direct) {
+        case (.failure(let plainError), .failure(let directError)):
+            precondition(plainError == directError, "push: readPush refuses otherwise: \(directError) vs \(plainError)")
+            return
+        case (.success(let value), .success(let body)):
+            let plainItems = try? WireFormat.pushItems(from: value)
+            let directItems = try? WireFormat.pushItems(from: body)
+            precondition(
+                plainItems.map { FuzzTarget.describe($0.items) } == directItems.map { FuzzTarget.describe($0.items) },
+                "push: readPush's items differ from the parser's"
+            )
+        default:
+            preconditionFailure("push: readPush and the parser disagree on whether the body is JSON")
+        }
+        guard let request = try? WireFormat.pushItems(from: JSONValue.parse(input)) else { return }
         for item in request.items {
             guard case .operation(let operation) = item else { continue }
             let encoded = WireFormat.encode(operation)

@@ -169,7 +169,7 @@ public final class InMemoryCentralStore: CentralStore {
             state.invoices.values.sorted { $0.changeSequence > $1.changeSequence }.map(\.version).filter { version in
                 let invoice = version.invoice
                 return invoice.branch == text || invoice.seller.taxID == text
-                    || [invoice.number, invoice.seller.name, invoice.buyer.name, invoice.buyer.taxID ?? ""]
+                    || [invoice.number, invoice.seller.name, invoice.buyer.name, invoice.buyer.taxID]
                         .contains { $0.lowercased().contains(needle) }
             }.prefix(max(0, limit)).map { $0 }
         }

@@ -62,3 +62,48 @@ import Testing
         #expect((try? Invoice(storedText: text)) == general)
     }
 }
+
+/// `Invoice.canonicalPrefix(of:)`: an invoice at the start of a push's bytes, taken only in
+/// exactly its canonical form.
+@Suite struct InvoiceCanonicalPrefixTests {
+    func prefix(_ text: String) -> Invoice.CanonicalPrefix? {
+        Array(text.utf8).withUnsafeBufferPointer { Invoice.canonicalPrefix(of: $0) }
+    }
+
+    @Test func everyVariantIsReadWithWhatFollowsLeftAlone() throws {
+        let invoices = InvoiceCanonicalTests.variants() + [try InvoiceCanonicalTests.fixture()]
+        for invoice in invoices {
+            let read = prefix(invoice.canonicalText + #","invoiceID":"x"}]}"#)
+            #expect(read?.invoice == invoice)
+            #expect(read?.bytes == invoice.canonicalBytes)
+            let values = try JSONValue.parse(invoice.canonicalText).valueCount
+            #expect(read?.values == values)
+        }
+    }
+
+    /// Bytes the reader reads to an invoice that does not encode to them are not taken: the
+    /// parser and the value comparison judge them.
+    @Test func bytesThatAreNotTheInvoicesOwnEncodingAreNotTaken() throws {
+        let text = try InvoiceCanonicalTests.fixture().canonicalText
+        let net = try #require(text.range(of: #""net":""#))
+        var decimal = text
+        // One more digit than the writer gives an amount.
+        decimal.replaceSubrange(net, with: #""net":"0"#)
+        var reordered = text
+        reordered.replaceSubrange(net, with: #""net" :""#)
+        for spoiled in [decimal, reordered, String(text.dropLast())] {
+            #expect(prefix(spoiled) == nil, "\(spoiled)")
+        }
+    }
+}
+
+extension JSONValue {
+    /// The values of the document, as the parser counts them against its limit.
+    var valueCount: Int {
+        switch self {
+        case .array(let values): 1 + values.reduce(0) { $0 + $1.valueCount }
+        case .object(let members): 1 + members.reduce(0) { $0 + $1.value.valueCount }
+        default: 1
+        }
+    }
+}

@@ -38,6 +38,90 @@ import Testing
         }
     }
 
+    /// A reader that takes a member written `"take"` whole, noting what it was given.
+    final class TakingReader {
+        var given: [(element: Int, bytes: Int)] = []
+
+        func reader(maximumDepth: Int = 1, maximumMembers: Int = 0) -> JSONValue.MemberReader {
+            JSONValue.MemberReader(maximumDepth: maximumDepth, maximumMembers: maximumMembers) { bytes, element in
+                self.given.append((element, bytes.count))
+                return Array(bytes.prefix(6)) == Array(#""take""#.utf8) ? (6, 1) : nil
+            }
+        }
+    }
+
+    @Test func aMemberReaderTakesTheMembersItCanAndTheParserReadsTheRest() throws {
+        let text = #"{"ops": [{"m": "take", "k": 1}, {"m": "leave"}, {"k": {"m": "take"}}], "m": "take"}"#
+        let bytes = Array(text.utf8)
+        let taking = TakingReader()
+        let path = JSONValue.ElementMemberPath(array: "ops", member: "m")
+        let (value, spans) = try JSONValue.parse(bytes, spansOf: path, reading: taking.reader())
+        // Asked about each element's member only; what it took stands as null.
+        #expect(taking.given.map(\.element) == [0, 1])
+        #expect(spans.keys.sorted() == [0, 1])
+        let expected = #"{"ops": [{"m": null, "k": 1}, {"m": "leave"}, {"k": {"m": "take"}}], "m": "take"}"#
+        #expect(value == (try JSONValue.parse(expected)))
+    }
+
+    @Test func aMemberReaderIsGivenNoMoreBytesThanAStringOrAnArrayMayTake() throws {
+        let bytes = Array(#"{"ops": [{"m": "take"}]}"#.utf8)
+        let path = JSONValue.ElementMemberPath(array: "ops", member: "m")
+        for (limits, given) in [
+            (JSONValue.Limits(maximumStringBytes: 7), 7),
+            (JSONValue.Limits(maximumElements: 3), 6),
+            (JSONValue.Limits(), 9),  // the rest of the document
+        ] {
+            let taking = TakingReader()
+            _ = try JSONValue.parse(bytes, limits: limits, spansOf: path, reading: taking.reader())
+            #expect(taking.given.map(\.bytes) == [given], "\(limits)")
+        }
+    }
+
+    /// Where the reader's values would pass a limit, or its values could nest or widen past one,
+    /// the parser reads the member and refuses the document as it always does.
+    @Test func aDocumentPastALimitIsRefusedAsWithoutAMemberReader() throws {
+        let bytes = Array(#"{"ops": [{"m": "take", "n": 1}]}"#.utf8)
+        let path = JSONValue.ElementMemberPath(array: "ops", member: "m")
+        let cases: [(JSONValue.Limits, maximumDepth: Int, maximumMembers: Int, asked: Bool)] = [
+            (JSONValue.Limits(maximumValues: 3), 1, 0, true),
+            (JSONValue.Limits(maximumDepth: 4), 2, 0, false),
+            (JSONValue.Limits(maximumMembers: 2), 1, 3, false),
+        ]
+        for (limits, depth, members, asked) in cases {
+            let taking = TakingReader()
+            let plain = Result { () throws(JSONValue.SyntaxError) in try JSONValue.parse(bytes, limits: limits) }
+            let read = Result { () throws(JSONValue.SyntaxError) in
+                try JSONValue.parse(
+                    bytes,
+                    limits: limits,
+                    spansOf: path,
+                    reading: taking.reader(maximumDepth: depth, maximumMembers: members)
+                ).value
+            }
+            #expect(taking.given.isEmpty == !asked, "\(limits)")
+            switch (plain, read) {
+            case (.failure(let expected), .failure(let error)): #expect(error == expected, "\(limits)")
+            case (.success(let expected), .success(let value)):
+                #expect(value == expected, "\(limits)")
+                #expect(limits.maximumValues == .max, "\(limits) was not refused")
+            default: Issue.record("\(limits): \(plain) without the reader, \(read) with it")
+            }
+        }
+    }
+
+    /// The values of a canonical document, counted from its bytes, are the ones the parser
+    /// counts against the limit.
+    @Test(arguments: [
+        #"{"a":[1,true,null,{"b":"c:","d":[]}],"e":"\"x\\","f":{}}"#,
+        #"[]"#, #""s""#, #"-1.5e3"#, #"[{"k":"v"},{"k":["a","b"]},false]"#,
+    ])
+    func canonicalValuesAreCountedAsTheParserCountsThem(text: String) throws {
+        let bytes = Array(text.utf8)
+        var parser = JSONParser(bytes: bytes, limits: .standard)
+        _ = try parser.parseDocument()
+        #expect(bytes.withUnsafeBufferPointer { CanonicalJSON.valueCount(inCanonical: $0) } == parser.valueCount)
+    }
+
     @Test func parsesADocumentKeepingMemberOrder() throws {
         let value = try JSONValue.parse(#" { "b" : [true, false, null], "a": {"x": "y"}, "n": -12.5e3 } "#)
         #expect(

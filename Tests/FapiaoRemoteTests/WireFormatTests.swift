@@ -97,11 +97,44 @@ import Testing
 
     @Test func aPushReadWithItsInvoicesBytesReadsEveryOperation() throws {
         let operations = try operations()
-        let (branch, items) = try pushItemsWithInvoiceBytes(
+        let (branch, items) = try pushItemsAsTheCentreReads(
             WireFormat.pushRequestBytes(branch: "bj-01", operations: operations)
         )
         #expect(branch == "bj-01")
         expectEveryOperationRead(items, operations)
+    }
+
+    /// Every invoice a branch sends is read straight from its bytes: the tree holds `null` in its
+    /// place, and the operations read are the ones sent.
+    @Test func aPushReadsEachCanonicalInvoiceStraightFromItsBytes() throws {
+        let operations = try operations()
+        let body = try WireFormat.readPush(
+            WireFormat.pushRequestBytes(branch: "bj-01", operations: operations),
+            limits: .standard
+        )
+        #expect(body.invoices.keys.sorted() == [0, 1, 2])
+        for (index, operation) in operations.enumerated() {
+            #expect(body.invoices[index]?.invoice == operation.invoice)
+            #expect(body.invoices[index]?.bytes == operation.payloadBytes)
+        }
+        guard case .array(let elements)? = JSONMembers(body.value)?["operations"] else {
+            Issue.record("no operations in \(body.value)")
+            return
+        }
+        #expect(elements.map { JSONMembers($0)?["invoice"] } == [.null, .null, .null])
+        expectEveryOperationRead(try WireFormat.pushItems(from: body).items, operations)
+    }
+
+    /// An invoice not in its canonical form (spaces, here) is left to the parser and judged on its
+    /// value; the others are still read straight.
+    @Test func anInvoiceInAnotherFormIsParsedAndTheOthersStillReadStraight() throws {
+        let operations = try operations()
+        var text = String(decoding: WireFormat.pushRequestBytes(branch: "bj-01", operations: operations), as: UTF8.self)
+        let first = try #require(text.range(of: #""invoice":{"#))
+        text.replaceSubrange(first, with: #""invoice":{ "#)
+        let body = try WireFormat.readPush(Array(text.utf8), limits: .standard)
+        #expect(body.invoices.keys.sorted() == [1, 2])
+        expectEveryOperationRead(try WireFormat.pushItems(from: body).items, operations)
     }
 
     /// Spaces between an invoice's members are not its canonical bytes, but its value is the
@@ -111,7 +144,7 @@ import Testing
         var text = String(decoding: WireFormat.pushRequestBytes(branch: "bj-01", operations: operations), as: UTF8.self)
         text = text.replacingOccurrences(of: #""invoice":{"#, with: #""invoice": { "#)
         text = text.replacingOccurrences(of: #","issueDate":"#, with: #" , "issueDate" :"#)
-        let (_, items) = try pushItemsWithInvoiceBytes(Array(text.utf8))
+        let (_, items) = try pushItemsAsTheCentreReads(Array(text.utf8))
         expectEveryOperationRead(items, operations)
     }
 
@@ -232,16 +265,16 @@ import Testing
         let request = CanonicalJSON.object(["branch": .string("bj-01"), "operations": .array(encoded)])
         // Read as a value alone, and as the centre reads it, with each invoice's bytes.
         let (_, plainItems) = try WireFormat.pushItems(from: try wire(request))
-        let (_, spannedItems) = try pushItemsWithInvoiceBytes(request.bytes)
+        let (_, spannedItems) = try pushItemsAsTheCentreReads(request.bytes)
         for items in [plainItems, spannedItems] {
             try expectOnly(index, of: operations, spoiledIn: items, operationID, reasonContains, sourceLocation)
         }
     }
 
-    /// A push request read as the centre reads it: with the bytes each invoice was read from.
-    func pushItemsWithInvoiceBytes(_ bytes: [UInt8]) throws -> (branch: String, items: [WireFormat.PushItem]) {
-        let (value, spans) = try JSONValue.parse(bytes, spansOf: WireFormat.pushedInvoices)
-        return try WireFormat.pushItems(from: value, invoiceBytes: { index in spans[index].map { bytes[$0] } })
+    /// A push request read as the centre reads it: each invoice sent in its canonical form read
+    /// straight from its bytes.
+    func pushItemsAsTheCentreReads(_ bytes: [UInt8]) throws -> (branch: String, items: [WireFormat.PushItem]) {
+        try WireFormat.pushItems(from: WireFormat.readPush(bytes, limits: .standard))
     }
 
     func expectOnly(

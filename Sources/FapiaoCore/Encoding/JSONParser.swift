@@ -16,11 +16,19 @@ struct JSONParser {
     var spanElement: Int?
     /// Where `spanPath.member` of each element lies in `bytes`, by element index.
     var spans: [Int: Range<Int>] = [:]
+    /// Reads `spanPath.member` in place of the parser where it can (see ``readWhole(element:)``).
+    let memberReader: JSONValue.MemberReader?
 
-    init(bytes: [UInt8], limits: JSONValue.Limits, spanPath: JSONValue.ElementMemberPath? = nil) {
+    init(
+        bytes: [UInt8],
+        limits: JSONValue.Limits,
+        spanPath: JSONValue.ElementMemberPath? = nil,
+        memberReader: JSONValue.MemberReader? = nil
+    ) {
         self.bytes = bytes
         self.limits = limits
         self.spanPath = spanPath
+        self.memberReader = memberReader
     }
 
     mutating func parseDocument() throws(JSONValue.SyntaxError) -> JSONValue {
@@ -279,7 +287,12 @@ struct JSONParser {
             } else if let spanPath, depth == 3, let element = spanElement, key == spanPath.member {
                 spanElement = nil  // nothing inside the member is an element of the array
                 let start = index
-                members.append((key, try parseValue()))
+                if let length = readWhole(element: element) {
+                    index += length
+                    members.append((key, .null))  // kept by the member reader
+                } else {
+                    members.append((key, try parseValue()))
+                }
                 spans[element] = start..<index
                 spanElement = element
             } else {

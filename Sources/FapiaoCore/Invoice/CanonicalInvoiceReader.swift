@@ -31,7 +31,14 @@ struct CanonicalInvoiceReader {
         case invalid
     }
 
+    /// The invoice the bytes hold, and nothing after it.
     mutating func invoice() -> Invoice? {
+        guard let invoice = invoiceObject(), index == bytes.count else { return nil }
+        return invoice
+    }
+
+    /// The invoice at the start of the bytes; ``index`` is then where it ends.
+    mutating func invoiceObject() -> Invoice? {
         var fields = Fields()
         let complete = object { reader, name in
             switch name {
@@ -75,7 +82,7 @@ struct CanonicalInvoiceReader {
             default: return false
             }
         }
-        guard complete, index == bytes.count else { return nil }
+        guard complete else { return nil }
         return Self.build(fields)
     }
 

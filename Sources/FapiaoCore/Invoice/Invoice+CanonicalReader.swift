@@ -33,3 +33,39 @@ extension Invoice {
         }
     }
 }
+
+extension Invoice {
+    /// What ``canonicalPrefix(of:)`` read.
+    public struct CanonicalPrefix: Sendable {
+        public var invoice: Invoice
+        /// The invoice's ``Invoice/canonicalBytes``: the bytes it was read from.
+        public var bytes: [UInt8]
+        /// The JSON values those bytes hold, counted as ``JSONValue/parse(_:limits:)`` counts them.
+        public var values: Int
+    }
+
+    /// Members of one object in the form ``canonicalBytes`` writes, at most: the reader knows 22
+    /// names at the top, 7 in `red`, and takes each once.
+    public static let canonicalMaximumMembers = 32
+    /// Levels of nesting of that form: the invoice, its `lines`, a line.
+    public static let canonicalDepth = 3
+
+    /// The invoice whose ``canonicalBytes`` begin `bytes`, or `nil` when `bytes` do not begin with
+    /// an invoice in exactly that form.
+    ///
+    /// A push carries each invoice as its canonical bytes; reading them straight to the fields,
+    /// and checking they are the ones the invoice encodes to, costs less than building a JSON
+    /// tree of them. Whatever this reads, ``init(stored:)`` reads the same invoice from the
+    /// parsed bytes (the reader's promise, see ``init(canonical:)``).
+    public static func canonicalPrefix(of bytes: UnsafeBufferPointer<UInt8>) -> CanonicalPrefix? {
+        var reader = CanonicalInvoiceReader(bytes: bytes)
+        guard let invoice = reader.invoiceObject() else { return nil }
+        let length = reader.index
+        let canonical = invoice.canonicalBytes
+        guard canonical.count == length, let start = bytes.baseAddress,
+            canonical.withUnsafeBufferPointer({ own in own.baseAddress.map { memcmp($0, start, length) == 0 } ?? false })
+        else { return nil }
+        let values = canonical.withUnsafeBufferPointer { CanonicalJSON.valueCount(inCanonical: $0) }
+        return CanonicalPrefix(invoice: invoice, bytes: canonical, values: values)
+    }
+}

@@ -43,13 +43,13 @@ public enum WireFormat {
 
     /// Reads an operation and checks that its hash matches its content.
     ///
-    /// `invoiceBytes`, when given, are the bytes the `invoice` member was read from: when they
-    /// are already the invoice's canonical encoding (as every branch sends them), the parsed
-    /// value is not encoded again to compare it.
+    /// `sent`, when given, is its invoice as ``readPush(_:limits:)`` read it straight from the
+    /// canonical bytes sent (the tree then holds `null` in its place); otherwise the invoice is
+    /// read from the tree, and must encode to the canonical form it was sent in.
     public static func operation(
         from value: JSONValue,
         context: String,
-        invoiceBytes: ArraySlice<UInt8>? = nil
+        sent: Invoice.CanonicalPrefix? = nil
     ) throws(WireError) -> InvoiceOperation {
         let object = try WireObject(value, context: context)
         let id = try object.uuid("id")
@@ -60,17 +60,20 @@ public enum WireFormat {
         let clock = try object.clock("clock")
         let claimedHash = try object.string("hash")
         let payloadValue = try object.value("invoice")
-        let invoice = try invoice(from: payloadValue, context: "\(context).invoice")
+        let invoice: Invoice
+        if let sent {
+            invoice = sent.invoice
+        } else {
+            invoice = try Self.invoice(from: payloadValue, context: "\(context).invoice")
+        }
         guard invoice.id == invoiceID else {
             throw WireError("\(context).invoice.id differs from \(context).invoiceID")
         }
-        // The bytes sent must be the invoice's own canonical encoding: compared as bytes, and
-        // hashed as they are.
-        let canonical = invoice.canonicalBytes
-        // Bytes equal to the canonical encoding parse to a value whose encoding they are; any
-        // other bytes (spaces, another key order) are judged on the value, as before.
-        let sentCanonical = invoiceBytes.map { $0.elementsEqual(canonical) } ?? false
-        guard sentCanonical || payloadValue.canonicalBytes == canonical else {
+        // The bytes sent must be the invoice's own canonical encoding, hashed as they are. Read
+        // straight from them, they are; what came in another form (spaces, another key order)
+        // is judged on its value.
+        let canonical = sent?.bytes ?? invoice.canonicalBytes
+        guard sent != nil || payloadValue.canonicalBytes == canonical else {
             throw WireError("\(context).invoice has fields or forms this centre does not know")
         }
         let operation = InvoiceOperation(
@@ -128,32 +131,58 @@ public enum WireFormat {
         return out
     }
 
-    /// Where each operation's invoice lies in a push request's bytes (see
-    /// ``pushItems(from:invoiceBytes:)``).
+    /// Where each operation's invoice lies in a push request.
     public static let pushedInvoices = JSONValue.ElementMemberPath(array: "operations", member: "invoice")
 
-    /// Reads a push request; a malformed item does not spoil the others.
-    ///
-    /// `invoiceBytes` gives, by operation index, the bytes its invoice was read from, where the
-    /// reader kept them (see ``operation(from:context:invoiceBytes:)``).
-    public static func pushItems(
+    /// A push request as the centre reads it: the JSON tree, and the invoices read straight from
+    /// their canonical bytes by operation index (each stands as `null` in the tree).
+    public struct PushBody: Sendable {
+        public var value: JSONValue
+        public var invoices: [Int: Invoice.CanonicalPrefix]
+    }
+
+    /// Parses a push request, reading every invoice sent in its canonical form (as every branch
+    /// sends it) straight to its fields, not through a JSON tree; an invoice in any other form is
+    /// parsed and judged as before. The request is refused exactly when
+    /// ``JSONValue/parse(_:limits:)`` refuses it.
+    public static func readPush(_ bytes: [UInt8], limits: JSONValue.Limits) throws(JSONValue.SyntaxError) -> PushBody {
+        final class Sent {
+            var invoices: [Int: Invoice.CanonicalPrefix] = [:]
+        }
+        let sent = Sent()
+        let reader = JSONValue.MemberReader(
+            maximumDepth: Invoice.canonicalDepth,
+            maximumMembers: Invoice.canonicalMaximumMembers
+        ) { bytes, element in
+            guard let read = Invoice.canonicalPrefix(of: bytes) else { return nil }
+            sent.invoices[element] = read
+            return (read.bytes.count, read.values)
+        }
+        let (value, _) = try JSONValue.parse(bytes, limits: limits, spansOf: pushedInvoices, reading: reader)
+        return PushBody(value: value, invoices: sent.invoices)
+    }
+
+    /// Reads a push request parsed by ``readPush(_:limits:)``; a malformed item does not spoil
+    /// the others.
+    public static func pushItems(from body: PushBody) throws(WireError) -> (branch: String, items: [PushItem]) {
+        try pushItems(from: body.value) { body.invoices[$0] }
+    }
+
+    /// Reads a push request from its JSON tree; a malformed item does not spoil the others.
+    public static func pushItems(from value: JSONValue) throws(WireError) -> (branch: String, items: [PushItem]) {
+        try pushItems(from: value) { _ in nil }
+    }
+
+    private static func pushItems(
         from value: JSONValue,
-        invoiceBytes: (Int) -> ArraySlice<UInt8>? = { _ in nil }
+        sent: (Int) -> Invoice.CanonicalPrefix?
     ) throws(WireError) -> (branch: String, items: [PushItem]) {
         let object = try WireObject(value, context: "request")
         let branch = try object.string("branch")
         var items: [PushItem] = []
         for (index, element) in try object.array("operations").enumerated() {
             do {
-                items.append(
-                    .operation(
-                        try operation(
-                            from: element,
-                            context: "operations[\(index)]",
-                            invoiceBytes: invoiceBytes(index)
-                        )
-                    )
-                )
+                items.append(.operation(try operation(from: element, context: "operations[\(index)]", sent: sent(index))))
             } catch {
                 let id = (try? WireObject(element, context: "").uuid("id"))
                 items.append(.malformed(operationID: id, reason: error.message))
