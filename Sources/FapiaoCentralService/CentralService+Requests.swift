@@ -91,7 +91,7 @@ extension CentralService {
         }
         do {
             return try parse(bytes, limits.document)
-        } catch where error.exceedsLimit {
+        } catch  where error.exceedsLimit {
             throw APIError.badRequest("The request body goes past the centre's limits (\(error)).")
         } catch {
             throw APIError.badRequest("The request body is not JSON (\(error)).")

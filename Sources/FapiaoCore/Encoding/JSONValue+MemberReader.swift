@@ -10,12 +10,13 @@ extension JSONValue {
         public var maximumDepth: Int
         /// Members of one object that any value `read` takes can have.
         public var maximumMembers: Int
-        /// Given the bytes from the member's value on and the element's index, the length of the
-        /// value taken and how many JSON values it holds, counted as the parser counts them
-        /// (objects, arrays, strings, numbers and literals; not member names), or `nil` to leave
-        /// the value to the parser. It must take only a value the parser reads, and only within
-        /// the bytes it is given: they stop where a longer value could hold a string or an array
-        /// past the parser's limits.
+        /// Reads a member's value whole, or gives `nil` to leave it to the parser.
+        ///
+        /// Given the bytes from the member's value on and the element's index, it gives the
+        /// length of the value taken and how many JSON values it holds, counted as the parser
+        /// counts them (objects, arrays, strings, numbers and literals; not member names). It
+        /// must take only a value the parser reads, and only within the bytes it is given: they
+        /// stop where a longer value could hold a string or an array past the parser's limits.
         public var read: (_ bytes: UnsafeBufferPointer<UInt8>, _ element: Int) -> (length: Int, values: Int)?
 
         public init(

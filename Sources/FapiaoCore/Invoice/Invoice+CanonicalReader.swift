@@ -62,9 +62,11 @@ extension Invoice {
         guard let invoice = reader.invoiceObject() else { return nil }
         let length = reader.index
         let canonical = invoice.canonicalBytes
-        guard canonical.count == length, let start = bytes.baseAddress,
-            canonical.withUnsafeBufferPointer({ own in own.baseAddress.map { memcmp($0, start, length) == 0 } ?? false })
-        else { return nil }
+        let same = canonical.withUnsafeBufferPointer { own in
+            guard own.count == length, let mine = own.baseAddress, let sent = bytes.baseAddress else { return false }
+            return memcmp(mine, sent, length) == 0
+        }
+        guard same else { return nil }
         let values = canonical.withUnsafeBufferPointer { CanonicalJSON.valueCount(inCanonical: $0) }
         return CanonicalPrefix(invoice: invoice, bytes: canonical, values: values)
     }

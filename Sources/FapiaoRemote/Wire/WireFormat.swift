@@ -141,10 +141,11 @@ public enum WireFormat {
         public var invoices: [Int: Invoice.CanonicalPrefix]
     }
 
-    /// Parses a push request, reading every invoice sent in its canonical form (as every branch
-    /// sends it) straight to its fields, not through a JSON tree; an invoice in any other form is
-    /// parsed and judged as before. The request is refused exactly when
-    /// ``JSONValue/parse(_:limits:)`` refuses it.
+    /// Parses a push request, reading every invoice sent in its canonical form straight to its fields.
+    ///
+    /// Every branch sends its invoices in that form; reading them without a JSON tree costs
+    /// less. An invoice in any other form is parsed and judged as before. The request is refused
+    /// exactly when ``JSONValue/parse(_:limits:)`` refuses it.
     public static func readPush(_ bytes: [UInt8], limits: JSONValue.Limits) throws(JSONValue.SyntaxError) -> PushBody {
         final class Sent {
             var invoices: [Int: Invoice.CanonicalPrefix] = [:]
@@ -182,7 +183,9 @@ public enum WireFormat {
         var items: [PushItem] = []
         for (index, element) in try object.array("operations").enumerated() {
             do {
-                items.append(.operation(try operation(from: element, context: "operations[\(index)]", sent: sent(index))))
+                items.append(
+                    .operation(try operation(from: element, context: "operations[\(index)]", sent: sent(index)))
+                )
             } catch {
                 let id = (try? WireObject(element, context: "").uuid("id"))
                 items.append(.malformed(operationID: id, reason: error.message))
