@@ -34,14 +34,17 @@ extension FuzzTarget {
         }
     }
 
-    /// Limits tight enough that fuzzed pushes reach them.
-    static let pushLimits = JSONValue.Limits(
-        maximumDepth: 7,
-        maximumMembers: 30,
-        maximumElements: 40,
-        maximumStringBytes: 600,
-        maximumValues: 300
-    )
+    /// Limits a push is read within, chosen by the input's length: none, and limits a fuzzed
+    /// push reaches inside an invoice (values; strings and arrays, which leave the invoice to the
+    /// parser; members and nesting, which keep the direct reader out).
+    static func pushLimits(forLength length: Int) -> JSONValue.Limits {
+        switch length % 4 {
+        case 0: JSONValue.Limits()
+        case 1: JSONValue.Limits(maximumValues: 40)
+        case 2: JSONValue.Limits(maximumElements: 200, maximumStringBytes: 300)
+        default: JSONValue.Limits(maximumDepth: 6, maximumMembers: 20)
+        }
+    }
 
     /// The centre's push decoder: it reads what the plain parser reads, refuses what it refuses,
     /// and every operation it reads encodes and reads back the same.
@@ -50,8 +53,9 @@ extension FuzzTarget {
         summary: "WireFormat.readPush against JSONValue.parse; each decoded operation round-trips"
     ) { input in
         let bytes = Array(input)
-        let plain = Result { () throws(JSONValue.SyntaxError) in try JSONValue.parse(bytes, limits: pushLimits) }
-        let direct = Result { () throws(JSONValue.SyntaxError) in try WireFormat.readPush(bytes, limits: pushLimits) }
+        let limits = pushLimits(forLength: bytes.count)
+        let plain = Result { () throws(JSONValue.SyntaxError) in try JSONValue.parse(bytes, limits: limits) }
+        let direct = Result { () throws(JSONValue.SyntaxError) in try WireFormat.readPush(bytes, limits: limits) }
         switch (plain, direct) {
         case (.failure(let plainError), .failure(let directError)):
             precondition(plainError == directError, "push: readPush refuses otherwise: \(directError) vs \(plainError)")
