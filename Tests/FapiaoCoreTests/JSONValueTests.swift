@@ -109,19 +109,6 @@ import Testing
         }
     }
 
-    /// The values of a canonical document, counted from its bytes, are the ones the parser
-    /// counts against the limit.
-    @Test(arguments: [
-        #"{"a":[1,true,null,{"b":"c:","d":[]}],"e":"\"x\\","f":{}}"#,
-        #"[]"#, #""s""#, #"-1.5e3"#, #"[{"k":"v"},{"k":["a","b"]},false]"#,
-    ])
-    func canonicalValuesAreCountedAsTheParserCountsThem(text: String) throws {
-        let bytes = Array(text.utf8)
-        var parser = JSONParser(bytes: bytes, limits: .standard)
-        _ = try parser.parseDocument()
-        #expect(bytes.withUnsafeBufferPointer { CanonicalJSON.valueCount(inCanonical: $0) } == parser.valueCount)
-    }
-
     @Test func parsesADocumentKeepingMemberOrder() throws {
         let value = try JSONValue.parse(#" { "b" : [true, false, null], "a": {"x": "y"}, "n": -12.5e3 } "#)
         #expect(

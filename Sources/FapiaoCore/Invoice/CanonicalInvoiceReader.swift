@@ -5,6 +5,9 @@
 struct CanonicalInvoiceReader {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
+    /// The JSON values read so far (objects, arrays and strings; the form has nothing else), as
+    /// the parser counts them against its limit.
+    var values = 0
 
     struct Line {
         var description, net, quantity, tax, taxRate, unitPrice: String?
@@ -175,12 +178,14 @@ struct CanonicalInvoiceReader {
     mutating func assign(_ slot: inout String?) -> Bool {
         guard slot == nil, let value = string() else { return false }
         slot = value
+        values += 1
         return true
     }
 
     /// Reads `{"name":…,…}`: `member` reads each member's value and says whether it could.
     mutating func object(_ member: (inout CanonicalInvoiceReader, String) -> Bool) -> Bool {
         guard take(UInt8(ascii: "{")) else { return false }
+        values += 1
         var first = true
         while true {
             switch next(first: first) {
@@ -231,6 +236,7 @@ struct CanonicalInvoiceReader {
 
     mutating func lines() -> [Line]? {
         guard take(UInt8(ascii: "[")) else { return nil }
+        values += 1
         var lines: [Line] = []
         if take(UInt8(ascii: "]")) { return lines }
         repeat {

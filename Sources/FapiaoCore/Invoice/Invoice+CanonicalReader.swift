@@ -67,7 +67,6 @@ extension Invoice {
             return memcmp(mine, sent, length) == 0
         }
         guard same else { return nil }
-        let values = canonical.withUnsafeBufferPointer { CanonicalJSON.valueCount(inCanonical: $0) }
-        return CanonicalPrefix(invoice: invoice, bytes: canonical, values: values)
+        return CanonicalPrefix(invoice: invoice, bytes: canonical, values: reader.values)
     }
 }
