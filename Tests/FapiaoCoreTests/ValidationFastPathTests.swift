@@ -82,3 +82,35 @@ import Testing
         #expect("\u{85}".containsControlCharacter)  // NEL
     }
 }
+
+/// Trimming takes its fast paths only where the long way, character by character, gives the same.
+@Suite struct TrimmingFastPathTests {
+    @Test(arguments: [
+        "北京客户有限公司", " 北京 ", "\u{3000}北京\u{3000}", "北京\u{0301}", "\u{0301}北京", "\u{0600}北京", "北京\u{0600}",
+        "a北", "北a", "", " ", "\u{3000}", "北\u{200B}", "北\u{85}", "北\u{A0}", "\u{2028}北", "北\n", "\t北",
+    ])
+    func givesWhatTheLongWayGives(text: String) {
+        #expect(text.trimmingSpaces() == text.trimmingSpacesByCharacter())
+    }
+
+    @Test func randomTextIsTrimmedAsTheLongWayTrimsIt() {
+        var random = SeededGenerator(seed: 4_100)
+        // Ideographs at both edges of the fast path's ranges, ASCII, whitespace of every kind,
+        // combining and prefix marks, joiners.
+        let scalars: [UInt32] = [
+            0x4E00, 0x9FFF, 0x3400, 0x4DBF, 0x3000, 0x33FF, 0xA000, 0x41, 0x7E, 0x21, 0x20, 0x09, 0x0A, 0x0D, 0x85,
+            0xA0, 0x1680, 0x2003, 0x2028, 0x2029, 0x202F, 0x205F, 0x0301, 0x0600, 0x0D4E, 0x200D, 0xFE0F, 0x1F600,
+        ]
+        var differing: [String] = []
+        for _ in 0..<20_000 {
+            let length = Int.random(in: 0...5, using: &random)
+            var text = ""
+            for _ in 0..<length {
+                let value = scalars.randomElement(using: &random) ?? 0x41
+                if let scalar = Unicode.Scalar(value) { text.unicodeScalars.append(scalar) }
+            }
+            if text.trimmingSpaces() != text.trimmingSpacesByCharacter() { differing.append(text) }
+        }
+        #expect(differing.isEmpty, "first: \(differing.first.map { Array($0.unicodeScalars) } ?? [])")
+    }
+}
