@@ -107,3 +107,28 @@ extension JSONValue {
         }
     }
 }
+
+/// `InvoiceInput(invoice:)`, the starting point of an amend and of the centre's validation,
+/// gives the fields the invoice's own JSON gives.
+@Suite struct InvoiceInputFromInvoiceTests {
+    /// The invoice's JSON in the form a clerk types: the red reference's members at the top,
+    /// under their input names.
+    func typedForm(_ invoice: Invoice) throws -> JSONValue {
+        guard case .object(let members) = try JSONValue.parse(invoice.canonicalText) else { return .null }
+        let names = ["confirmation": "redConfirmation", "reason": "redReason"]
+        return .object(
+            members.flatMap { member -> [(key: String, value: JSONValue)] in
+                guard member.key == "red", case .object(let red) = member.value else { return [member] }
+                return red.map { (key: names[$0.key] ?? $0.key, value: $0.value) }
+            }
+        )
+    }
+
+    @Test func everyVariantGivesTheFieldsOfItsJSON() throws {
+        for invoice in InvoiceCanonicalTests.variants() + [try InvoiceCanonicalTests.fixture()] {
+            let fromJSON = InvoiceInput.fromJSON(try typedForm(invoice))
+            #expect(fromJSON.problems.isEmpty, "\(fromJSON.problems)")
+            #expect(InvoiceInput(invoice: invoice) == fromJSON, "\(invoice.canonicalText)")
+        }
+    }
+}

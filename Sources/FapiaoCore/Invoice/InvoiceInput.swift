@@ -191,46 +191,50 @@ public struct InvoiceInput: Hashable, Sendable {
 
 extension InvoiceInput {
     /// The input that would produce `invoice` again: the starting point of an amend.
+    ///
+    /// The centre validates every pushed invoice through this, so the dictionaries are sized
+    /// once and only the fields the invoice has are set (assigning `nil` costs a look-up).
     public init(invoice: Invoice) {
-        var fields: [String: String] = [
-            "id": invoice.id.uuidText,
-            "kind": invoice.kind.rawValue,
-            "type": invoice.type.rawValue,
-            "number": invoice.number,
-            "issueDate": invoice.issueDate.description,
-            "seller.name": invoice.seller.name,
-            "seller.taxID": invoice.seller.taxID,
-            "buyer.name": invoice.buyer.name,
-            "buyer.taxID": invoice.buyer.taxID,
-            "net": invoice.net.decimalText,
-            "taxRate": invoice.taxRate.decimalText,
-            "tax": invoice.tax.decimalText,
-            "gross": invoice.gross.decimalText,
-            "currency": invoice.currency,
-        ]
-        fields["code"] = invoice.code
-        fields["originalNumber"] = invoice.originalNumber
-        if let red = invoice.red {
-            fields["redReason"] = red.reason
-            fields["redConfirmation"] = red.confirmation
-            fields["originalCode"] = red.originalCode
-            fields["originalIssueDate"] = red.originalIssueDate?.description
-            fields["originalNet"] = red.originalNet?.decimalText
-            fields["originalTax"] = red.originalTax?.decimalText
-            fields["originalGross"] = red.originalGross?.decimalText
+        var fields = [String: String](minimumCapacity: 24)
+        fields["id"] = invoice.id.uuidText
+        fields["kind"] = invoice.kind.rawValue
+        fields["type"] = invoice.type.rawValue
+        fields["number"] = invoice.number
+        fields["issueDate"] = invoice.issueDate.description
+        fields["seller.name"] = invoice.seller.name
+        fields["seller.taxID"] = invoice.seller.taxID
+        fields["buyer.name"] = invoice.buyer.name
+        fields["buyer.taxID"] = invoice.buyer.taxID
+        fields["net"] = invoice.net.decimalText
+        fields["taxRate"] = invoice.taxRate.decimalText
+        fields["tax"] = invoice.tax.decimalText
+        fields["gross"] = invoice.gross.decimalText
+        fields["currency"] = invoice.currency
+        func set(_ key: String, _ value: String?) {
+            if let value { fields[key] = value }
         }
-        fields["checkCode"] = invoice.checkCode
-        fields["note"] = invoice.note
-        fields["operator"] = invoice.operatorName
+        set("code", invoice.code)
+        set("originalNumber", invoice.originalNumber)
+        if let red = invoice.red {
+            set("redReason", red.reason)
+            set("redConfirmation", red.confirmation)
+            set("originalCode", red.originalCode)
+            set("originalIssueDate", red.originalIssueDate?.description)
+            set("originalNet", red.originalNet?.decimalText)
+            set("originalTax", red.originalTax?.decimalText)
+            set("originalGross", red.originalGross?.decimalText)
+        }
+        set("checkCode", invoice.checkCode)
+        set("note", invoice.note)
+        set("operator", invoice.operatorName)
         let lines = invoice.lines.map { line in
-            var fields: [String: String] = [
-                "description": line.description,
-                "net": line.net.decimalText,
-                "taxRate": line.taxRate.decimalText,
-                "tax": line.tax.decimalText,
-            ]
-            fields["quantity"] = line.quantity
-            fields["unitPrice"] = line.unitPrice
+            var fields = [String: String](minimumCapacity: 6)
+            fields["description"] = line.description
+            fields["net"] = line.net.decimalText
+            fields["taxRate"] = line.taxRate.decimalText
+            fields["tax"] = line.tax.decimalText
+            if let quantity = line.quantity { fields["quantity"] = quantity }
+            if let unitPrice = line.unitPrice { fields["unitPrice"] = unitPrice }
             return fields
         }
         self.init(fields: fields, lines: lines)
