@@ -158,37 +158,40 @@ extension AuditEntry {
         out.append(UInt8(ascii: "}"))
     }
 
-    public init(wire value: JSONValue, context: String) throws(WireError) {
-        let object = try WireObject(value, context: context)
+    /// Reads an entry; `index`, when given, is its place in the array named by `context`.
+    public init(wire value: JSONValue, context: String, index: Int? = nil) throws(WireError) {
+        let object = try WireObject(value, context: context, index: index)
         guard let wallTime = UTCTimestamp(parsing: try object.string("wallTime")) else {
-            throw .unprocessable("\(context).wallTime must be a UTC timestamp such as 2026-12-04T08:30:00.000Z")
+            throw .unprocessable("\(object.context).wallTime must be a UTC timestamp such as 2026-12-04T08:30:00.000Z")
         }
         guard let event = AuditEvent(rawValue: try object.string("event")) else {
-            throw .unprocessable("\(context).event must be an audit event this centre knows")
+            throw .unprocessable("\(object.context).event must be an audit event this centre knows")
         }
         // As a journal stores it: canonical, so every counter is positive.
         guard case .object(let counters) = try object.value("clock"),
             let clock = VectorClock(json: try object.value("clock")), clock.counters.count == counters.count
         else {
             throw .unprocessable(
-                "\(context).clock must be a vector clock, each counter an integer from 1 to \(VectorClock.maximumCounter)"
+                "\(object.context).clock must be a vector clock, each counter an integer from 1 to \(VectorClock.maximumCounter)"
             )
         }
         // Present, and null when the entry names none (as the journal stores it).
         func optionalID(_ key: String) throws(WireError) -> UUID? {
             _ = try object.value(key)
             guard let text = try object.optionalString(key) else { return nil }
-            guard let id = UUID(uuidText: text) else { throw WireError("\(context).\(key) must be a UUID or null") }
+            guard let id = UUID(uuidText: text) else {
+                throw WireError("\(object.context).\(key) must be a UUID or null")
+            }
             return id
         }
         let sequence = try object.integer("sequence")
-        guard sequence >= 1 else { throw WireError("\(context).sequence must be 1 or more") }
+        guard sequence >= 1 else { throw WireError("\(object.context).sequence must be 1 or more") }
         let node = try object.string("node")
-        guard WireNode.isValid(node) else { throw WireError("\(context).node must be a node name") }
+        guard WireNode.isValid(node) else { throw WireError("\(object.context).node must be a node name") }
         func hash(_ key: String) throws(WireError) -> String {
             let text = try object.string(key)
             guard ChainPosition.isHash(text) else {
-                throw WireError("\(context).\(key) must be 64 lower-case hexadecimal digits")
+                throw WireError("\(object.context).\(key) must be 64 lower-case hexadecimal digits")
             }
             return text
         }
@@ -252,7 +255,7 @@ extension AuditShipment {
         var entries: [AuditEntry] = []
         entries.reserveCapacity(list.count)
         for (index, element) in list.enumerated() {
-            entries.append(try AuditEntry(wire: element, context: "request.entries[\(index)]"))
+            entries.append(try AuditEntry(wire: element, context: "request.entries", index: index))
         }
         self.init(
             after: try ChainPosition(wire: try object.value("after"), context: "request.after", allowsEmptyHash: true),

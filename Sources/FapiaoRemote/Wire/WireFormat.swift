@@ -49,13 +49,14 @@ public enum WireFormat {
     public static func operation(
         from value: JSONValue,
         context: String,
+        index: Int? = nil,
         sent: Invoice.CanonicalPrefix? = nil
     ) throws(WireError) -> InvoiceOperation {
-        let object = try WireObject(value, context: context)
+        let object = try WireObject(value, context: context, index: index)
         let id = try object.uuid("id")
         let invoiceID = try object.uuid("invoiceID")
         guard let kind = InvoiceOperation.Kind(rawValue: try object.string("kind")) else {
-            throw WireError("\(context).kind must be one of create, amend, void, resolve")
+            throw WireError("\(object.context).kind must be one of create, amend, void, resolve")
         }
         let clock = try object.clock("clock")
         let claimedHash = try object.string("hash")
@@ -64,17 +65,17 @@ public enum WireFormat {
         if let sent {
             invoice = sent.invoice
         } else {
-            invoice = try Self.invoice(from: payloadValue, context: "\(context).invoice")
+            invoice = try Self.invoice(from: payloadValue, context: "\(object.context).invoice")
         }
         guard invoice.id == invoiceID else {
-            throw WireError("\(context).invoice.id differs from \(context).invoiceID")
+            throw WireError("\(object.context).invoice.id differs from \(object.context).invoiceID")
         }
         // The bytes sent must be the invoice's own canonical encoding, hashed as they are. Read
         // straight from them, they are; what came in another form (spaces, another key order)
         // is judged on its value.
         let canonical = sent?.bytes ?? invoice.canonicalBytes
         guard sent != nil || payloadValue.canonicalBytes == canonical else {
-            throw WireError("\(context).invoice has fields or forms this centre does not know")
+            throw WireError("\(object.context).invoice has fields or forms this centre does not know")
         }
         let operation = InvoiceOperation(
             id: id,
@@ -84,7 +85,7 @@ public enum WireFormat {
             canonicalPayload: canonical
         )
         guard operation.hash == claimedHash else {
-            throw WireError("\(context).hash does not match the operation's content")
+            throw WireError("\(object.context).hash does not match the operation's content")
         }
         return operation
     }
@@ -184,7 +185,7 @@ public enum WireFormat {
         for (index, element) in try object.array("operations").enumerated() {
             do {
                 items.append(
-                    .operation(try operation(from: element, context: "operations[\(index)]", sent: sent(index)))
+                    .operation(try operation(from: element, context: "operations", index: index, sent: sent(index)))
                 )
             } catch {
                 let id = (try? WireObject(element, context: "").uuid("id"))

@@ -4,12 +4,30 @@ import Foundation
 /// Reading helpers over a parsed JSON object, each failure naming the field.
 public struct WireObject: Sendable {
     let object: JSONMembers
-    let context: String
+    /// Where the object is, for messages: `base`, or `base[index]` for an element of an array.
+    let base: String
+    let index: Int?
 
-    public init(_ value: JSONValue, context: String) throws(WireError) {
-        guard let object = JSONMembers(value) else { throw WireError("\(context) must be a JSON object") }
+    /// Where the object is, for messages (`operations[3]`).
+    ///
+    /// Written only when a message needs it: a push reads thousands of elements and almost
+    /// never fails.
+    public var context: String { index.map { "\(base)[\($0)]" } ?? base }
+
+    /// Reads `value` as an object.
+    ///
+    /// - Parameters:
+    ///   - value: the object.
+    ///   - context: where it is, for messages; with `index`, the array it is an element of.
+    ///   - index: its index in that array.
+    /// - Throws: ``WireError`` when `value` is not an object.
+    public init(_ value: JSONValue, context: String, index: Int? = nil) throws(WireError) {
+        self.base = context
+        self.index = index
+        guard let object = JSONMembers(value) else {
+            throw WireError("\(index.map { "\(context)[\($0)]" } ?? context) must be a JSON object")
+        }
         self.object = object
-        self.context = context
     }
 
     /// The members by name; a repeated name (never in a parsed document) keeps its last value.
