@@ -37,12 +37,12 @@ extension CentralService {
         return matching.min { parameters($0) < parameters($1) }?.methods
     }
 
-    /// The JSON body of a request that must carry one (see ``readJSON(_:)``), declared as JSON
+    /// The JSON body of a request that must carry one (see ``readJSON(_:parse:)``), declared as JSON
     /// by its head.
     ///
     /// - Throws: ``APIError`` 415 for a body not declared `application/json` (in UTF-8), 400
     ///   for one that ends before its announced length or its chunked framing ends; and what
-    ///   ``readJSON(_:)`` throws.
+    ///   ``readJSON(_:parse:)`` throws.
     func readJSONBody(_ request: Request) async throws -> JSONValue {
         try await readJSONBody(request) { bytes, limits throws(JSONValue.SyntaxError) in
             try JSONValue.parse(bytes, limits: limits)

@@ -43,16 +43,11 @@ extension CentralService {
     /// The request body as JSON, at most ``Limits/maximumBodySize`` bytes, its bytes taken from
     /// the ``BodyAllowance`` until the request is answered (until this returns, outside a route).
     ///
+    /// `parse` reads the bytes within the centre's limits: ``JSONValue/parse(_:limits:)``, or for a
+    /// push ``WireFormat/readPush(_:limits:)``, which reads its invoices straight from their bytes.
+    ///
     /// - Throws: ``APIError`` 413 for a larger body, 503 when the bodies held at once would go
     ///   past ``Limits/maximumBodyBytesInFlight``, 400 for one that is not JSON.
-    func readJSON(_ request: Request) async throws -> JSONValue {
-        try await readJSON(request) { bytes, limits throws(JSONValue.SyntaxError) in
-            try JSONValue.parse(bytes, limits: limits)
-        }
-    }
-
-    /// The request body as ``readJSON(_:)`` reads it, parsed by `parse` within the given limits
-    /// (a push reads its invoices straight from their bytes, see ``WireFormat/readPush(_:limits:)``).
     func readJSON<Body>(
         _ request: Request,
         parse: ([UInt8], JSONValue.Limits) throws(JSONValue.SyntaxError) -> Body
