@@ -12,41 +12,47 @@ import Testing
         }
     }
 
-    @Test func spansGiveTheBytesOfEachElementsMemberAndNothingElse() throws {
-        let text = #"""
-            {"x": [{"m": 0}], "ops": [ {"m": {"a": [1, {"m": 2}]}, "k": 1}, 7, {"k": {"m": 3}}, [{"m": 4}],
-            {"k": "m", "m" : [ "v" ] } ], "m": 5}
-            """#
-        let bytes = Array(text.utf8)
-        let (value, spans) = try JSONValue.parse(bytes, spansOf: .init(array: "ops", member: "m"))
-        #expect(value == (try JSONValue.parse(text)))
-        // Element 0's member and element 4's; not the nested "m"s, not another array's.
-        #expect(spans.keys.sorted() == [0, 4])
-        let texts = spans.mapValues { String(decoding: bytes[$0], as: UTF8.self) }
-        #expect(texts[0] == #"{"a": [1, {"m": 2}]}"#)
-        #expect(texts[4] == #"[ "v" ]"#)
-    }
-
-    @Test func spansAreNoneWhereTheArrayIsNotOneOrNotAtTheRoot() throws {
-        let path = JSONValue.ElementMemberPath(array: "ops", member: "m")
-        for text in [#"{"ops": {"0": {"m": 1}}}"#, #"{"a": {"ops": [{"m": 1}]}}"#, #"[{"ops": [{"m": 1}]}]"#, "[]"] {
-            let (_, spans) = try JSONValue.parse(Array(text.utf8), spansOf: path)
-            #expect(spans.isEmpty, "\(text)")
-        }
-        #expect(throws: JSONValue.SyntaxError.self) {
-            try JSONValue.parse(Array(#"{"ops": [{"m": 1}"#.utf8), spansOf: path)
-        }
-    }
-
     /// A reader that takes a member written `"take"` whole, noting what it was given.
     final class TakingReader {
         var given: [(element: Int, bytes: Int)] = []
+        /// The text each member it was asked about starts with, up to its first 24 bytes.
+        var starts: [String] = []
 
         func reader(maximumDepth: Int = 1, maximumMembers: Int = 0) -> JSONValue.MemberReader {
             JSONValue.MemberReader(maximumDepth: maximumDepth, maximumMembers: maximumMembers) { bytes, element in
                 self.given.append((element, bytes.count))
+                self.starts.append(String(decoding: bytes.prefix(24), as: UTF8.self))
                 return Array(bytes.prefix(6)) == Array(#""take""#.utf8) ? (6, 1) : nil
             }
+        }
+    }
+
+    @Test func aMemberReaderIsAskedAboutEachElementsMemberAndNothingElse() throws {
+        let text = #"""
+            {"x": [{"m": 0}], "ops": [ {"m": {"a": [1, {"m": 2}]}, "k": 1}, 7, {"k": {"m": 3}}, [{"m": 4}],
+            {"k": "m", "m" : [ "v" ] } ], "m": 5}
+            """#
+        let taking = TakingReader()
+        let value = try JSONValue.parse(
+            Array(text.utf8),
+            membersAt: .init(array: "ops", member: "m"),
+            reading: taking.reader()
+        )
+        #expect(value == (try JSONValue.parse(text)))
+        // Element 0's member and element 4's; not the nested "m"s, not another array's.
+        #expect(taking.given.map(\.element) == [0, 4])
+        #expect(taking.starts.map { String($0.prefix(8)) } == [#"{"a": [1"#, #"[ "v" ] "#])
+    }
+
+    @Test func aMemberReaderIsNotAskedWhereTheArrayIsNotOneOrNotAtTheRoot() throws {
+        let path = JSONValue.ElementMemberPath(array: "ops", member: "m")
+        for text in [#"{"ops": {"0": {"m": 1}}}"#, #"{"a": {"ops": [{"m": 1}]}}"#, #"[{"ops": [{"m": 1}]}]"#, "[]"] {
+            let taking = TakingReader()
+            _ = try JSONValue.parse(Array(text.utf8), membersAt: path, reading: taking.reader())
+            #expect(taking.given.isEmpty, "\(text)")
+        }
+        #expect(throws: JSONValue.SyntaxError.self) {
+            try JSONValue.parse(Array(#"{"ops": [{"m": 1}"#.utf8), membersAt: path, reading: TakingReader().reader())
         }
     }
 
@@ -55,10 +61,9 @@ import Testing
         let bytes = Array(text.utf8)
         let taking = TakingReader()
         let path = JSONValue.ElementMemberPath(array: "ops", member: "m")
-        let (value, spans) = try JSONValue.parse(bytes, spansOf: path, reading: taking.reader())
+        let value = try JSONValue.parse(bytes, membersAt: path, reading: taking.reader())
         // Asked about each element's member only; what it took stands as null.
         #expect(taking.given.map(\.element) == [0, 1])
-        #expect(spans.keys.sorted() == [0, 1])
         let expected = #"{"ops": [{"m": null, "k": 1}, {"m": "leave"}, {"k": {"m": "take"}}], "m": "take"}"#
         #expect(value == (try JSONValue.parse(expected)))
     }
@@ -72,7 +77,7 @@ import Testing
             (JSONValue.Limits(), 9),  // the rest of the document
         ] {
             let taking = TakingReader()
-            _ = try JSONValue.parse(bytes, limits: limits, spansOf: path, reading: taking.reader())
+            _ = try JSONValue.parse(bytes, limits: limits, membersAt: path, reading: taking.reader())
             #expect(taking.given.map(\.bytes) == [given], "\(limits)")
         }
     }
@@ -94,9 +99,9 @@ import Testing
                 try JSONValue.parse(
                     bytes,
                     limits: limits,
-                    spansOf: path,
+                    membersAt: path,
                     reading: taking.reader(maximumDepth: depth, maximumMembers: members)
-                ).value
+                )
             }
             #expect(taking.given.isEmpty == !asked, "\(limits)")
             switch (plain, read) {

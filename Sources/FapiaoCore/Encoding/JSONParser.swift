@@ -8,26 +8,24 @@ struct JSONParser {
     var depth = 0
     var valueCount = 0
     let limits: JSONValue.Limits
-    /// The member whose elements' spans are recorded (see ``JSONValue/ElementMemberPath``).
-    let spanPath: JSONValue.ElementMemberPath?
-    /// Whether the value being read is the root's member `spanPath.array`.
-    var inSpanArray = false
+    /// The member ``memberReader`` is given the first go at (see ``JSONValue/ElementMemberPath``).
+    let memberPath: JSONValue.ElementMemberPath?
+    /// Whether the value being read is the root's member `memberPath.array`.
+    var inMemberArray = false
     /// The index of the element of that array being read, while one is.
-    var spanElement: Int?
-    /// Where `spanPath.member` of each element lies in `bytes`, by element index.
-    var spans: [Int: Range<Int>] = [:]
-    /// Reads `spanPath.member` in place of the parser where it can (see ``readWhole(element:)``).
+    var memberElement: Int?
+    /// Reads `memberPath.member` in place of the parser where it can (see ``readWhole(element:)``).
     let memberReader: JSONValue.MemberReader?
 
     init(
         bytes: [UInt8],
         limits: JSONValue.Limits,
-        spanPath: JSONValue.ElementMemberPath? = nil,
+        memberPath: JSONValue.ElementMemberPath? = nil,
         memberReader: JSONValue.MemberReader? = nil
     ) {
         self.bytes = bytes
         self.limits = limits
-        self.spanPath = spanPath
+        self.memberPath = memberPath
         self.memberReader = memberReader
     }
 
@@ -219,11 +217,11 @@ struct JSONParser {
             guard values.count < limits.maximumElements else {
                 throw overLimit("an array of at most \(limits.maximumElements) elements")
             }
-            if inSpanArray, depth == 2 {
-                // The elements' own arrays and objects are deeper: only they look at spanElement.
-                spanElement = values.count
+            if inMemberArray, depth == 2 {
+                // The elements' own arrays and objects are deeper: only they look at memberElement.
+                memberElement = values.count
                 values.append(try parseValue())
-                spanElement = nil
+                memberElement = nil
             } else {
                 values.append(try parseValue())
             }
@@ -280,21 +278,19 @@ struct JSONParser {
             guard members.count < limits.maximumMembers else {
                 throw overLimit("an object of at most \(limits.maximumMembers) members")
             }
-            if let spanPath, depth == 1, key == spanPath.array {
-                inSpanArray = true
+            if let memberPath, depth == 1, key == memberPath.array {
+                inMemberArray = true
                 members.append((key, try parseValue()))
-                inSpanArray = false
-            } else if let spanPath, depth == 3, let element = spanElement, key == spanPath.member {
-                spanElement = nil  // nothing inside the member is an element of the array
-                let start = index
+                inMemberArray = false
+            } else if let memberPath, depth == 3, let element = memberElement, key == memberPath.member {
+                memberElement = nil  // nothing inside the member is an element of the array
                 if let length = readWhole(element: element) {
                     index += length
                     members.append((key, .null))  // kept by the member reader
                 } else {
                     members.append((key, try parseValue()))
                 }
-                spans[element] = start..<index
-                spanElement = element
+                memberElement = element
             } else {
                 members.append((key, try parseValue()))
             }

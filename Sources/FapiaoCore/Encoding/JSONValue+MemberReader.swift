@@ -1,6 +1,6 @@
 extension JSONValue {
     /// Reads the members an ``ElementMemberPath`` names straight from their bytes, in place of
-    /// the parser building their trees (see ``parse(_:limits:spansOf:reading:)``).
+    /// the parser building their trees (see ``parse(_:limits:membersAt:reading:)``).
     ///
     /// A push carries one invoice per operation in its canonical form: reading each straight to
     /// its fields costs less than building a tree of it and reading that.
@@ -30,9 +30,9 @@ extension JSONValue {
         }
     }
 
-    /// Parses a document as ``parse(_:limits:spansOf:)`` does, giving `reader` the first go at
-    /// each `path.member`: a member it takes stands as `null` in the tree (the reader keeps what
-    /// it read), and its span is recorded as any other.
+    /// Parses a document as ``parse(_:limits:)`` does, giving `reader` the first go at the
+    /// `path.member` of each element of the root's `path.array`: a member it takes stands as
+    /// `null` in the tree (the reader keeps what it read).
     ///
     /// The document is refused exactly when ``parse(_:limits:)`` refuses it: a member the
     /// reader takes is one the parser reads within the limits, and where the reader's value
@@ -40,20 +40,19 @@ extension JSONValue {
     public static func parse(
         _ bytes: [UInt8],
         limits: Limits = .standard,
-        spansOf path: ElementMemberPath,
+        membersAt path: ElementMemberPath,
         reading reader: MemberReader
-    ) throws(SyntaxError) -> (value: JSONValue, spans: [Int: Range<Int>]) {
+    ) throws(SyntaxError) -> JSONValue {
         if let offset = firstInvalidUTF8(in: bytes) {
             throw SyntaxError(offset: offset, expected: "UTF-8 text", notUTF8: true)
         }
-        var parser = JSONParser(bytes: bytes, limits: limits, spanPath: path, memberReader: reader)
-        let value = try parser.parseDocument()
-        return (value, parser.spans)
+        var parser = JSONParser(bytes: bytes, limits: limits, memberPath: path, memberReader: reader)
+        return try parser.parseDocument()
     }
 }
 
 extension JSONParser {
-    /// The length of the span member at `index` when ``memberReader`` takes it whole, its values
+    /// The length of the member at `index` when ``memberReader`` takes it whole, its values
     /// counted; `nil` when the parser is to read it.
     mutating func readWhole(element: Int) -> Int? {
         guard let reader = memberReader, index < bytes.count,

@@ -143,25 +143,6 @@ public enum JSONValue: Hashable, Sendable {
         }
     }
 
-    /// Parses a document as ``parse(_:limits:)`` does, and also tells where the `path.member`
-    /// of each element of the root's `path.array` lies in `bytes`, by element index (elements
-    /// that are not objects or lack the member have none).
-    ///
-    /// A reader that needs a value's exact bytes (to check they are already canonical, say)
-    /// compares them with a slice instead of encoding the parsed value again.
-    public static func parse(
-        _ bytes: [UInt8],
-        limits: Limits = .standard,
-        spansOf path: ElementMemberPath
-    ) throws(SyntaxError) -> (value: JSONValue, spans: [Int: Range<Int>]) {
-        if let offset = firstInvalidUTF8(in: bytes) {
-            throw SyntaxError(offset: offset, expected: "UTF-8 text", notUTF8: true)
-        }
-        var parser = JSONParser(bytes: bytes, limits: limits, spanPath: path)
-        let value = try parser.parseDocument()
-        return (value, parser.spans)
-    }
-
     /// The offset of the first byte of `bytes` that does not start or continue a valid UTF-8
     /// character, or `nil` when all of it is UTF-8.
     public static func firstInvalidUTF8(in bytes: [UInt8]) -> Int? {

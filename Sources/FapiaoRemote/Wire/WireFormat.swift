@@ -160,7 +160,7 @@ public enum WireFormat {
             sent.invoices[element] = read
             return (read.bytes.count, read.values)
         }
-        let (value, _) = try JSONValue.parse(bytes, limits: limits, spansOf: pushedInvoices, reading: reader)
+        let value = try JSONValue.parse(bytes, limits: limits, membersAt: pushedInvoices, reading: reader)
         return PushBody(value: value, invoices: sent.invoices)
     }
 
