@@ -24,10 +24,12 @@ extension CentralService {
             logger.notice("refused an audit shipment for another branch", metadata: ["node": "\(caller.node)"])
             throw APIError.forbidden("\(caller.node)'s token may ship only its own audit, not \(branch)'s.")
         }
-        let json = try await readJSONBody(request)
+        let body = try await readJSONBody(request) { bytes, limits throws(JSONValue.SyntaxError) in
+            try AuditShipment.readBody(bytes, limits: limits)
+        }
         let shipment: AuditShipment
         do {
-            shipment = try AuditShipment(wire: json)
+            shipment = try AuditShipment(wire: body)
         } catch  where error.isUnprocessable {
             throw APIError(.unprocessableContent, "The audit shipment cannot be anchored: \(error.message).")
         } catch {

@@ -82,6 +82,38 @@ extension FuzzTarget {
         }
     }
 
+    /// The centre's audit shipment decoder: it reads what the plain parser reads, refuses what it
+    /// refuses, and gives the same shipment or the same error (limits chosen as for a push).
+    static let anchor = FuzzTarget(
+        name: "anchor",
+        summary: "AuditShipment.readBody against JSONValue.parse; the same shipment or the same error"
+    ) { input in
+        let bytes = Array(input)
+        let limits = pushLimits(forLength: bytes.count)
+        let plain = Result { () throws(JSONValue.SyntaxError) in try JSONValue.parse(bytes, limits: limits) }
+        let direct = Result { () throws(JSONValue.SyntaxError) in try AuditShipment.readBody(bytes, limits: limits) }
+        switch (plain, direct) {
+        case (.failure(let plainError), .failure(let directError)):
+            precondition(
+                plainError == directError,
+                "anchor: readBody refuses otherwise: \(directError) vs \(plainError)"
+            )
+        case (.success(let value), .success(let body)):
+            let fromTree = Result { () throws(WireError) in try AuditShipment(wire: value) }
+            let fromBody = Result { () throws(WireError) in try AuditShipment(wire: body) }
+            switch (fromTree, fromBody) {
+            case (.success(let tree), .success(let read)):
+                precondition(tree.entries == read.entries, "anchor: readBody's entries differ from the parser's")
+            case (.failure(let treeError), .failure(let readError)):
+                precondition(treeError == readError, "anchor: readBody's shipment fails otherwise")
+            default:
+                preconditionFailure("anchor: readBody and the parser disagree on whether the shipment is readable")
+            }
+        default:
+            preconditionFailure("anchor: readBody and the parser disagree on whether the body is JSON")
+        }
+    }
+
     /// What the branch reads from a remote: push outcomes, change pages, lookups, health.
     static let answers = FuzzTarget(
         name: "answers",

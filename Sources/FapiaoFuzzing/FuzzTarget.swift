@@ -22,7 +22,7 @@ public struct FuzzTarget: Sendable {
 
     /// Every target, in the order the harness runs them.
     public static let all: [FuzzTarget] = [
-        json, push, answers, invoice, jsonl, csv, decimal, taxID, date, clock, location,
+        json, push, anchor, answers, invoice, jsonl, csv, decimal, taxID, date, clock, location,
     ]
 
     public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }

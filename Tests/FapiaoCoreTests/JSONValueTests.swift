@@ -44,6 +44,24 @@ import Testing
         #expect(taking.starts.map { String($0.prefix(8)) } == [#"{"a": [1"#, #"[ "v" ] "#])
     }
 
+    /// Given the elements themselves (`elementsOf:`), the reader is asked about each element of
+    /// the root's array, never about what is inside one; what it takes stands as null.
+    @Test func anElementReaderIsAskedAboutEachElementAndTakesWhatItCan() throws {
+        let text = #"{"x": ["take"], "ops": [ "take", {"m": "take"}, ["take"], "leave" ,"take"], "m": "take"}"#
+        let taking = TakingReader()
+        let value = try JSONValue.parse(
+            Array(text.utf8),
+            membersAt: .init(elementsOf: "ops"),
+            reading: taking.reader()
+        )
+        #expect(taking.given.map(\.element) == [0, 1, 2, 3, 4])
+        #expect(
+            taking.starts.map { String($0.prefix(6)) } == [#""take""#, #"{"m": "#, #"["take"#, #""leave"#, #""take""#]
+        )
+        let expected = #"{"x": ["take"], "ops": [null, {"m": "take"}, ["take"], "leave", null], "m": "take"}"#
+        #expect(value == (try JSONValue.parse(expected)))
+    }
+
     @Test func aMemberReaderIsNotAskedWhereTheArrayIsNotOneOrNotAtTheRoot() throws {
         let path = JSONValue.ElementMemberPath(array: "ops", member: "m")
         for text in [#"{"ops": {"0": {"m": 1}}}"#, #"{"a": {"ops": [{"m": 1}]}}"#, #"[{"ops": [{"m": 1}]}]"#, "[]"] {

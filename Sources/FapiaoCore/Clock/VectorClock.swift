@@ -146,36 +146,45 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
     /// order (so no name twice), counters without leading zeros and within ``maximumCounter``.
     /// `nil` for anything else, which the JSON parser then reads or refuses.
     static func canonicalCounters(_ bytes: UnsafeBufferPointer<UInt8>) -> [String: UInt64]? {
-        guard bytes.count >= 2, bytes[0] == UInt8(ascii: "{"), bytes[bytes.count - 1] == UInt8(ascii: "}") else {
-            return nil
-        }
+        guard let read = canonicalCounters(bytes, from: 0), read.end == bytes.count else { return nil }
+        return read.counters
+    }
+
+    /// The counters of the clock written as ``writeCanonical(into:)`` writes it from `start`
+    /// on, and where it ends; `nil` when the bytes there are not such a clock.
+    static func canonicalCounters(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        from start: Int
+    ) -> (counters: [String: UInt64], end: Int)? {
+        guard start < bytes.count, bytes[start] == UInt8(ascii: "{") else { return nil }
         var counters: [String: UInt64] = [:]
-        var index = 1
-        let end = bytes.count - 1
+        var index = start + 1
         var previous: UnsafeBufferPointer<UInt8>.SubSequence?
-        while index < end {
-            if index > 1 {
+        while true {
+            guard index < bytes.count else { return nil }
+            if bytes[index] == UInt8(ascii: "}") { return (counters, index + 1) }
+            if previous != nil {
                 guard bytes[index] == UInt8(ascii: ",") else { return nil }
                 index += 1
             }
-            guard index < end, bytes[index] == UInt8(ascii: "\"") else { return nil }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
             index += 1
             let nameStart = index
-            while index < end, bytes[index] != UInt8(ascii: "\"") {
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
                 let byte = bytes[index]
                 guard byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\\") else { return nil }
                 index += 1
             }
-            guard index < end else { return nil }
+            guard index < bytes.count else { return nil }
             let name = bytes[nameStart..<index]
             if let previous, !previous.lexicographicallyPrecedes(name) { return nil }
             previous = name
             index += 1
-            guard index < end, bytes[index] == UInt8(ascii: ":") else { return nil }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
             index += 1
             let digitsStart = index
             var counter: UInt64 = 0
-            while index < end, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+            while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
                 counter = counter * 10 + UInt64(bytes[index] - UInt8(ascii: "0"))
                 index += 1
                 guard index - digitsStart <= 16 else { return nil }
@@ -185,6 +194,5 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
             else { return nil }
             counters[String(decoding: UnsafeBufferPointer(rebasing: name), as: UTF8.self)] = counter
         }
-        return counters
     }
 }

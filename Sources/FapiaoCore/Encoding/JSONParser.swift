@@ -217,7 +217,14 @@ struct JSONParser {
             guard values.count < limits.maximumElements else {
                 throw overLimit("an array of at most \(limits.maximumElements) elements")
             }
-            if inMemberArray, depth == 2 {
+            if inMemberArray, depth == 2, memberPath?.member == nil {
+                if let length = readWhole(element: values.count) {
+                    index += length
+                    values.append(.null)  // kept by the member reader
+                } else {
+                    values.append(try parseValue())
+                }
+            } else if inMemberArray, depth == 2 {
                 // The elements' own arrays and objects are deeper: only they look at memberElement.
                 memberElement = values.count
                 values.append(try parseValue())

@@ -1,9 +1,10 @@
 extension JSONValue {
-    /// Reads the members an ``ElementMemberPath`` names straight from their bytes, in place of
-    /// the parser building their trees (see ``parse(_:limits:membersAt:reading:)``).
+    /// Reads the members (or elements) an ``ElementMemberPath`` names straight from their bytes,
+    /// in place of the parser building their trees (see ``parse(_:limits:membersAt:reading:)``).
     ///
-    /// A push carries one invoice per operation in its canonical form: reading each straight to
-    /// its fields costs less than building a tree of it and reading that.
+    /// A push carries one invoice per operation in its canonical form, an audit shipment each
+    /// entry in its wire form: reading each straight to its fields costs less than building a
+    /// tree of it and reading that.
     public struct MemberReader {
         /// Levels of nesting below the member that any value `read` takes can have (the member
         /// itself is one).
@@ -31,8 +32,9 @@ extension JSONValue {
     }
 
     /// Parses a document as ``parse(_:limits:)`` does, giving `reader` the first go at the
-    /// `path.member` of each element of the root's `path.array`: a member it takes stands as
-    /// `null` in the tree (the reader keeps what it read).
+    /// `path.member` of each element of the root's `path.array` (at each element itself when
+    /// `path.member` is `nil`): a value it takes stands as `null` in the tree (the reader keeps
+    /// what it read).
     ///
     /// The document is refused exactly when ``parse(_:limits:)`` refuses it: a member the
     /// reader takes is one the parser reads within the limits, and where the reader's value
@@ -52,8 +54,8 @@ extension JSONValue {
 }
 
 extension JSONParser {
-    /// The length of the member at `index` when ``memberReader`` takes it whole, its values
-    /// counted; `nil` when the parser is to read it.
+    /// The length of the member (or element) at `index` when ``memberReader`` takes it whole, its
+    /// values counted; `nil` when the parser is to read it.
     mutating func readWhole(element: Int) -> Int? {
         guard let reader = memberReader, index < bytes.count,
             reader.maximumDepth <= limits.maximumDepth - depth, reader.maximumMembers <= limits.maximumMembers

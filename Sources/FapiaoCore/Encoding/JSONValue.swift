@@ -131,15 +131,21 @@ public enum JSONValue: Hashable, Sendable {
         return try parser.parseDocument()
     }
 
-    /// A member of the elements of an array member of the document's root object:
-    /// `{"array": [{"member": …}, …]}`.
+    /// A member of the elements of an array member of the document's root object,
+    /// `{"array": [{"member": …}, …]}`, or those elements themselves (`member` `nil`).
     public struct ElementMemberPath: Hashable, Sendable {
         public var array: String
-        public var member: String
+        public var member: String?
 
         public init(array: String, member: String) {
             self.array = array
             self.member = member
+        }
+
+        /// The elements of the root's `array` themselves: `{"array": [ELEMENT, …]}`.
+        public init(elementsOf array: String) {
+            self.array = array
+            self.member = nil
         }
     }
 

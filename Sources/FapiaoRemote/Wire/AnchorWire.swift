@@ -17,14 +17,6 @@ extension ChainPosition {
         }
         self.init(sequence: sequence, hash: hash)
     }
-
-    static func isHash(_ text: String) -> Bool {
-        // Through the contiguous bytes: the centre checks two hashes of every entry it anchors.
-        var text = text
-        return text.withUTF8 { bytes in
-            bytes.count == 64 && bytes.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
-        }
-    }
 }
 
 extension ChainBreak {
@@ -245,6 +237,12 @@ extension AuditShipment {
     }
 
     public init(wire value: JSONValue) throws(WireError) {
+        try self.init(wire: value) { _ in nil }
+    }
+
+    /// Reads a shipment from its tree; `read` gives the entries read straight from their bytes
+    /// (``readBody(_:limits:)``), which stand as `null` in the tree.
+    init(wire value: JSONValue, read: (Int) -> AuditEntry?) throws(WireError) {
         let object = try WireObject(value, context: "request")
         let list = try object.array("entries")
         guard list.count <= AuditAnchoring.maximumEntriesPerShipment else {
@@ -255,7 +253,11 @@ extension AuditShipment {
         var entries: [AuditEntry] = []
         entries.reserveCapacity(list.count)
         for (index, element) in list.enumerated() {
-            entries.append(try AuditEntry(wire: element, context: "request.entries", index: index))
+            if let entry = read(index) {
+                entries.append(entry)
+            } else {
+                entries.append(try AuditEntry(wire: element, context: "request.entries", index: index))
+            }
         }
         self.init(
             after: try ChainPosition(wire: try object.value("after"), context: "request.after", allowsEmptyHash: true),

@@ -23,6 +23,15 @@ public struct ChainPosition: Hashable, Sendable, CustomStringConvertible {
         sequence == 0 ? "the origin" : "entry \(sequence) (\(hash.prefix(16)))"
     }
 
+    /// Whether `text` is a hash as chains write them: 64 lower-case hexadecimal digits.
+    public static func isHash(_ text: String) -> Bool {
+        // Through the contiguous bytes: the centre checks two hashes of every entry it anchors.
+        var text = text
+        return text.withUTF8 { bytes in
+            bytes.count == 64 && bytes.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+        }
+    }
+
     /// `{"sequence": N, "hash": H}`.
     public var canonicalJSON: CanonicalJSON {
         .object(["sequence": .integer(sequence), "hash": .string(hash)])
