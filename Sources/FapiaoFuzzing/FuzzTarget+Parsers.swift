@@ -46,30 +46,43 @@ extension FuzzTarget {
         }
     }
 
+    /// `input` read by the plain parser and by one of the centre's body readers (`direct`).
+    ///
+    /// Both read under the same limits, chosen by the input's length: the tree and the body when
+    /// both read it; `nil` when both refuse it, at the same place for the same reason. Anything
+    /// else is a finding.
+    static func readBoth<Body>(
+        _ target: String,
+        _ input: [UInt8],
+        direct: ([UInt8], JSONValue.Limits) throws(JSONValue.SyntaxError) -> Body
+    ) -> (value: JSONValue, body: Body)? {
+        let limits = pushLimits(forLength: input.count)
+        let plain = Result { () throws(JSONValue.SyntaxError) in try JSONValue.parse(input, limits: limits) }
+        let read = Result { () throws(JSONValue.SyntaxError) in try direct(input, limits) }
+        switch (plain, read) {
+        case (.failure(let plainError), .failure(let directError)):
+            precondition(plainError == directError, "\(target): refused otherwise: \(directError) vs \(plainError)")
+            return nil
+        case (.success(let value), .success(let body)):
+            return (value, body)
+        default:
+            preconditionFailure("\(target): the reader and the parser disagree on whether the body is JSON")
+        }
+    }
+
     /// The centre's push decoder: it reads what the plain parser reads, refuses what it refuses,
     /// and every operation it reads encodes and reads back the same.
     static let push = FuzzTarget(
         name: "push",
         summary: "WireFormat.readPush against JSONValue.parse; each decoded operation round-trips"
     ) { input in
-        let bytes = Array(input)
-        let limits = pushLimits(forLength: bytes.count)
-        let plain = Result { () throws(JSONValue.SyntaxError) in try JSONValue.parse(bytes, limits: limits) }
-        let direct = Result { () throws(JSONValue.SyntaxError) in try WireFormat.readPush(bytes, limits: limits) }
-        switch (plain, direct) {
-        case (.failure(let plainError), .failure(let directError)):
-            precondition(plainError == directError, "push: readPush refuses otherwise: \(directError) vs \(plainError)")
-            return
-        case (.success(let value), .success(let body)):
-            let plainItems = try? WireFormat.pushItems(from: value)
-            let directItems = try? WireFormat.pushItems(from: body)
-            precondition(
-                plainItems.map { FuzzTarget.describe($0.items) } == directItems.map { FuzzTarget.describe($0.items) },
-                "push: readPush's items differ from the parser's"
-            )
-        default:
-            preconditionFailure("push: readPush and the parser disagree on whether the body is JSON")
-        }
+        guard let (value, body) = readBoth("push", Array(input), direct: WireFormat.readPush) else { return }
+        let plainItems = try? WireFormat.pushItems(from: value)
+        let directItems = try? WireFormat.pushItems(from: body)
+        precondition(
+            plainItems.map { FuzzTarget.describe($0.items) } == directItems.map { FuzzTarget.describe($0.items) },
+            "push: readPush's items differ from the parser's"
+        )
         guard let request = try? WireFormat.pushItems(from: JSONValue.parse(input)) else { return }
         for item in request.items {
             guard case .operation(let operation) = item else { continue }
@@ -83,34 +96,21 @@ extension FuzzTarget {
     }
 
     /// The centre's audit shipment decoder: it reads what the plain parser reads, refuses what it
-    /// refuses, and gives the same shipment or the same error (limits chosen as for a push).
+    /// refuses, and gives the same shipment or the same error.
     static let anchor = FuzzTarget(
         name: "anchor",
         summary: "AuditShipment.readBody against JSONValue.parse; the same shipment or the same error"
     ) { input in
-        let bytes = Array(input)
-        let limits = pushLimits(forLength: bytes.count)
-        let plain = Result { () throws(JSONValue.SyntaxError) in try JSONValue.parse(bytes, limits: limits) }
-        let direct = Result { () throws(JSONValue.SyntaxError) in try AuditShipment.readBody(bytes, limits: limits) }
-        switch (plain, direct) {
-        case (.failure(let plainError), .failure(let directError)):
-            precondition(
-                plainError == directError,
-                "anchor: readBody refuses otherwise: \(directError) vs \(plainError)"
-            )
-        case (.success(let value), .success(let body)):
-            let fromTree = Result { () throws(WireError) in try AuditShipment(wire: value) }
-            let fromBody = Result { () throws(WireError) in try AuditShipment(wire: body) }
-            switch (fromTree, fromBody) {
-            case (.success(let tree), .success(let read)):
-                precondition(tree.entries == read.entries, "anchor: readBody's entries differ from the parser's")
-            case (.failure(let treeError), .failure(let readError)):
-                precondition(treeError == readError, "anchor: readBody's shipment fails otherwise")
-            default:
-                preconditionFailure("anchor: readBody and the parser disagree on whether the shipment is readable")
-            }
+        guard let (value, body) = readBoth("anchor", Array(input), direct: AuditShipment.readBody) else { return }
+        let fromTree = Result { () throws(WireError) in try AuditShipment(wire: value) }
+        let fromBody = Result { () throws(WireError) in try AuditShipment(wire: body) }
+        switch (fromTree, fromBody) {
+        case (.success(let tree), .success(let read)):
+            precondition(tree.entries == read.entries, "anchor: readBody's entries differ from the parser's")
+        case (.failure(let treeError), .failure(let readError)):
+            precondition(treeError == readError, "anchor: readBody's shipment fails otherwise")
         default:
-            preconditionFailure("anchor: readBody and the parser disagree on whether the body is JSON")
+            preconditionFailure("anchor: readBody and the parser disagree on whether the shipment is readable")
         }
     }
 
