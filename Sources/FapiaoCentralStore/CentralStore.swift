@@ -35,7 +35,7 @@ public protocol CentralStore: Sendable {
     func anchorState(branch: String) async throws -> AnchorState
 
     /// Anchors a shipment of `branch`'s audit entries and keeps its report, deciding by
-    /// ``AuditAnchoring/decide(_:from:state:now:)``: entries that continue the anchored chain
+    /// ``AuditAnchoring/decide(_:from:state:anchoredHashes:now:)``: entries that continue the anchored chain
     /// are appended; anything else is recorded as a chain break (and the report still kept).
     ///
     /// - Returns: the chain's state afterwards; ``AnchorState/unacknowledgedBreak`` when broken.

@@ -11,6 +11,12 @@ extension SQLiteCentralStore {
 
     public func anchor(_ shipment: AuditShipment, from branch: String) async throws -> AnchorState {
         let instant = now()
+        // Every entry hashed, and its row's arguments made, before the write lock is taken:
+        // pushes need the lock too. The rows name the chain's epoch, which changes only when HQ
+        // acknowledges a break: read here, and checked again under the lock.
+        let checked = AuditAnchoring.CheckedShipment(shipment)
+        let epoch = try await read { db in try Self.anchorState(db, branch: branch).epoch }
+        let rows = shipment.entries.map { Self.arguments($0, branch: branch, epoch: epoch) }
         return try await write { db in
             try Self.ensureBranch(db, branch)
             let state = try Self.anchorState(db, branch: branch)
@@ -28,7 +34,7 @@ extension SQLiteCentralStore {
                 )
             }
             let decision = AuditAnchoring.decide(
-                shipment,
+                checked,
                 from: branch,
                 state: state,
                 anchoredHashes: anchoredHashes,
@@ -43,8 +49,15 @@ extension SQLiteCentralStore {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """
                 )
-                for entry in entries {
-                    try insert.execute(arguments: Self.arguments(entry, branch: branch, epoch: state.epoch))
+                // The entries appended are the shipment's last ones (all of them, or those after
+                // the head where a shipment overlaps the anchored chain).
+                let first = shipment.entries.count - entries.count
+                for (offset, entry) in entries.enumerated() {
+                    let prepared = state.epoch == epoch && shipment.entries[first + offset].sequence == entry.sequence
+                    try insert.execute(
+                        arguments: prepared
+                            ? rows[first + offset] : Self.arguments(entry, branch: branch, epoch: state.epoch)
+                    )
                 }
                 try db.execute(
                     sql: "UPDATE central_branch SET head_seq = ?, head_hash = ? WHERE branch = ?",
@@ -214,6 +227,7 @@ extension SQLiteCentralStore {
         return overview
     }
 
+    /// An anchored entry's row, in `central_audit_entry`'s column order.
     static func arguments(_ entry: AuditEntry, branch: String, epoch: Int64) -> StatementArguments {
         [
             branch, epoch, entry.sequence, entry.wallTime.description, entry.node, entry.actor, entry.event.rawValue,

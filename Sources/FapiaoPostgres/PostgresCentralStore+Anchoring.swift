@@ -19,6 +19,8 @@ extension PostgresCentralStore {
         try checkOpen()
         let instant = now()
         let report = shipment.report.canonicalJSON.text
+        // Every entry hashed before the branch's row is locked and the transaction holds a connection.
+        let checked = AuditAnchoring.CheckedShipment(shipment)
         return try await transaction("anchor the audit") { connection, logger, _ in
             // The branch's row is locked for the transaction: instances on one database anchor
             // a branch's chain one shipment at a time.
@@ -48,7 +50,7 @@ extension PostgresCentralStore {
                 for try await hash in rows.decode(String.self) { anchoredHashes[sequence] = hash }
             }
             let decision = AuditAnchoring.decide(
-                shipment,
+                checked,
                 from: branch,
                 state: state,
                 anchoredHashes: anchoredHashes,

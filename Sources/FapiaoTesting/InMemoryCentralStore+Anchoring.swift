@@ -56,6 +56,7 @@ extension InMemoryCentralStore {
 
     public func anchor(_ shipment: AuditShipment, from branch: String) async throws -> AnchorState {
         let instant = now()
+        let checked = AuditAnchoring.CheckedShipment(shipment)
         return branches.withLock { ledger in
             var record = ledger[branch]
             record.overview.lastAnchor = instant
@@ -72,7 +73,7 @@ extension InMemoryCentralStore {
                 anchoredHashes[sequence] = held.first { $0.sequence == sequence }?.hash
             }
             let decision = AuditAnchoring.decide(
-                shipment,
+                checked,
                 from: branch,
                 state: record.chain,
                 anchoredHashes: anchoredHashes,

@@ -18,6 +18,30 @@ public enum AuditAnchoring {
     /// The most entries one shipment may carry.
     public static let maximumEntriesPerShipment = 1_000
 
+    /// A shipment whose entries were each hashed and compared with the hash they carry: the
+    /// part of judging a shipment that needs nothing the centre holds.
+    ///
+    /// Hashing is most of the work of ``decide(_:from:state:anchoredHashes:now:)``, so a store
+    /// makes this before it takes its write lock (or locks the branch's row), and pushes and other
+    /// shipments are not held up behind it.
+    public struct CheckedShipment: Sendable {
+        public let shipment: AuditShipment
+        /// The index in `shipment.entries` of the first entry whose contents do not match its
+        /// hash; every entry before it matches (the judgement stops at the first broken link).
+        let firstAltered: Int?
+
+        /// Hashes each entry of `shipment`, up to the first whose contents do not match its hash.
+        public init(_ shipment: AuditShipment) {
+            self.shipment = shipment
+            firstAltered = shipment.entries.firstIndex { $0.computedHash != $0.hash }
+        }
+
+        /// Checks `shipment.entries[index]` as the next link of `verifier`.
+        func check(_ index: Int, with verifier: inout AuditChainVerifier) throws(AuditChainVerifier.Break) {
+            try verifier.check(shipment.entries[index], contentHolds: index != firstAltered)
+        }
+    }
+
     /// The sequences whose anchored hashes ``decide(_:from:state:anchoredHashes:now:)`` needs to
     /// judge `shipment`: none unless it starts behind the anchored head.
     ///
@@ -35,10 +59,10 @@ public enum AuditAnchoring {
         return sequences
     }
 
-    /// Decides what becomes of `shipment` from `branch`, given the chain the centre holds.
+    /// Decides what becomes of a shipment from `branch`, given the chain the centre holds.
     ///
     /// - Parameters:
-    ///   - shipment: what the branch sent.
+    ///   - checked: what the branch sent, its entries hashed (``CheckedShipment``).
     ///   - branch: the branch whose token sent it.
     ///   - state: the centre's record of the branch's chain.
     ///   - anchoredHashes: the hashes the centre holds in the branch's current epoch at the
@@ -46,15 +70,16 @@ public enum AuditAnchoring {
     ///   - now: the centre's wall clock, recorded on a break.
     /// - Returns: what the store must do.
     public static func decide(
-        _ shipment: AuditShipment,
+        _ checked: CheckedShipment,
         from branch: String,
         state: AnchorState,
         anchoredHashes: [Int64: String] = [:],
         now: UTCTimestamp
     ) -> Decision {
+        let shipment = checked.shipment
         if let recorded = state.unacknowledgedBreak { return .refused(recorded) }
         if shipment.after != state.head,
-            let taken = overlapping(shipment, from: branch, state: state, anchoredHashes: anchoredHashes)
+            let taken = overlapping(checked, from: branch, state: state, anchoredHashes: anchoredHashes)
         {
             return taken
         }
@@ -79,9 +104,9 @@ public enum AuditAnchoring {
             )
         }
         var verifier = AuditChainVerifier(after: state.head)
-        for entry in shipment.entries {
+        for (index, entry) in shipment.entries.enumerated() {
             do {
-                try verifier.check(entry)
+                try checked.check(index, with: &verifier)
             } catch {
                 return broken("the shipped \(error.description)")
             }
@@ -102,18 +127,19 @@ public enum AuditAnchoring {
     /// The entries are chained from where the shipment starts, so the hash of its last entry
     /// (or of the one at the head) equal to the anchored one vouches for every entry before it.
     private static func overlapping(
-        _ shipment: AuditShipment,
+        _ checked: CheckedShipment,
         from branch: String,
         state: AnchorState,
         anchoredHashes: [Int64: String]
     ) -> Decision? {
+        let shipment = checked.shipment
         let after = shipment.after
         guard after.sequence < state.head.sequence,
             after == .origin || (after.sequence > 0 && anchoredHashes[after.sequence] == after.hash)
         else { return nil }
         var verifier = AuditChainVerifier(after: after)
-        for entry in shipment.entries {
-            guard (try? verifier.check(entry)) != nil, entry.node == branch else { return nil }
+        for (index, entry) in shipment.entries.enumerated() {
+            guard (try? checked.check(index, with: &verifier)) != nil, entry.node == branch else { return nil }
         }
         let last = shipment.entries.last.map(ChainPosition.init) ?? after
         if last.sequence <= state.head.sequence {
