@@ -42,6 +42,9 @@ extension SyncEngine {
         // Answers of the last batch, all final, are written while the next batch is on its way
         // (see pushBatches); whatever ends the loop, they are written before the run goes on.
         var unrecorded: [(item: OutboxItem, result: PushResult)] = []
+        // Operations marked in flight while the batch before them was away (see pushBatches);
+        // any not sent when the loop ends are put back in the outbox before the run goes on.
+        var markedAhead: [Int64: OutboxItem] = [:]
         // Pages are anchored while the pushes go on when at least a page is or will be waiting
         // (two audit entries per operation).
         var alongside: AnchoringAlongside?
@@ -54,19 +57,63 @@ extension SyncEngine {
             try await pushBatches(
                 into: &summary,
                 unrecorded: &unrecorded,
+                markedAhead: &markedAhead,
                 total: total,
                 alongside: alongside,
                 progress: progress
             )
         } catch {
-            if !unrecorded.isEmpty, let lease = try? currentLease() {
-                _ = try? journal.record(unrecorded, lease: lease, actor: options.actor)
+            if let lease = try? currentLease() {
+                if !unrecorded.isEmpty { _ = try? journal.record(unrecorded, lease: lease, actor: options.actor) }
+                _ = try? putBack(markedAhead, lease: lease)
             }
             if let alongside { summary.anchor.shipped += await alongside.finish() }
             throw error
         }
         try recordAnswers(&unrecorded, into: &summary)
+        try putBack(markedAhead, lease: try currentLease())
         if let alongside { summary.anchor.shipped += await alongside.finish() }
+    }
+
+    /// Puts operations marked in flight ahead of their request, and never sent, back in the
+    /// outbox: pending again, with a `deferred` entry saying their request never left (their
+    /// `pushed` entry stays in the chain, and counts as an attempt, as a run's that is killed
+    /// between marking a batch and sending it does).
+    func putBack(_ markedAhead: [Int64: OutboxItem], lease: SyncLease) throws {
+        guard !markedAhead.isEmpty else { return }
+        let items = markedAhead.values.sorted { $0.sequence < $1.sequence }
+        let reason = "not sent: the run ended before its request left"
+        try journal.record(
+            items.map { ($0, PushResult.unanswered(reason: reason, mayHaveApplied: false)) },
+            lease: lease,
+            actor: options.actor
+        )
+    }
+
+    /// Marks in flight, while `away` is on its way, the operations of `next` that will go in the
+    /// next request if every operation of `away` is answered: at most one per invoice, none of an
+    /// invoice in `away`, as ``pushBatches(into:unrecorded:markedAhead:total:alongside:progress:)``
+    /// takes them. Only pending ones: one in doubt keeps that status until it is sent again.
+    ///
+    /// Marking is most of the branch's work before a request leaves, so done here it overlaps the
+    /// remote's work on `away` instead of following it.
+    func markAhead(
+        _ next: [OutboxItem],
+        behind away: [OutboxItem],
+        into markedAhead: inout [Int64: OutboxItem]
+    ) throws {
+        var seenInvoices = Set(away.map(\.operation.invoiceID))
+        var marking: [OutboxItem] = []
+        for item in next where seenInvoices.insert(item.operation.invoiceID).inserted {
+            if item.status == .pending, markedAhead[item.sequence] == nil { marking.append(item) }
+        }
+        guard !marking.isEmpty else { return }
+        try journal.markInFlight(marking, lease: try currentLease(), actor: options.actor)
+        for var item in marking {
+            // Kept as it was read, but for the attempt: its failure is judged as a pending one's.
+            item.attempts += 1
+            markedAhead[item.sequence] = item
+        }
     }
 
     /// Writes answers held back for a later write (see
@@ -108,6 +155,7 @@ extension SyncEngine {
     func pushBatches(
         into summary: inout SyncSummary,
         unrecorded: inout [(item: OutboxItem, result: PushResult)],
+        markedAhead: inout [Int64: OutboxItem],
         total: Int,
         alongside: AnchoringAlongside?,
         progress: @Sendable (SyncProgress) -> Void
@@ -163,8 +211,19 @@ extension SyncEngine {
             // Failed pushes in a row of the one operation left alone (see maximumFailuresAlone).
             var failuresAlone = (sequence: Int64(-1), count: 0)
             while !remaining.isEmpty {
-                try journal.markInFlight(remaining, lease: try currentLease(), actor: options.actor)
-                for index in remaining.indices { remaining[index].attempts += 1 }
+                // Those marked while the batch before was away are not marked again: they go as
+                // they were marked (their attempt counted, their status as read before).
+                let unmarked = remaining.filter { markedAhead[$0.sequence] == nil }
+                if !unmarked.isEmpty {
+                    try journal.markInFlight(unmarked, lease: try currentLease(), actor: options.actor)
+                }
+                for index in remaining.indices {
+                    if let marked = markedAhead.removeValue(forKey: remaining[index].sequence) {
+                        remaining[index] = marked
+                    } else {
+                        remaining[index].attempts += 1
+                    }
+                }
                 summary.requests += 1
                 let operations = remaining.map(\.operation)
                 let (remote, branch) = (self.remote, journal.settings.node)
@@ -173,7 +232,9 @@ extension SyncEngine {
                 try recordAnswers(&unrecorded, into: &summary)
                 alongside?.batches.yield()
                 if remaining.count == batch.count, let last = batch.last?.sequence, readAhead == nil {
-                    readAhead = (last, try journal.outboxBatch(after: last, limit: batchSize))
+                    let next = try journal.outboxBatch(after: last, limit: batchSize)
+                    if !stopRequested { try markAhead(next, behind: remaining, into: &markedAhead) }
+                    readAhead = (last, next)
                 }
                 var results: [(item: OutboxItem, result: PushResult)] = []
                 var failure: RemoteError?

@@ -117,4 +117,94 @@ import Testing
         #expect(try await store.anchorState(branch: SyncHarness.node).head == head)
         #expect(try await store.invoiceCount() == 1_200)
     }
+
+    // MARK: The next batch marked while the one before is away
+
+    /// How many invoices the journal holds in flight once it holds `wanted`, looking again for a
+    /// while: the engine marks the next batch while the request the caller sits in is away.
+    func inFlightOnce(reaching wanted: Int) async throws -> Int {
+        var seen = 0
+        for _ in 0..<2_000 {
+            seen = try journal.status().byState[.inFlight] ?? 0
+            if seen >= wanted { break }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        return seen
+    }
+
+    @Test func theNextBatchIsMarkedInFlightWhileTheOneBeforeIsAway() async throws {
+        try harness.importInvoices(1...30)
+        let inFlight = Recorder<Int>()
+        harness.remote.beforePush { [self] number in
+            if number == 1 { inFlight.record((try? await inFlightOnce(reaching: 20)) ?? -1) }
+        }
+
+        let summary = try await harness.engine(batchSize: 10).run()
+
+        // While the first request was away, the second batch was marked too.
+        #expect(inFlight.all == [20])
+        #expect(summary.stop == nil)
+        #expect(summary.requests == 3)
+        #expect(summary.tally.accepted == 30)
+        // Marked once each, as before: one `pushed` entry per operation, and one attempt.
+        let pushed = try harness.operations(with: .pushed)
+        #expect(pushed.count == 30)
+        #expect(Set(pushed).count == 30)
+        try await harness.expectStoreMatchesJournal()
+        try harness.expectJournalSound()
+    }
+
+    @Test func operationsMarkedBehindARequestThatFailsAreSentLaterWithoutBeingMarkedAgain() async throws {
+        try harness.importInvoices(1...30)
+        // The first request cannot reach the centre; the second batch is marked meanwhile.
+        harness.remote.script(.unreachable)
+
+        let summary = try await harness.engine(batchSize: 10).run()
+
+        #expect(summary.stop == nil)
+        #expect(summary.tally.accepted == 30)
+        #expect(try await harness.store.invoiceCount() == 30)
+        let pushed = try harness.operations(with: .pushed)
+        let first = Set(try (1...10).flatMap { try harness.operationIDs(ofInvoice: $0) })
+        // The first batch went twice; every other operation was marked (and sent) once.
+        #expect(pushed.filter { first.contains($0) }.count == 20)
+        #expect(pushed.filter { !first.contains($0) }.count == 20)
+        #expect(Set(pushed.filter { !first.contains($0) }).count == 20)
+        // Nothing was judged in doubt: the failed request never reached the centre.
+        #expect(try harness.operations(with: .inDoubt).isEmpty)
+        try await harness.expectStoreMatchesJournal()
+        try harness.expectJournalSound()
+    }
+
+    @Test func aRunThatStopsWithABatchMarkedAheadPutsItBackInTheOutbox() async throws {
+        try harness.importInvoices(1...30)
+        let box = EngineBox()
+        harness.remote.beforePush { number in
+            if number == 1 { await box.value?.requestStop() }
+        }
+        let engine = harness.engine(batchSize: 10)
+        box.set(engine)
+
+        let summary = try await engine.run()
+
+        #expect(summary.stop?.kind == .interrupted)
+        #expect(harness.remote.pushCount == 1)
+        #expect(try journal.status().byState == [.accepted: 10, .pending: 20])
+        // Those marked ahead say why they are pending again; their request never left.
+        let putBack = try harness.syncEntries().filter { $0.event == .deferred }
+        let marked = Set(try harness.operations(with: .pushed))
+        #expect(putBack.allSatisfy { $0.detailsText.contains("not sent: the run ended before its request left") })
+        #expect(putBack.allSatisfy { marked.contains($0.operationID ?? UUID()) })
+        // The engine marks the second batch before it next waits, so before the stop reaches it.
+        #expect(putBack.count == 10)
+        #expect(marked.count == 20)
+        try harness.expectJournalSound()
+
+        harness.remote.beforePush(nil)
+        let rest = try await harness.engine(batchSize: 10).run()
+        #expect(rest.tally.accepted == 20)
+        #expect(try harness.operations(with: .inDoubt).isEmpty)
+        try await harness.expectStoreMatchesJournal()
+        try harness.expectJournalSound()
+    }
 }
