@@ -90,10 +90,12 @@ extension SyncEngine {
         )
     }
 
-    /// Marks in flight, while `away` is on its way, the operations of `next` that will go in the
-    /// next request if every operation of `away` is answered: at most one per invoice, none of an
-    /// invoice in `away`, as ``pushBatches(into:unrecorded:markedAhead:total:alongside:progress:)``
-    /// takes them. Only pending ones: one in doubt keeps that status until it is sent again.
+    /// Marks the next request's operations in flight while `away` is on its way.
+    ///
+    /// Those of `next` that go in the next request if every operation of `away` is answered: at
+    /// most one per invoice, none of an invoice in `away`, as
+    /// ``pushBatches(into:unrecorded:markedAhead:total:alongside:progress:)`` takes them. Only
+    /// pending ones: one in doubt keeps that status until it is sent again.
     ///
     /// Marking is most of the branch's work before a request leaves, so done here it overlaps the
     /// remote's work on `away` instead of following it.
