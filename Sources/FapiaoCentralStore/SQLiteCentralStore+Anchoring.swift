@@ -11,12 +11,8 @@ extension SQLiteCentralStore {
 
     public func anchor(_ shipment: AuditShipment, from branch: String) async throws -> AnchorState {
         let instant = now()
-        // Every entry hashed, and its row's arguments made, before the write lock is taken:
-        // pushes need the lock too. The rows name the chain's epoch, which changes only when HQ
-        // acknowledges a break: read here, and checked again under the lock.
+        // Every entry hashed before the write lock is taken: pushes need the lock too.
         let checked = AuditAnchoring.CheckedShipment(shipment)
-        let epoch = try await read { db in try Self.anchorState(db, branch: branch).epoch }
-        let rows = shipment.entries.map { Self.arguments($0, branch: branch, epoch: epoch) }
         return try await write { db in
             try Self.ensureBranch(db, branch)
             let state = try Self.anchorState(db, branch: branch)
@@ -49,15 +45,8 @@ extension SQLiteCentralStore {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """
                 )
-                // The entries appended are the shipment's last ones (all of them, or those after
-                // the head where a shipment overlaps the anchored chain).
-                let first = shipment.entries.count - entries.count
-                for (offset, entry) in entries.enumerated() {
-                    let prepared = state.epoch == epoch && shipment.entries[first + offset].sequence == entry.sequence
-                    try insert.execute(
-                        arguments: prepared
-                            ? rows[first + offset] : Self.arguments(entry, branch: branch, epoch: state.epoch)
-                    )
+                for entry in entries {
+                    try insert.execute(arguments: Self.arguments(entry, branch: branch, epoch: state.epoch))
                 }
                 try db.execute(
                     sql: "UPDATE central_branch SET head_seq = ?, head_hash = ? WHERE branch = ?",
