@@ -336,6 +336,7 @@ let package = Package(
             name: "FapiaoSyncTests",
             dependencies: [
                 "FapiaoCore", "FapiaoRemote", "FapiaoJournal", "FapiaoSync", "FapiaoCentralStore", "FapiaoTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: common
         ),

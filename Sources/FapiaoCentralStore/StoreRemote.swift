@@ -30,6 +30,40 @@ public struct StoreRemote: RemoteAdapter {
         return HealthReport(status: "ok", node: store.node, store: store.kind, invoices: count)
     }
 
+    /// Reads each operation's invoice and pushes those read into the store; one whose invoice
+    /// cannot be read is answered `rejected` without reaching it, as the central service answers
+    /// an unreadable item of a push.
+    public func push(_ operations: [StoredOperation], branch: String) async throws -> [OperationOutcome] {
+        var readable: [InvoiceOperation] = []
+        readable.reserveCapacity(operations.count)
+        var unreadable: [Int: OperationOutcome] = [:]
+        for (index, operation) in operations.enumerated() {
+            do {
+                readable.append(try operation.decoded())
+            } catch {
+                unreadable[index] = OperationOutcome(
+                    operationID: operation.id,
+                    outcome: .rejected(reason: error.description)
+                )
+            }
+        }
+        guard !unreadable.isEmpty else { return try await push(readable, branch: branch) }
+        var stored = try await push(readable, branch: branch).makeIterator()
+        var outcomes: [OperationOutcome] = []
+        for index in operations.indices {
+            if let refused = unreadable[index] {
+                outcomes.append(refused)
+            } else if let outcome = stored.next() {
+                outcomes.append(outcome)
+            } else {
+                // The store answered part of the batch: the rest goes again later.
+                break
+            }
+        }
+        return outcomes
+    }
+
+    /// Pushes operations whose invoices are at hand, with no reading back.
     public func push(_ operations: [InvoiceOperation], branch: String) async throws -> [OperationOutcome] {
         try await forward(mayHaveApplied: true) { try await store.push(operations, from: branch) }
     }

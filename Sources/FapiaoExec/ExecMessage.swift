@@ -36,7 +36,7 @@ enum ExecMessage {
     }
 
     /// A push request built around the operations' stored canonical bytes.
-    static func pushRequest(id: Int64, branch: String, operations: [InvoiceOperation]) -> [UInt8] {
+    static func pushRequest(id: Int64, branch: String, operations: [StoredOperation]) -> [UInt8] {
         var out: [UInt8] = Array(#"{"id":"#.utf8)
         CanonicalJSON.integer(id).write(into: &out)
         out.append(contentsOf: #","method":"push","params":"#.utf8)

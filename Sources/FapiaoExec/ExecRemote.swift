@@ -62,7 +62,7 @@ public actor ExecRemote: RemoteAdapter {
         return try decode("its health") { () throws(WireError) in try HealthReport(json: json) }
     }
 
-    public func push(_ operations: [InvoiceOperation], branch: String) async throws -> [OperationOutcome] {
+    public func push(_ operations: [StoredOperation], branch: String) async throws -> [OperationOutcome] {
         guard !operations.isEmpty else { return [] }
         let json = try await exchange(writes: true, action: "answering a push of \(operations.count)") { id in
             ExecMessage.pushRequest(id: id, branch: branch, operations: operations)

@@ -124,7 +124,7 @@ public final class HTTPRemote: RemoteAdapter {
         return try decode("its health") { () throws(WireError) in try HealthReport(json: json) }
     }
 
-    public func push(_ operations: [InvoiceOperation], branch: String) async throws -> [OperationOutcome] {
+    public func push(_ operations: [StoredOperation], branch: String) async throws -> [OperationOutcome] {
         guard !operations.isEmpty else { return [] }
         let body = WireFormat.pushRequestBytes(branch: branch, operations: operations)
         let json = try await call(.POST, "/v1/push", bytes: body, action: "answer the push")

@@ -16,7 +16,11 @@ public protocol RemoteAdapter: Sendable {
 
     /// Pushes operations in order; one outcome per operation, in the same order. A remote
     /// may answer fewer (a partial batch); the rest are retried later.
-    func push(_ operations: [InvoiceOperation], branch: String) async throws -> [OperationOutcome]
+    ///
+    /// The operations come as stored, their invoices as canonical bytes: a remote that sends
+    /// them on sends those bytes, and one that needs the invoices reads them (an operation
+    /// whose invoice cannot be read is answered `rejected`, as the central service answers it).
+    func push(_ operations: [StoredOperation], branch: String) async throws -> [OperationOutcome]
 
     /// The remote's current versions of the given invoices.
     func lookup(_ ids: [UUID]) async throws -> InvoiceLookup
@@ -47,6 +51,11 @@ public protocol RemoteAdapter: Sendable {
 
 extension RemoteAdapter {
     public var takesConcurrentRequests: Bool { false }
+
+    /// Pushes operations made in this process (their stored form).
+    public func push(_ operations: [InvoiceOperation], branch: String) async throws -> [OperationOutcome] {
+        try await push(operations.map(\.stored), branch: branch)
+    }
 
     /// The branch's invoices changed at the remote by another node since `cursor`: what a branch pulls.
     public func changes(branch: String, since cursor: Int64, limit: Int) async throws -> ChangePage {

@@ -90,7 +90,7 @@ extension SyncEngine {
     /// One push, with the remote's refusal as a value, so that it can be awaited after the
     /// bookkeeping done while it is away; any other error is thrown.
     static func send(
-        _ operations: [InvoiceOperation],
+        _ operations: [StoredOperation],
         to remote: any RemoteAdapter,
         branch: String
     ) async throws -> Result<[OperationOutcome], RemoteError> {

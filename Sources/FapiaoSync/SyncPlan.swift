@@ -15,6 +15,9 @@ public struct PlannedOperation: Hashable, Sendable {
     }
 
     public var item: OutboxItem
+    /// The operation's invoice, read back from its payload; `nil` when it cannot be read (the
+    /// remote would refuse it, and the prediction says so).
+    public var invoice: Invoice?
     public var prediction: Prediction
 }
 
@@ -60,11 +63,19 @@ extension SyncEngine {
             planned.reserveCapacity(batch.count)
             var left: [UUID: RemoteVersion] = [:]
             for item in batch {
-                guard summary.remoteAnswered else {
-                    planned.append(PlannedOperation(item: item, prediction: .send(resend: item.status != .pending)))
+                let operation: InvoiceOperation
+                do {
+                    operation = try item.operation.decoded()
+                } catch {
+                    let refusal = PushOutcome.rejected(reason: error.description)
+                    planned.append(PlannedOperation(item: item, invoice: nil, prediction: .outcome(refusal)))
                     continue
                 }
-                let operation = item.operation
+                guard summary.remoteAnswered else {
+                    let prediction = PlannedOperation.Prediction.send(resend: item.status != .pending)
+                    planned.append(PlannedOperation(item: item, invoice: operation.invoice, prediction: prediction))
+                    continue
+                }
                 let decision = CentralRules.decide(
                     operation,
                     situation: CentralRules.Situation(current: known[operation.invoiceID])
@@ -74,7 +85,9 @@ extension SyncEngine {
                     known[operation.invoiceID] = version
                     left[operation.invoiceID] = version
                 }
-                planned.append(PlannedOperation(item: item, prediction: .outcome(decision.outcome)))
+                planned.append(
+                    PlannedOperation(item: item, invoice: operation.invoice, prediction: .outcome(decision.outcome))
+                )
             }
             summary.operations += planned.count
             try page(planned)

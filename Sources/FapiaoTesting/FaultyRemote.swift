@@ -189,7 +189,7 @@ public final class FaultyRemote: RemoteAdapter {
         }
     }
 
-    public func push(_ operations: [InvoiceOperation], branch: String) async throws -> [OperationOutcome] {
+    public func push(_ operations: [StoredOperation], branch: String) async throws -> [OperationOutcome] {
         let ids = operations.map(\.id)
         let (number, fault, poison, hook) = state.withLock { state in
             let poison = ids.compactMap { state.poisoned[$0] }.first
@@ -246,7 +246,7 @@ public final class FaultyRemote: RemoteAdapter {
 
     /// Pushes `operations` to the wrapped remote and records its answers on push `call`.
     private func forward(
-        _ operations: [InvoiceOperation],
+        _ operations: [StoredOperation],
         branch: String,
         call: Int,
         delivered: Bool

@@ -121,6 +121,42 @@ import Testing
         await fixture.finish()
     }
 
+    /// A branch sends operations as stored; one whose payload was forged with its hash (no invoice
+    /// in it) is refused alone, as an unreadable item, and the others of the batch are applied.
+    @Test(arguments: AdapterFactory.all)
+    func anOperationWhosePayloadIsNoInvoiceIsRejectedAlone(factory: AdapterFactory) async throws {
+        let fixture = try await Fixture(factory)
+        let first = fixture.create(try fixture.invoice(1))
+        let last = fixture.create(try fixture.invoice(3))
+        let forgedInvoiceID = SequentialIDSource.id(2)
+        let payload = CanonicalJSON.object(["id": .string(forgedInvoiceID.uuidText), "note": .string("no invoice")])
+        let clock = VectorClock([Self.branch: 1])
+        let forged = try #require(
+            StoredOperation(
+                id: SequentialIDSource.id(200),
+                invoiceID: forgedInvoiceID,
+                kind: .create,
+                clock: clock,
+                payloadBytes: payload.bytes,
+                hash: InvoiceOperation.hash(kind: .create, invoiceID: forgedInvoiceID, clock: clock, payload: payload)
+            )
+        )
+        let outcomes = try await fixture.remote.push([first.stored, forged, last.stored], branch: Self.branch)
+        #expect(outcomes.map(\.operationID) == [first.id, forged.id, last.id])
+        #expect(outcomes.first?.outcome == .accepted)
+        #expect(outcomes.last?.outcome == .accepted)
+        guard outcomes.count == 3, case .rejected(let reason) = outcomes[1].outcome else {
+            Issue.record("expected the forged operation rejected, got \(outcomes)")
+            await fixture.finish()
+            return
+        }
+        #expect(reason.contains("invoice"))
+        let lookup = try await fixture.remote.lookup([first.invoiceID, forgedInvoiceID, last.invoiceID])
+        #expect(Set(lookup.found.map(\.invoice.id)) == [first.invoiceID, last.invoiceID])
+        #expect(lookup.missing == [forgedInvoiceID])
+        await fixture.finish()
+    }
+
     @Test(arguments: AdapterFactory.all)
     func aDominatingClockIsAcceptedAndAnOlderOneIsStale(factory: AdapterFactory) async throws {
         let fixture = try await Fixture(factory)

@@ -46,7 +46,7 @@ private func remoteError<T>(_ body: () async throws -> T) async -> RemoteError? 
             endpoint: "sqlite:/srv/central.sqlite"
         )
         let errors = [
-            await remoteError { try await remote.push([], branch: "bj-01") },
+            await remoteError { try await remote.push([StoredOperation](), branch: "bj-01") },
             await remoteError { try await remote.lookup([]) },
             await remoteError { try await remote.changes(branch: "bj-01", since: 0, limit: 1) },
             await remoteError { try await remote.health() },
@@ -64,7 +64,7 @@ private func remoteError<T>(_ body: () async throws -> T) async -> RemoteError? 
             store: FailingCentralStore(CentralStoreError(.damaged, "the store is damaged")),
             endpoint: "postgres://central/fapiao"
         )
-        let push = await remoteError { try await remote.push([], branch: "bj-01") }
+        let push = await remoteError { try await remote.push([StoredOperation](), branch: "bj-01") }
         #expect(push?.kind == .inDoubt)
         #expect(push?.mayHaveApplied == true)
         let lookup = await remoteError { try await remote.lookup([]) }

@@ -301,7 +301,7 @@ import Testing
         #expect(item.operation.kind == .resolve)
         #expect(item.operation.clock.dominates(remote.version.clock))
         #expect(item.operation.clock.dominates(later.clock))
-        #expect(item.operation.invoice.note == "分行备注")
+        #expect(try item.operation.decoded().invoice.note == "分行备注")
         #expect(try status(of: later.operationID, invoice: id) == "superseded")
         #expect(try journal.blockedOperationCount() == 0)
         #expect(try journal.invoice(id.uuidString).syncState == .pending)

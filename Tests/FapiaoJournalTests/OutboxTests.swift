@@ -32,9 +32,9 @@ import Testing
         #expect(all.map(\.sequence) == all.map(\.sequence).sorted())
         #expect(Set(all.map(\.sequence)).count == 4)
         #expect(all.allSatisfy { $0.status == .pending && $0.attempts == 0 })
-        #expect(all[0].operation.invoice == first.invoice)
+        #expect(try all[0].operation.decoded().invoice == first.invoice)
         #expect(all[2].operation.clock == amend.clock)
-        #expect(all[2].operation.invoice == amend.invoice)
+        #expect(try all[2].operation.decoded().invoice == amend.invoice)
 
         #expect(
             try journal.outboxBatch(after: 0, limit: 2).map(\.operation.id) == [first.operationID, second.operationID]

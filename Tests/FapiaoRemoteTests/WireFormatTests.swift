@@ -98,7 +98,7 @@ import Testing
     @Test func aPushReadWithItsInvoicesBytesReadsEveryOperation() throws {
         let operations = try operations()
         let (branch, items) = try pushItemsAsTheCentreReads(
-            WireFormat.pushRequestBytes(branch: "bj-01", operations: operations)
+            WireFormat.pushRequestBytes(branch: "bj-01", operations: operations.map(\.stored))
         )
         #expect(branch == "bj-01")
         expectEveryOperationRead(items, operations)
@@ -109,7 +109,7 @@ import Testing
     @Test func aPushReadsEachCanonicalInvoiceStraightFromItsBytes() throws {
         let operations = try operations()
         let body = try WireFormat.readPush(
-            WireFormat.pushRequestBytes(branch: "bj-01", operations: operations),
+            WireFormat.pushRequestBytes(branch: "bj-01", operations: operations.map(\.stored)),
             limits: .standard
         )
         #expect(body.invoices.keys.sorted() == [0, 1, 2])
@@ -129,7 +129,10 @@ import Testing
     /// value; the others are still read straight.
     @Test func anInvoiceInAnotherFormIsParsedAndTheOthersStillReadStraight() throws {
         let operations = try operations()
-        var text = String(decoding: WireFormat.pushRequestBytes(branch: "bj-01", operations: operations), as: UTF8.self)
+        var text = String(
+            decoding: WireFormat.pushRequestBytes(branch: "bj-01", operations: operations.map(\.stored)),
+            as: UTF8.self
+        )
         let first = try #require(text.range(of: #""invoice":{"#))
         text.replaceSubrange(first, with: #""invoice":{ "#)
         let body = try WireFormat.readPush(Array(text.utf8), limits: .standard)
@@ -141,7 +144,10 @@ import Testing
     /// same: it is judged on the value and read, as before the bytes were compared.
     @Test func anInvoiceSentWithSpacesIsStillReadWhenItsBytesAreKept() throws {
         let operations = try operations()
-        var text = String(decoding: WireFormat.pushRequestBytes(branch: "bj-01", operations: operations), as: UTF8.self)
+        var text = String(
+            decoding: WireFormat.pushRequestBytes(branch: "bj-01", operations: operations.map(\.stored)),
+            as: UTF8.self
+        )
         text = text.replacingOccurrences(of: #""invoice":{"#, with: #""invoice": { "#)
         text = text.replacingOccurrences(of: #","issueDate":"#, with: #" , "issueDate" :"#)
         let (_, items) = try pushItemsAsTheCentreReads(Array(text.utf8))
@@ -151,7 +157,7 @@ import Testing
     @Test func pushRequestBytesAreTheCanonicalEncodingOfThePushRequest() throws {
         let operations = try operations()
         #expect(
-            WireFormat.pushRequestBytes(branch: "bj-01", operations: operations)
+            WireFormat.pushRequestBytes(branch: "bj-01", operations: operations.map(\.stored))
                 == WireFormat.pushRequest(branch: "bj-01", operations: operations).bytes
         )
     }

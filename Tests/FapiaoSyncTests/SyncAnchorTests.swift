@@ -115,7 +115,7 @@ private struct NotAnchoringRemote: RemoteAdapter {
         RemoteError(kind, kind == .unsupported ? "\(endpoint) does not anchor audit chains" : "the shipment is refused")
     }
     func health() async throws -> HealthReport { try await base.health() }
-    func push(_ operations: [InvoiceOperation], branch: String) async throws -> [OperationOutcome] {
+    func push(_ operations: [StoredOperation], branch: String) async throws -> [OperationOutcome] {
         try await base.push(operations, branch: branch)
     }
     func lookup(_ ids: [UUID]) async throws -> InvoiceLookup { try await base.lookup(ids) }

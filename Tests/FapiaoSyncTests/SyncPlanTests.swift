@@ -75,7 +75,7 @@ private struct DownRemote: RemoteAdapter {
     let endpoint = "http://127.0.0.1:9"
     private var refused: RemoteError { RemoteError(.unreachable, "connection refused") }
     func health() async throws -> HealthReport { throw refused }
-    func push(_ operations: [InvoiceOperation], branch: String) async throws -> [OperationOutcome] { throw refused }
+    func push(_ operations: [StoredOperation], branch: String) async throws -> [OperationOutcome] { throw refused }
     func lookup(_ ids: [UUID]) async throws -> InvoiceLookup { throw refused }
     func anchorState(branch: String) async throws -> AnchorState { throw refused }
     func anchor(_ shipment: AuditShipment, branch: String) async throws -> AnchorState { throw refused }

@@ -29,7 +29,7 @@ import Testing
         let item = try #require(
             try journal.outboxBatch(after: 0, limit: 10).first { $0.operation.id == refused.operationID }
         )
-        let reason = try #require(CentralRules.invalidity(of: item.operation, policy: .standard))
+        let reason = try #require(CentralRules.invalidity(of: try item.operation.decoded(), policy: .standard))
         let summary = try await harness.engine().run()
         return (refused, reason, summary)
     }

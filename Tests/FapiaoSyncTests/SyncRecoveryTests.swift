@@ -71,7 +71,7 @@ import Testing
         let crashed = try journal.acquireSyncLease(owner: "bj-box-2/4242/dead0001", duration: .seconds(120))
         let batch = try journal.outboxBatch(after: journal.outboxStart(), limit: 10)
         try journal.markInFlight(batch, lease: crashed, actor: SyncHarness.syncActor)
-        _ = try await harness.store.push(batch.prefix(4).map(\.operation), from: SyncHarness.node)
+        _ = try await harness.store.push(batch.prefix(4).map { try $0.operation.decoded() }, from: SyncHarness.node)
         #expect(try journal.invoices(.state(.inFlight)).count == 10)
 
         let restarted = try Journal.open(

@@ -61,6 +61,18 @@ public struct InvoiceOperation: Hashable, Sendable {
         )
     }
 
+    /// A stored operation with its invoice read back from its payload: the hash is the one
+    /// stored, already checked against the parts (``StoredOperation/init(id:invoiceID:kind:clock:payloadBytes:hash:)``).
+    init(stored: StoredOperation, invoice: Invoice) {
+        self.id = stored.id
+        self.invoiceID = stored.invoiceID
+        self.kind = stored.kind
+        self.clock = stored.clock
+        self.invoice = invoice
+        self.payloadBytes = stored.payloadBytes
+        self.hash = stored.hash
+    }
+
     /// The canonical encoding of `{"clock","invoiceID","kind","payload"}` (keys in byte
     /// order), built around payload bytes that are already canonical.
     static func envelope(kind: Kind, invoiceID: UUID, clock: VectorClock, payloadBytes: [UInt8]) -> [UInt8] {

@@ -104,39 +104,38 @@ extension Journal {
         }
     }
 
-    /// An item from a row of `seq, id, invoice_id, kind, clock, payload, hash, status, attempts`
-    /// (``outboxBatch(after:limit:)``'s query), read by position.
+    /// An item from a row of ``outboxBatch(after:limit:)``'s query, read by position.
+    ///
+    /// The columns are `seq, id, invoice_id, kind, clock, payload, hash, status, attempts`. The
+    /// payload is checked against the hash, not read back as an invoice: it is sent as stored.
     static func outboxItem(_ row: Row) throws -> OutboxItem {
         let id: String = row[1]
         let payloadText: String = row[5]
-        do {
-            let invoice = try Invoice(storedText: payloadText)
-            guard let operationID = UUID(uuidText: id),
-                let kind = InvoiceOperation.Kind(rawValue: row[3]),
-                let clock = VectorClock(parsing: row[4])
-            else { throw JournalError(code: .damaged, message: "") }
-            let operation = InvoiceOperation(
+        guard let operationID = UUID(uuidText: id),
+            let invoiceID = UUID(uuidText: row[2]),
+            let kind = InvoiceOperation.Kind(rawValue: row[3]),
+            let clock = VectorClock(parsing: row[4]),
+            let operation = StoredOperation(
                 id: operationID,
+                invoiceID: invoiceID,
                 kind: kind,
                 clock: clock,
-                invoice: invoice,
-                canonicalPayload: Array(payloadText.utf8)
+                payloadBytes: Array(payloadText.utf8),
+                hash: row[6]
             )
-            guard operation.hash == row[6] as String else { throw JournalError(code: .damaged, message: "") }
-            return OutboxItem(
-                sequence: row[0],
-                operation: operation,
-                status: OperationStatus(rawValue: row[7]) ?? .pending,
-                attempts: row[8]
-            )
-        } catch {
+        else {
             throw JournalError(
                 code: .damaged,
                 message:
-                    "Operation \(id) in the journal does not match its hash; run `fapiao audit verify` and restore the journal with `fapiao restore BACKUP`.",
-                cause: error
+                    "Operation \(id) in the journal does not match its hash; run `fapiao audit verify` and restore the journal with `fapiao restore BACKUP`."
             )
         }
+        return OutboxItem(
+            sequence: row[0],
+            operation: operation,
+            status: OperationStatus(rawValue: row[7]) ?? .pending,
+            attempts: row[8]
+        )
     }
 
     /// Marks a batch's invoices in flight, their ids a JSON array.
@@ -256,7 +255,7 @@ extension Journal {
                     details["remoteClock"] = current.canonicalJSON
                     tally.stale += 1
                 case .answered(.conflict(let kind, let remote)):
-                    lastError = Self.conflictReason(kind, operation: operation, remote: remote)
+                    lastError = Self.conflictReason(kind, remote: remote)
                     let conflictID = try insertConflict(
                         db,
                         kind: kind,
@@ -305,10 +304,13 @@ extension Journal {
         }
     }
 
-    static func conflictReason(_ kind: ConflictKind, operation: InvoiceOperation, remote: RemoteVersion) -> String {
+    /// The message an operation in conflict keeps; the number in a number conflict is the
+    /// remote owner's, which is the operation's own (that is the conflict), so the operation's
+    /// invoice need not be read back for it.
+    static func conflictReason(_ kind: ConflictKind, remote: RemoteVersion) -> String {
         switch kind {
         case .duplicateNumber:
-            "conflict: number \(operation.invoice.number) of seller \(operation.invoice.seller.taxID) belongs to invoice \(remote.invoice.id.uuidText) at the remote"
+            "conflict: number \(remote.invoice.number) of seller \(remote.invoice.seller.taxID) belongs to invoice \(remote.invoice.id.uuidText) at the remote"
         case .editOfVoided:
             "conflict: the remote voided this invoice (clock \(remote.clock)) while it was changed here"
         case .concurrentEdit, .contentDiffers:

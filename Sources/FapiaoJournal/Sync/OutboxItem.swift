@@ -5,7 +5,9 @@ import Foundation
 public struct OutboxItem: Hashable, Sendable {
     /// Journal order.
     public var sequence: Int64
-    public var operation: InvoiceOperation
+    /// The operation as stored, its hash checked; its invoice is read back only by
+    /// ``StoredOperation/decoded()``.
+    public var operation: StoredOperation
     public var status: OperationStatus
     /// How many times it has been sent.
     public var attempts: Int

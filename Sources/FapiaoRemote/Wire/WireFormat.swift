@@ -105,7 +105,7 @@ public enum WireFormat {
 
     /// The canonical bytes of ``pushRequest(branch:operations:)``, built around each
     /// operation's payload bytes instead of encoding every invoice again.
-    public static func pushRequestBytes(branch: String, operations: [InvoiceOperation]) -> [UInt8] {
+    public static func pushRequestBytes(branch: String, operations: [StoredOperation]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(operations.reduce(64) { $0 + $1.payloadBytes.count + 256 })
         out.append(contentsOf: #"{"branch":"#.utf8)

@@ -37,7 +37,7 @@ struct DryRun {
                             "opID": .string(item.operation.id.uuidText),
                             "kind": .string(item.operation.kind.rawValue),
                             "invoiceID": .string(item.operation.invoiceID.uuidText),
-                            "number": .string(item.operation.invoice.number),
+                            "number": planned.invoice.map { .string($0.number) } ?? .null,
                             "status": .string(item.status.rawValue),
                             "prediction": .string(prediction),
                         ]).text
@@ -46,7 +46,7 @@ struct DryRun {
                         Self.row(
                             String(item.operation.id.uuidText.prefix(8)),
                             item.operation.kind.rawValue,
-                            item.operation.invoice.number,
+                            planned.invoice?.number ?? "-",
                             item.status.rawValue,
                             prediction
                         ) + "\n"

@@ -25,7 +25,7 @@ struct CentralWorkload {
         while true {
             let batch = try journal.outboxBatch(after: cursor, limit: 5_000)
             guard let last = batch.last else { break }
-            operations.append(contentsOf: batch.map(\.operation))
+            operations.append(contentsOf: try batch.map { try $0.operation.decoded() })
             cursor = last.sequence
         }
         guard !operations.isEmpty else {
