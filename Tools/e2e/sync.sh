@@ -145,6 +145,31 @@ check "… nothing is quarantined any more" test "$(state_count "$j5" quarantine
 "$fapiao" audit verify --journal "$j5" >/dev/null 2>&1
 check "… and audit verify passes" test $? = 0
 
+# --- one operation forged with its hash ----------------------------------------------------------
+# Operations are sent as stored (their payload checked against the hash, not read back): one whose
+# payload someone replaced together with its hash is the centre's to refuse, alone.
+j5f=$(new_branch wh-qiaokou-05 20 410001 19)
+python3 - "$j5f" <<'PY'
+import hashlib, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+seq, invoice_id, kind, clock = db.execute(
+    "SELECT seq, invoice_id, kind, clock FROM operation ORDER BY seq LIMIT 1 OFFSET 4").fetchone()
+payload = '{"id":"' + invoice_id + '","note":"forged"}'
+envelope = '{"clock":' + clock + ',"invoiceID":"' + invoice_id + '","kind":"' + kind + '","payload":' + payload + '}'
+db.execute("UPDATE operation SET payload = ?, hash = ? WHERE seq = ?",
+           (payload, hashlib.sha256(envelope.encode()).hexdigest(), seq))
+db.commit()
+PY
+"$fapiao" sync --journal "$j5f" >"$work/out" 2>"$work/err"; code=$?
+check "a forged operation makes sync exit 1 (attention), not stop it" test "$code" = 1 || cat "$work/err"
+check "… it is quarantined" test "$(state_count "$j5f" quarantined)" = 1
+check "… the other 19 are accepted, and the centre holds those 19" \
+    test "$(state_count "$j5f" accepted)/$(central_count wh-qiaokou-05)" = 19/19
+"$fapiao" quarantine list --journal "$j5f" >"$work/q" 2>&1
+check "quarantine list says the centre could not read its invoice" grep -q "invoice has an unread" "$work/q" || cat "$work/q"
+"$fapiao" audit verify --journal "$j5f" >"$work/out" 2>&1; code=$?
+check "… and audit verify exits 70 naming the forged operation" test "$code" = 70 || cat "$work/out"
+
 # --- tokens -------------------------------------------------------------------------------------
 j6=$(new_branch xa-yanta-06 10 500001 16)
 FAPIAO_TOKEN=$(cat "$work/bj-chaoyang-01.token") "$fapiao" sync --journal "$j6" >"$work/out" 2>"$work/err"; code=$?
