@@ -110,8 +110,10 @@ extension Journal {
     /// payload is checked against the hash, not read back as an invoice: it is sent as stored.
     static func outboxItem(_ row: Row) throws -> OutboxItem {
         let id: String = row[1]
-        let payloadText: String = row[5]
-        guard let operationID = UUID(uuidText: id),
+        // The payload's bytes as SQLite holds them, not made a String first: they are only hashed
+        // and sent, and the hash check covers their encoding.
+        let payload = try row.withUnsafeData(atIndex: 5) { data in data.map { [UInt8]($0) } }
+        guard let payload, let operationID = UUID(uuidText: id),
             let invoiceID = UUID(uuidText: row[2]),
             let kind = InvoiceOperation.Kind(rawValue: row[3]),
             let clock = VectorClock(parsing: row[4]),
@@ -120,7 +122,7 @@ extension Journal {
                 invoiceID: invoiceID,
                 kind: kind,
                 clock: clock,
-                payloadBytes: Array(payloadText.utf8),
+                payloadBytes: payload,
                 hash: row[6]
             )
         else {
