@@ -5,7 +5,7 @@ import Foundation
 ///
 /// A sync over HTTP or to a site's program sends the stored bytes as they are, and the centre
 /// reads and judges the invoice: the branch has no need to decode every queued invoice first
-/// (reading one back cost about 8 % of the branch's instructions per operation). Whoever needs
+/// (reading one back cost about 12 % of the branch's instructions per operation). Whoever needs
 /// the invoice itself (a store written to in process, a dry run, a conflict's message) calls
 /// ``decoded()``, which can fail: a payload forged together with its hash need not be an invoice.
 public struct StoredOperation: Hashable, Sendable {
