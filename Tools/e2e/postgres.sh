@@ -425,7 +425,9 @@ generate bj-07 1000 600001 107 && import_into "$jd" bj-07
 t_kill=$(now)
 # The password reaches the direct sync through $PGPASSWORD only. Its backend is mostly idle
 # in transaction between the statements of a batch, rarely active, hence both states here.
-PGPASSWORD=$(cat "$pwfile") killed_sync bj-07 "$jd" fapiao "$direct_kill_states" 20 "$fapiao" sync --batch 20
+# `--timeout 5s` bounds each call: a query that postgres-nio drops on a connection closed under
+# it is abandoned after it (in doubt, sent again) instead of the 30 s default, within the bound.
+PGPASSWORD=$(cat "$pwfile") killed_sync bj-07 "$jd" fapiao "$direct_kill_states" 20 "$fapiao" sync --batch 20 --timeout 5s
 info "direct: $kills backends terminated during the first run; sync exit codes:$runs; $(secs "$t_kill" "$(now)") s"
 [ "$kills" = 0 ] && info "(no backend was caught busy this time: the checks below then only show a plain sync)"
 [ "$hung_runs" -gt 0 ] && overran "every direct sync run ends by itself" \

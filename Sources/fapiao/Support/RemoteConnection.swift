@@ -99,7 +99,9 @@ enum RemoteConnection {
                 location: location.with(password: password),
                 create: false,
                 maximumConnections: 2,
-                leaseTimeout: timeout ?? .seconds(10)
+                leaseTimeout: timeout ?? .seconds(10),
+                // `--timeout` is how long to wait for each answer: for a database, each call.
+                operationTimeout: timeout ?? .seconds(30)
             )
             return StoreRemote(store: store, endpoint: location.redacted)
         case .exec(let program, let arguments):
