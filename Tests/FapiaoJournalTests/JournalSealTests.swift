@@ -91,6 +91,56 @@ import Testing
         #expect(journalError { try harness.open() } == nil, "the next opening checks every page, and it is sound")
     }
 
+    @Test func aSealIsRenewedInPlaceAndAShorterLineLeavesNoOldTail() throws {
+        let harness = try sealedJournal()
+        let seal = SQLiteFileSeal.sealPath(forDatabase: harness.path)
+        let before = try #require(FileStat(seal))
+        let journal = try harness.open()
+        _ = try journal.capture(harness.input(4), options: JournalHarness.options)
+        #expect(SQLiteFileSeal.holds(forDatabase: harness.path))
+        #expect(FileStat(seal)?.inode == before.inode, "written over, not renamed into place")
+
+        // A longer line before (an old seal): the new one is cut to its own length.
+        let present = try #require(SQLiteFileSeal.identity(ofDatabase: harness.path))
+        let text = try String(contentsOfFile: seal, encoding: .utf8)
+        try Data((text + String(repeating: "9", count: 200) + "\n").utf8).write(to: URL(fileURLWithPath: seal))
+        #expect(chmod(seal, 0o600) == 0)
+        #expect(!SQLiteFileSeal.holds(forDatabase: harness.path))
+        SQLiteFileSeal.record(present, forDatabase: harness.path)
+        #expect(SQLiteFileSeal.holds(forDatabase: harness.path))
+        #expect(try String(contentsOfFile: seal, encoding: .utf8).utf8.count < text.utf8.count + 10)
+        try journal.close()
+    }
+
+    @Test func aSealLinkedElsewhereOrOpenToOthersIsReplacedNotWrittenThrough() throws {
+        let harness = try sealedJournal()
+        let seal = SQLiteFileSeal.sealPath(forDatabase: harness.path)
+        let present = try #require(SQLiteFileSeal.identity(ofDatabase: harness.path))
+        let original = try String(contentsOfFile: seal, encoding: .utf8)
+
+        // A second hard link: renewing must not change the other name's bytes.
+        let linked = harness.path + "-other"
+        #expect(link(seal, linked) == 0)
+        SQLiteFileSeal.record(present, forDatabase: harness.path, sealedAt: Date() + 1)
+        #expect(SQLiteFileSeal.holds(forDatabase: harness.path, now: Date() + 2))
+        #expect(try String(contentsOfFile: linked, encoding: .utf8) == original)
+
+        // A symbolic link: replaced itself, its target untouched.
+        try FileManager.default.removeItem(atPath: seal)
+        #expect(symlink(linked, seal) == 0)
+        SQLiteFileSeal.record(present, forDatabase: harness.path)
+        #expect(SQLiteFileSeal.holds(forDatabase: harness.path))
+        #expect(try String(contentsOfFile: linked, encoding: .utf8) == original)
+        let kind = try FileManager.default.attributesOfItem(atPath: seal)[.type] as? FileAttributeType
+        #expect(kind == .typeRegular)
+
+        // Readable by others: replaced by a file of the owner's alone.
+        #expect(chmod(seal, 0o644) == 0)
+        SQLiteFileSeal.record(present, forDatabase: harness.path)
+        #expect(SQLiteFileSeal.holds(forDatabase: harness.path))
+        #expect(FileStat(seal).map { $0.mode & 0o077 } == 0)
+    }
+
     @Test func anOldMalformedOrStrangeSealIsNoSeal() throws {
         let harness = try sealedJournal()
         let seal = SQLiteFileSeal.sealPath(forDatabase: harness.path)
@@ -108,5 +158,18 @@ import Testing
         let journal = try harness.open()
         _ = try journal.capture(harness.input(4), options: JournalHarness.options)
         try journal.close()
+    }
+}
+
+/// The inode and permission bits of a file, or `nil` when it cannot be stat'ed.
+private struct FileStat {
+    var inode: UInt64
+    var mode: UInt32
+
+    init?(_ path: String) {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return nil }
+        inode = UInt64(status.st_ino)
+        mode = UInt32(status.st_mode)
     }
 }
