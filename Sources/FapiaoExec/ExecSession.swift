@@ -10,7 +10,7 @@ import Darwin
 /// One running remote program: its process, the lines it writes on standard output, and the
 /// last lines of its standard error for messages.
 ///
-/// Reading happens on Foundation's file-handle callbacks, writing on a thread of its own, so
+/// Reading happens on a thread for each of its outputs, writing on a thread of its own, so
 /// a program that stops reading or writing never blocks a task of the caller's: every wait
 /// is bounded by a timeout, after which the program is killed.
 final class ExecSession: Sendable {
@@ -45,7 +45,7 @@ final class ExecSession: Sendable {
 
     private let process: Process
     private let input: FileHandle
-    // Mutex protects every field of State; callbacks come from Foundation's reader threads.
+    // Mutex protects every field of State; the reading threads and the callers share it.
     private let state = Mutex(State())
 
     /// Starts `program`.
@@ -65,24 +65,6 @@ final class ExecSession: Sendable {
         process.standardError = stderr
         self.process = process
         self.input = stdin.fileHandleForWriting
-        stdout.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                self?.outputEnded()
-            } else {
-                self?.received(data)
-            }
-        }
-        stderr.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                self?.state.withLock { $0.stderrEnded = true }
-            } else {
-                self?.receivedDiagnostics(data)
-            }
-        }
         process.terminationHandler = { [weak self] process in
             let status =
                 process.terminationReason == .uncaughtSignal
@@ -104,8 +86,6 @@ final class ExecSession: Sendable {
                     usleep(50_000)
                     continue
                 }
-                stdout.fileHandleForReading.readabilityHandler = nil
-                stderr.fileHandleForReading.readabilityHandler = nil
                 throw ExecStartFailure(message: "it could not be started (\(error.localizedDescription))")
             }
         }
@@ -113,6 +93,49 @@ final class ExecSession: Sendable {
         try? stdout.fileHandleForWriting.close()
         try? stderr.fileHandleForWriting.close()
         try? stdin.fileHandleForReading.close()
+        Self.readToEnd(stdout.fileHandleForReading) { [weak self] chunk in
+            self?.received(chunk)
+        } end: { [weak self] in
+            self?.outputEnded()
+        }
+        Self.readToEnd(stderr.fileHandleForReading) { [weak self] chunk in
+            self?.receivedDiagnostics(chunk)
+        } end: { [weak self] in
+            self?.state.withLock { $0.stderrEnded = true }
+        }
+    }
+
+    /// Reads `handle` to its end on a thread of its own, handing over each chunk as it arrives.
+    ///
+    /// Not Foundation's `readabilityHandler`: on Linux it can crash the whole process inside
+    /// libdispatch (`_dispatch_event_loop_drain`, seen in this project's test runs;
+    /// swift-corelibs-foundation issue 3276, still open), and it misses an end of file now and
+    /// then (half the runs of a one-line program saw neither end here; a missed end of standard
+    /// error cost each failed start a second's wait). A blocking read(2) on a thread that holds
+    /// the handle, and so its descriptor, until the end has neither failure. A program that
+    /// leaves a child holding its output keeps that thread until the child ends; the session
+    /// itself is not held (the thread keeps only a weak reference to it).
+    private static func readToEnd(
+        _ handle: FileHandle,
+        chunk: @escaping @Sendable (ArraySlice<UInt8>) -> Void,
+        end: @escaping @Sendable () -> Void
+    ) {
+        let thread = Thread {
+            var buffer = [UInt8](repeating: 0, count: 64 << 10)
+            let descriptor = handle.fileDescriptor
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    chunk(buffer[..<count])
+                } else if count < 0, errno == EINTR {
+                    continue
+                } else {
+                    break
+                }
+            }
+            end()
+        }
+        thread.start()
     }
 
     deinit {
@@ -216,7 +239,7 @@ final class ExecSession: Sendable {
 
     // MARK: Callbacks
 
-    private func received(_ data: Data) {
+    private func received(_ data: ArraySlice<UInt8>) {
         state.withLock { state in
             for byte in data {
                 if byte == UInt8(ascii: "\n") {
@@ -242,7 +265,7 @@ final class ExecSession: Sendable {
         }
     }
 
-    private func receivedDiagnostics(_ data: Data) {
+    private func receivedDiagnostics(_ data: ArraySlice<UInt8>) {
         state.withLock { state in
             state.stderrTail.append(contentsOf: data)
             if state.stderrTail.count > Self.stderrKept {

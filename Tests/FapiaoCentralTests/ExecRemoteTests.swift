@@ -88,6 +88,31 @@ import Testing
         await remote.shutdown()
     }
 
+    /// Every program that ends is seen to end, and its exit status and last words are quoted.
+    ///
+    /// The end of a program's output is what tells the adapter it has ended: missing it would
+    /// turn "it ended (exit status 3)" into a wait for the timeout. Twelve programs at once, so
+    /// the readers run side by side as a busy sync job's would.
+    @Test func everyProgramThatEndsIsSeenToEndAndQuoted() async throws {
+        let path = try script("upload", "echo \"cannot reach the platform ($1)\" >&2\nexit 3")
+        let messages = try await withThrowingTaskGroup(of: String.self) { group in
+            for run in 1...12 {
+                group.addTask {
+                    let remote = remote(program: path, arguments: ["\(run)"], timeout: .seconds(30))
+                    let error = await failure { _ = try await remote.health() }
+                    await remote.shutdown()
+                    return error?.message ?? "no error"
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(messages.count == 12)
+        for run in 1...12 {
+            let message = messages.first { $0.contains("(\(run))") }
+            #expect(message?.contains("exit status 3") == true, "\(message ?? "run \(run) said nothing")")
+        }
+    }
+
     @Test(arguments: ["FAPIAO_FILE_REMOTE_CRASH_AFTER_COMMIT", "FAPIAO_FILE_REMOTE_CRASH_BEFORE_COMMIT"])
     func aProgramKilledMidBatchLeavesItInDoubtAndTheReplayLandsOnce(fault: String) async throws {
         let operations = try creates(5)
