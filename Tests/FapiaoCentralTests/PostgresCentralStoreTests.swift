@@ -103,7 +103,7 @@ struct PostgresCentralStoreTests {
         let a = try fixture.invoice(1)
         let b = try fixture.invoice(2)
         #expect(try await fixture.push([fixture.create(a)]) == [.accepted])
-        let first = try await fixture.store.changes(branch: CentralFixture.branch, since: 0, limit: 10, scope: .all)
+        let first = try await fixture.changes(branch: CentralFixture.branch, since: 0, limit: 10, scope: .all)
         #expect(first.changes.map(\.version.invoice.id) == [a.id])
 
         // A slow writer: its transaction started (and took its id) before B's push, and
@@ -127,7 +127,7 @@ struct PostgresCentralStoreTests {
         try await slow.execute("COMMIT")
         try await slow.close()
 
-        let after = try await fixture.store.changes(
+        let after = try await fixture.changes(
             branch: CentralFixture.branch,
             since: first.cursor,
             limit: 10,

@@ -238,22 +238,31 @@ import Testing
         let theirs = try fixture.invoice(4, branch: Self.otherBranch)
         let other = try await fixture.centre.remote(Self.otherBranch)
         #expect(try await fixture.push([fixture.create(theirs)], through: other) == [.accepted])
-        #expect(try await fixture.remote.changes(branch: Self.branch, since: 0, limit: 10).changes.isEmpty)
+        #expect(
+            try await settledFeed { try await fixture.remote.changes(branch: Self.branch, since: 0, limit: 10) }.changes
+                .isEmpty
+        )
 
         try await fixture.centre.edit(invoices[2].id, .void(reason: "作废"))
-        let pulled = try await fixture.remote.changes(branch: Self.branch, since: 0, limit: 10)
+        let pulled = try await settledFeed {
+            try await fixture.remote.changes(branch: Self.branch, since: 0, limit: 10)
+        }
         #expect(pulled.changes.map(\.version.invoice.id) == [invoices[2].id])
         #expect(pulled.changes.map(\.changedBy) == ["central"])
         #expect(pulled.changes.first?.version.invoice.void?.reason == "作废")
         #expect(pulled.cursor == pulled.changes.last?.sequence)
         #expect(!pulled.hasMore)
-        let after = try await fixture.remote.changes(branch: Self.branch, since: pulled.cursor, limit: 10)
+        let after = try await settledFeed {
+            try await fixture.remote.changes(branch: Self.branch, since: pulled.cursor, limit: 10)
+        }
         #expect(after == ChangePage(changes: [], cursor: pulled.cursor, hasMore: false))
 
         var cursor: Int64 = 0
         var everything: [ChangePage.Change] = []
         while true {
-            let page = try await fixture.remote.changes(branch: Self.branch, since: cursor, limit: 2, scope: .all)
+            let page = try await settledFeed {
+                try await fixture.remote.changes(branch: Self.branch, since: cursor, limit: 2, scope: .all)
+            }
             #expect(page.changes.count <= 2)
             everything += page.changes
             cursor = page.cursor
